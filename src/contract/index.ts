@@ -1,0 +1,5 @@
+export * from './enums.ts';
+export * from './errors.ts';
+export * from './limits.ts';
+export * from './media-uri.ts';
+export * from './types.ts';

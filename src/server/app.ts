@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { DiskBlobStore } from './blobs/disk-blob-store.ts';
+import { nowIso } from './clock.ts';
+import type { Config } from './config.ts';
+import { apiAuthHook, registerAuthRoutes } from './http/auth-routes.ts';
+import { applicationError, registerErrorHandling } from './http/error-handler.ts';
+import { registerFileRoutes } from './http/file-routes.ts';
+import { registerFolderRoutes } from './http/folder-routes.ts';
+import { registerMediaRoutes } from './http/media-routes.ts';
+import { registerUploadApiRoutes, registerUploadTargetRoutes } from './http/upload-routes.ts';
+import { persistentSecret } from './secrets.ts';
+import { AuthService } from './services/auth-service.ts';
+import { CursorCodec } from './services/cursors.ts';
+import { DownloadService } from './services/download-service.ts';
+import { FileService } from './services/file-service.ts';
+import { FolderService } from './services/folder-service.ts';
+import { TrashService } from './services/trash-service.ts';
+import { UploadService } from './services/upload-service.ts';
+import { MetadataStore } from './stores/metadata-store.ts';
+import { openSqlite } from './stores/sqlite.ts';
+
+export const API_PREFIX = '/site-media/v1';
+
+/** The web app's own pages: scripts and styles from this origin only, never framed. */
+const APP_CSP =
+  "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; " +
+  "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
+export interface App {
+  app: FastifyInstance;
+  config: Config;
+  apiKey: string;
+  store: MetadataStore;
+  auth: AuthService;
+  folders: FolderService;
+  files: FileService;
+  uploads: UploadService;
+  downloads: DownloadService;
+  trash: TrashService;
+  blobs: DiskBlobStore;
+}
+
+/** Builds the whole server without listening: `main.ts` listens, tests use `app.inject()` or listen on port 0. */
+export async function buildApp(config: Config, logger: FastifyServerOptions['logger'] = false): Promise<App> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const apiKey = config.apiKey ?? persistentSecret(config.dataDir, 'api-key');
+  const secret = config.signingSecret ?? persistentSecret(config.dataDir, 'secret');
+
+  const store = new MetadataStore(openSqlite(path.join(config.dataDir, 'metadata.sqlite')));
+  await store.migrate();
+  await store.deleteExpired(nowIso());
+  const blobs = new DiskBlobStore(path.join(config.dataDir, 'blobs'));
+  await blobs.cleanTemp();
+
+  const codec = new CursorCodec(secret);
+  const urls = {
+    fileUrl: (fileId: string) => `${config.publicUrl}/media/${encodeURIComponent(fileId)}`,
+    thumbnailUrl: (row: { media_type: string }) => `${config.publicUrl}/icons/${row.media_type.toLowerCase()}.svg`,
+  };
+  const folders = new FolderService(store, codec, config.siteId);
+  const files = new FileService(store, folders, codec, config.siteId, urls);
+  const uploads = new UploadService(store, blobs, folders, files, config, config.publicUrl);
+  const downloads = new DownloadService(files, secret, config.publicUrl);
+  const auth = new AuthService(store, apiKey, {
+    sessionDays: config.sessionTtlDays,
+    loginLinkMinutes: config.loginLinkTtlMinutes,
+  });
+
+  const app = Fastify({
+    logger,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    forceCloseConnections: true,
+  });
+  const trash = new TrashService(store, blobs, app.log);
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('X-Wix-Request-Id', request.id);
+    void reply.header('X-Content-Type-Options', 'nosniff');
+  });
+  await app.register(fastifyCookie);
+  registerErrorHandling(app);
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  registerAuthRoutes(app, auth, config.publicUrl.startsWith('https://'));
+  registerUploadTargetRoutes(app, uploads);
+  registerMediaRoutes(app, files, downloads, blobs);
+
+  await app.register(
+    (api, _options, done) => {
+      api.addHook('onRequest', apiAuthHook(auth));
+      registerFolderRoutes(api, folders, trash);
+      registerFileRoutes(api, files, trash, downloads);
+      registerUploadApiRoutes(api, uploads);
+      done();
+    },
+    { prefix: API_PREFIX },
+  );
+
+  const staticDir = config.staticDir;
+  if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
+    await app.register(fastifyStatic, {
+      root: staticDir,
+      wildcard: false,
+      index: false,
+      setHeaders: (res) => {
+        res.setHeader('Content-Security-Policy', APP_CSP);
+        res.setHeader('X-Frame-Options', 'DENY');
+      },
+    });
+    // The web app owns every other GET path (react-router): answer with index.html.
+    app.setNotFoundHandler((request, reply) => {
+      const url = request.url.split('?')[0] ?? '';
+      const isPage =
+        (request.method === 'GET' || request.method === 'HEAD') &&
+        !url.startsWith(`${API_PREFIX}/`) &&
+        !/^\/(upload|download|media|auth)\//.test(url) &&
+        path.extname(url) === '';
+      if (!isPage) {
+        return reply.status(404).send(applicationError('RESOURCE_NOT_FOUND', `No route ${request.method} ${url}`));
+      }
+      void reply.header('Cache-Control', 'no-cache');
+      return reply.sendFile('index.html', { setHeaders: undefined } as never);
+    });
+  }
+
+  const cleanup = setInterval(() => {
+    store.deleteExpired(nowIso()).catch((error: unknown) => app.log.warn({ err: error }, 'cleanup failed'));
+  }, 3600_000);
+  cleanup.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(cleanup);
+    await store.close();
+  });
+
+  return { app, config, apiKey, store, auth, folders, files, uploads, downloads, trash, blobs };
+}

@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ApiError } from '../errors.ts';
+import { safeEqual } from '../secrets.ts';
+import type { AuthService } from '../services/auth-service.ts';
+import { parse } from './validation.ts';
+
+export const SESSION_COOKIE = 'smm_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function setSessionCookie(reply: FastifyReply, value: string, maxAgeSeconds: number, secure: boolean) {
+  void reply.setCookie(SESSION_COOKIE, value, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    path: '/',
+    maxAge: maxAgeSeconds,
+  });
+}
+
+/**
+ * Admits a request to the API: the admin key in `Authorization`, or the web app's session cookie. With the
+ * cookie, state-changing requests must also carry the session's CSRF token in `X-CSRF-Token` (SameSite=Strict
+ * already keeps other sites' requests cookie-less; the token also covers same-site subdomains).
+ */
+export function apiAuthHook(auth: AuthService) {
+  return async (request: FastifyRequest): Promise<void> => {
+    if (auth.isApiKey(request.headers.authorization)) return;
+    const session = await auth.session(request.cookies[SESSION_COOKIE]);
+    if (!session) {
+      throw new ApiError('UNAUTHENTICATED', 'Send the API key in the Authorization header, or sign in');
+    }
+    if (!SAFE_METHODS.has(request.method)) {
+      const header = request.headers['x-csrf-token'];
+      if (typeof header !== 'string' || !safeEqual(header, session.csrfToken)) {
+        throw new ApiError('PERMISSION_DENIED', 'Missing or wrong X-CSRF-Token header');
+      }
+    }
+  };
+}
+
+/** Sign-in for the web app: a session from the API key or from a one-time login link. */
+export function registerAuthRoutes(app: FastifyInstance, auth: AuthService, secureCookies: boolean): void {
+  app.get('/auth/session', async (request) => {
+    const session = await auth.session(request.cookies[SESSION_COOKIE]);
+    if (!session) throw new ApiError('UNAUTHENTICATED', 'Not signed in');
+    return { authenticated: true, csrfToken: session.csrfToken };
+  });
+
+  app.post('/auth/session', async (request, reply) => {
+    const { apiKey } = parse(z.object({ apiKey: z.string().max(1000) }), request.body);
+    if (!auth.isApiKey(apiKey)) throw new ApiError('UNAUTHENTICATED', 'Invalid API key');
+    const { cookie, session, maxAgeSeconds } = await auth.createSession();
+    setSessionCookie(reply, cookie, maxAgeSeconds, secureCookies);
+    return { authenticated: true, csrfToken: session.csrfToken };
+  });
+
+  app.delete('/auth/session', async (request, reply) => {
+    const cookie = request.cookies[SESSION_COOKIE];
+    const session = await auth.session(cookie);
+    if (session) {
+      const header = request.headers['x-csrf-token'];
+      if (typeof header !== 'string' || !safeEqual(header, session.csrfToken)) {
+        throw new ApiError('PERMISSION_DENIED', 'Missing or wrong X-CSRF-Token header');
+      }
+      await auth.endSession(cookie);
+    }
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return {};
+  });
+
+  // The one-time link printed at start. It is consumed on first use, so a leaked terminal log is harmless
+  // once the owner has signed in.
+  app.get('/login', async (request, reply) => {
+    const { token } = request.query as { token?: unknown };
+    if (typeof token !== 'string' || !(await auth.consumeLoginToken(token))) {
+      return reply.redirect('/sign-in?error=login-link-expired');
+    }
+    const { cookie, maxAgeSeconds } = await auth.createSession();
+    setSessionCookie(reply, cookie, maxAgeSeconds, secureCookies);
+    void reply.header('Cache-Control', 'no-store');
+    return reply.redirect('/');
+  });
+}

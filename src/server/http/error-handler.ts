@@ -1,0 +1,48 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorBody, ErrorCode } from '../../contract/index.ts';
+import { ApiError, ValidationError } from '../errors.ts';
+
+export function applicationError(code: ErrorCode, message: string, data: Record<string, unknown> = {}): ErrorBody {
+  return { message, details: { applicationError: { code, description: message, data } } };
+}
+
+/** Fastify's own 4xx errors (bad JSON, body too large, wrong content type...) in the contract's words. */
+function codeForStatus(status: number): ErrorCode {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'PERMISSION_DENIED';
+  if (status === 404) return 'RESOURCE_NOT_FOUND';
+  if (status === 405) return 'METHOD_NOT_ALLOWED';
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  return 'INVALID_ARGUMENT';
+}
+
+export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
+  if (error instanceof ValidationError) {
+    return reply.status(400).send({
+      message: error.message,
+      details: { validationError: { fieldViolations: error.fieldViolations } },
+    } satisfies ErrorBody);
+  }
+  if (error instanceof ApiError) {
+    return reply.status(error.status).send(applicationError(error.code, error.message, error.data));
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return reply.status(status).send(applicationError(codeForStatus(status), fastifyError.message ?? 'Bad request'));
+  }
+  // Anything else is our fault: log it, and tell the client no internals.
+  reply.request.log.error({ err: error }, 'request failed');
+  return reply
+    .status(500)
+    .send(applicationError('INTERNAL', `Internal error (request ${reply.request.id}); the server log has the details`));
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, _request, reply) => sendError(reply, error));
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
+    reply
+      .status(404)
+      .send(applicationError('RESOURCE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
+  );
+}

@@ -1,0 +1,84 @@
+import { MEDIA_ROOT_ID, VISITOR_UPLOADS_ROOT_ID } from '../../contract/index.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import { nowIso } from '../clock.ts';
+import { ApiError } from '../errors.ts';
+import type { LiveRoot, MetadataStore } from '../stores/metadata-store.ts';
+import type { FileRow, FolderRow } from '../stores/schema.ts';
+import { isRootId, type Destination } from './folder-service.ts';
+
+type Kind = 'folders' | 'files';
+
+/**
+ * Delete (to the trash or for good) and restore, for folders and files alike.
+ * "Delete without `permanent` moves items to the trash ... Deleting a folder trashes its whole subtree with it.
+ * Deleting an item that is already in the trash is not an error. `permanent: true` removes the item and its
+ * bytes." "Restore puts items back where they were; if the original parent folder is gone or itself in the
+ * trash, they go to `media-root`."
+ * A bulk call names only existing items or changes nothing (404 with the missing ids).
+ */
+export class TrashService {
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly blobs: BlobStore,
+    private readonly log: { warn: (obj: object, msg: string) => void },
+  ) {}
+
+  async delete(kind: Kind, ids: readonly string[], permanent: boolean): Promise<void> {
+    const unique = [...new Set(ids)];
+    const blobKeys = await this.store.transaction(async (store) => {
+      await this.requireExisting(store, kind, unique);
+      if (!permanent) {
+        await store.trash(kind, unique, nowIso());
+        return [];
+      }
+      return kind === 'files' ? store.purge(unique, []) : store.purge([], unique);
+    });
+    // Bytes go after the rows are gone: a failure here leaves an orphan blob, never a row without bytes.
+    if (blobKeys.length > 0) {
+      try {
+        await this.blobs.delete(blobKeys);
+      } catch (error) {
+        this.log.warn({ err: error, count: blobKeys.length }, 'could not remove the blobs of purged files');
+      }
+    }
+  }
+
+  async restore(kind: Kind, ids: readonly string[]): Promise<void> {
+    const unique = [...new Set(ids)];
+    await this.store.transaction(async (store) => {
+      await this.requireExisting(store, kind, unique);
+      const now = nowIso();
+      for (const id of unique) {
+        // Re-read: restoring an earlier id of this call may already have restored this one.
+        const row = kind === 'files' ? await store.getFile(id) : await store.getFolder(id);
+        if (!row || row.state !== 'DELETED') continue;
+        const home = await this.restoreTarget(store, row.parent_folder_id, row.root);
+        await store.restore(kind, row, home.id, home.root, now);
+      }
+    });
+  }
+
+  /** Where a restored item goes: its old parent if that is live, else `media-root`. */
+  private async restoreTarget(store: MetadataStore, parentId: string, root: LiveRoot): Promise<Destination> {
+    if (parentId === MEDIA_ROOT_ID || parentId === VISITOR_UPLOADS_ROOT_ID) return { id: parentId, root };
+    const parent = await store.getFolder(parentId);
+    if (parent && parent.state === 'OK') return { id: parent.id, root: parent.root };
+    return { id: MEDIA_ROOT_ID, root: 'MEDIA_ROOT' };
+  }
+
+  private async requireExisting(store: MetadataStore, kind: Kind, ids: readonly string[]) {
+    const roots = kind === 'folders' ? ids.filter(isRootId) : [];
+    if (roots.length > 0) {
+      throw new ApiError('PERMISSION_DENIED', `Root folders cannot be deleted or restored: ${roots.join(', ')}`);
+    }
+    const rows: (FileRow | FolderRow)[] = kind === 'files' ? await store.getFiles(ids) : await store.getFolders(ids);
+    const found = new Set(rows.map((r) => r.id));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      const what = kind === 'files' ? 'Files' : 'Folders';
+      throw new ApiError('RESOURCE_NOT_FOUND', `${what} not found: ${missing.slice(0, 10).join(', ')}`, {
+        ids: missing,
+      });
+    }
+  }
+}

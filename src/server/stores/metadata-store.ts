@@ -1,0 +1,406 @@
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { TRASH_ROOT_ID, type SortOrder } from '../../contract/index.ts';
+import { migrateToLatest } from './migrations.ts';
+import type {
+  Database,
+  FileRow,
+  FileUpdate,
+  FolderRow,
+  FolderUpdate,
+  NewFileRow,
+  NewFolderRow,
+  Scope,
+} from './schema.ts';
+
+export type LiveRoot = 'MEDIA_ROOT' | 'VISITOR_UPLOADS_ROOT';
+export type FolderSortColumn = 'sort_name' | 'updated_date';
+export type FileSortColumn = FolderSortColumn | 'size_in_bytes';
+export type SortValue = string | number;
+
+/** Where a page of a listing starts: the sort value and id of the last item of the previous page. */
+export type KeysetPosition = readonly [SortValue, string];
+
+export interface ListingFilter {
+  /** Items shown in this listing (a folder id, or `trash-root`). */
+  locationId?: string;
+  /** Items in this search scope (every depth). */
+  scope?: Scope;
+  state?: 'OK' | 'DELETED';
+  /** Lower-cased substring of `sort_name` (folders) or `search_text` (files). */
+  search?: string;
+  mediaTypes?: string[];
+  private?: boolean;
+}
+
+export interface PageQuery<C extends string> {
+  filter: ListingFilter;
+  column: C;
+  order: SortOrder;
+  after: KeysetPosition | null;
+  /** Rows to return; callers ask for one more than a page to learn whether there is a next one. */
+  limit: number;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Ids per `IN (...)` list: well below SQLite's and PostgreSQL's bound-parameter limits. */
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/** LIKE pattern for a substring, with the pattern characters escaped (`ESCAPE '\'`). */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Applies the filter, the keyset position and the order of one listing. Every listing runs on an index that
+ * starts with (location_id | scope, sort column, id), so a deep page costs what the first page costs.
+ */
+function applyPage<QB extends SelectQueryBuilder<Database, 'folders' | 'files', object>>(
+  qb: QB,
+  query: PageQuery<string>,
+  searchColumn: 'sort_name' | 'search_text',
+): QB {
+  const { filter, column, order, after, limit } = query;
+  let q = qb as SelectQueryBuilder<Database, 'folders' | 'files', object>;
+  const direction = order === 'ASC' ? sql`asc` : sql`desc`;
+  if (filter.locationId !== undefined) q = q.where('location_id', '=', filter.locationId);
+  if (filter.scope !== undefined) q = q.where('scope', '=', filter.scope);
+  if (filter.state !== undefined) q = q.where('state', '=', filter.state);
+  if (filter.search) {
+    q = q.where(sql<boolean>`${sql.ref(searchColumn)} like ${containsPattern(filter.search)} escape '\\'`);
+  }
+  if (after) {
+    const op = order === 'ASC' ? sql`>` : sql`<`;
+    q = q.where(sql<boolean>`(${sql.ref(column)}, id) ${op} (${after[0]}, ${after[1]})`);
+  }
+  q = q
+    .orderBy(sql`${sql.ref(column)} ${direction}`)
+    .orderBy(sql`id ${direction}`)
+    .limit(limit);
+  return q as QB;
+}
+
+/**
+ * The metadata store: the only place that speaks SQL. One Kysely schema; the SQL stays within what SQLite and
+ * PostgreSQL both run (row values, recursive CTEs, LIKE ... ESCAPE).
+ */
+export class MetadataStore {
+  constructor(readonly db: Kysely<Database>) {}
+
+  async migrate(): Promise<void> {
+    await migrateToLatest(this.db as unknown as Kysely<unknown>);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  transaction<T>(work: (store: MetadataStore) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this);
+    return this.db.transaction().execute((trx) => work(new MetadataStore(trx)));
+  }
+
+  // ---- folders -------------------------------------------------------------------------------------------
+
+  getFolder(id: string): Promise<FolderRow | undefined> {
+    return this.db.selectFrom('folders').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async insertFolder(row: NewFolderRow): Promise<void> {
+    await this.db.insertInto('folders').values(row).execute();
+  }
+
+  async updateFolder(id: string, patch: FolderUpdate): Promise<void> {
+    await this.db.updateTable('folders').set(patch).where('id', '=', id).execute();
+  }
+
+  listFolders(query: PageQuery<FolderSortColumn>): Promise<FolderRow[]> {
+    return applyPage(this.db.selectFrom('folders').selectAll(), query, 'sort_name').execute();
+  }
+
+  /** A live folder with this display name under a parent, for `filePath` lookups. */
+  findLiveChildFolder(parentId: string, displayName: string): Promise<FolderRow | undefined> {
+    return this.db
+      .selectFrom('folders')
+      .selectAll()
+      .where('location_id', '=', parentId)
+      .where('state', '=', 'OK')
+      .where('display_name', '=', displayName)
+      .orderBy('created_date')
+      .orderBy('id')
+      .executeTakeFirst();
+  }
+
+  /** Ids of the folder's ancestors, nearest first (roots are not rows, so they are not included). */
+  async ancestorIds(folderId: string): Promise<string[]> {
+    const rows = await this.db
+      .withRecursive('up(id, parent_folder_id, depth)', (db) =>
+        db
+          .selectFrom('folders')
+          .select(['id', 'parent_folder_id', sql<number>`0`.as('depth')])
+          .where('id', '=', folderId)
+          .unionAll(
+            db
+              .selectFrom('folders as f')
+              .innerJoin('up', 'up.parent_folder_id', 'f.id')
+              .select(['f.id', 'f.parent_folder_id', sql<number>`up.depth + 1`.as('depth')]),
+          ),
+      )
+      .selectFrom('up')
+      .select('id')
+      .where('id', '!=', folderId)
+      .orderBy('depth')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Ids of the given folders and of every folder below them, whatever their state. */
+  async subtreeFolderIds(folderIds: readonly string[]): Promise<string[]> {
+    if (folderIds.length === 0) return [];
+    const found = new Set<string>();
+    for (const part of chunks(folderIds)) {
+      const rows = await this.db
+        .withRecursive('down(id)', (db) =>
+          db
+            .selectFrom('folders')
+            .select('id')
+            .where('id', 'in', part)
+            .union(db.selectFrom('folders as f').innerJoin('down', 'down.id', 'f.parent_folder_id').select('f.id')),
+        )
+        .selectFrom('down')
+        .select('id')
+        .execute();
+      for (const row of rows) found.add(row.id);
+    }
+    return [...found];
+  }
+
+  /** Moves the folder's whole subtree (folders and files, live or trashed) into another live root. */
+  async setSubtreeRoot(folderId: string, root: LiveRoot): Promise<void> {
+    const ids = await this.subtreeFolderIds([folderId]);
+    for (const part of chunks(ids)) {
+      for (const table of ['folders', 'files'] as const) {
+        const column = table === 'folders' ? 'id' : 'parent_folder_id';
+        await this.db
+          .updateTable(table)
+          .set({ root, scope: sql`case when state = 'OK' then ${root} else scope end` })
+          .where(column, 'in', part)
+          .execute();
+      }
+    }
+  }
+
+  // ---- files ---------------------------------------------------------------------------------------------
+
+  getFile(id: string): Promise<FileRow | undefined> {
+    return this.db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async getFiles(ids: readonly string[]): Promise<FileRow[]> {
+    const out: FileRow[] = [];
+    for (const part of chunks(ids)) {
+      out.push(...(await this.db.selectFrom('files').selectAll().where('id', 'in', part).execute()));
+    }
+    return out;
+  }
+
+  async getFolders(ids: readonly string[]): Promise<FolderRow[]> {
+    const out: FolderRow[] = [];
+    for (const part of chunks(ids)) {
+      out.push(...(await this.db.selectFrom('folders').selectAll().where('id', 'in', part).execute()));
+    }
+    return out;
+  }
+
+  async insertFile(row: NewFileRow): Promise<void> {
+    await this.db.insertInto('files').values(row).execute();
+  }
+
+  async updateFile(id: string, patch: FileUpdate): Promise<void> {
+    await this.db.updateTable('files').set(patch).where('id', '=', id).execute();
+  }
+
+  listFiles(query: PageQuery<FileSortColumn>): Promise<FileRow[]> {
+    let qb = this.db.selectFrom('files').selectAll();
+    const { mediaTypes, private: isPrivate } = query.filter;
+    if (mediaTypes && mediaTypes.length > 0) qb = qb.where('media_type', 'in', mediaTypes);
+    if (isPrivate !== undefined) qb = qb.where('private', '=', isPrivate ? 1 : 0);
+    return applyPage(qb, query, 'search_text').execute();
+  }
+
+  // ---- trash ---------------------------------------------------------------------------------------------
+
+  /**
+   * Moves live items to the trash. Each given item becomes a top-level trash entry (`location_id` trash-root)
+   * and the batch of everything that goes with it; a folder takes its live subtree along. Items already in
+   * the trash are left as they are.
+   */
+  async trash(kind: 'folders' | 'files', ids: readonly string[], now: string): Promise<void> {
+    for (const id of ids) {
+      const trashed = {
+        state: 'DELETED' as const,
+        scope: 'TRASH_ROOT' as const,
+        trash_batch: id,
+        updated_date: now,
+      };
+      const top = await this.db
+        .updateTable(kind)
+        .set({ ...trashed, location_id: TRASH_ROOT_ID })
+        .where('id', '=', id)
+        .where('state', '=', 'OK')
+        .executeTakeFirst();
+      if (kind === 'files' || top.numUpdatedRows === 0n) continue;
+      const below = (await this.subtreeFolderIds([id])).filter((f) => f !== id);
+      for (const part of chunks(below)) {
+        await this.db.updateTable('folders').set(trashed).where('id', 'in', part).where('state', '=', 'OK').execute();
+      }
+      for (const part of chunks([id, ...below])) {
+        await this.db
+          .updateTable('files')
+          .set(trashed)
+          .where('parent_folder_id', 'in', part)
+          .where('state', '=', 'OK')
+          .execute();
+      }
+    }
+  }
+
+  /**
+   * Restores a trashed item and what was trashed with it (same batch, same subtree) under `parentId` (for the
+   * item itself; the rest keep their parents).
+   */
+  async restore(kind: 'folders' | 'files', row: FolderRow | FileRow, parentId: string, root: LiveRoot, now: string) {
+    const batch = row.trash_batch;
+    await this.db
+      .updateTable(kind)
+      .set({
+        state: 'OK',
+        scope: root,
+        root,
+        trash_batch: null,
+        parent_folder_id: parentId,
+        location_id: parentId,
+        updated_date: now,
+      })
+      .where('id', '=', row.id)
+      .execute();
+    if (kind === 'files' || batch === null) return;
+    const live = { state: 'OK' as const, scope: root, root, trash_batch: null, updated_date: now };
+    const below = (await this.subtreeFolderIds([row.id])).filter((f) => f !== row.id);
+    for (const part of chunks(below)) {
+      await this.db
+        .updateTable('folders')
+        .set({ ...live, location_id: sql`parent_folder_id` })
+        .where('id', 'in', part)
+        .where('trash_batch', '=', batch)
+        .execute();
+    }
+    for (const part of chunks([row.id, ...below])) {
+      await this.db
+        .updateTable('files')
+        .set({ ...live, location_id: sql`parent_folder_id` })
+        .where('parent_folder_id', 'in', part)
+        .where('trash_batch', '=', batch)
+        .execute();
+    }
+  }
+
+  /** Deletes files and folder subtrees for good and returns the blob keys the caller must remove. */
+  async purge(fileIds: readonly string[], folderIds: readonly string[]): Promise<string[]> {
+    const blobKeys: string[] = [];
+    for (const part of chunks(fileIds)) {
+      const rows = await this.db.deleteFrom('files').where('id', 'in', part).returning('blob_key').execute();
+      blobKeys.push(...rows.map((r) => r.blob_key));
+    }
+    const folders = await this.subtreeFolderIds(folderIds);
+    for (const part of chunks(folders)) {
+      const rows = await this.db
+        .deleteFrom('files')
+        .where('parent_folder_id', 'in', part)
+        .returning('blob_key')
+        .execute();
+      blobKeys.push(...rows.map((r) => r.blob_key));
+      await this.db.deleteFrom('folders').where('id', 'in', part).execute();
+    }
+    return blobKeys;
+  }
+
+  // ---- upload tokens, sessions, login links --------------------------------------------------------------
+
+  async insertUploadToken(tokenHash: string, params: string, expiresAt: string): Promise<void> {
+    await this.db
+      .insertInto('upload_tokens')
+      .values({ token_hash: tokenHash, params, expires_at: expiresAt, claimed_at: null })
+      .execute();
+  }
+
+  /** Claims an unexpired, unclaimed token atomically; a second claimant gets nothing. */
+  async claimUploadToken(tokenHash: string, now: string): Promise<string | undefined> {
+    const row = await this.db
+      .updateTable('upload_tokens')
+      .set({ claimed_at: now })
+      .where('token_hash', '=', tokenHash)
+      .where('claimed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning('params')
+      .executeTakeFirst();
+    return row?.params;
+  }
+
+  /** Gives a claimed token back after a transfer that did not complete, so the client may retry. */
+  async releaseUploadToken(tokenHash: string): Promise<void> {
+    await this.db.updateTable('upload_tokens').set({ claimed_at: null }).where('token_hash', '=', tokenHash).execute();
+  }
+
+  async deleteUploadToken(tokenHash: string): Promise<void> {
+    await this.db.deleteFrom('upload_tokens').where('token_hash', '=', tokenHash).execute();
+  }
+
+  async insertSession(idHash: string, csrfToken: string, now: string, expiresAt: string): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({ id_hash: idHash, csrf_token: csrfToken, created_at: now, expires_at: expiresAt })
+      .execute();
+  }
+
+  getSession(idHash: string, now: string) {
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id_hash', '=', idHash)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  async insertLoginToken(tokenHash: string, expiresAt: string): Promise<void> {
+    await this.db.insertInto('login_tokens').values({ token_hash: tokenHash, expires_at: expiresAt }).execute();
+  }
+
+  /** Consumes a one-time login token; true when it existed and had not expired. */
+  async consumeLoginToken(tokenHash: string, now: string): Promise<boolean> {
+    const row = await this.db
+      .deleteFrom('login_tokens')
+      .where('token_hash', '=', tokenHash)
+      .returning('expires_at')
+      .executeTakeFirst();
+    return row !== undefined && row.expires_at > now;
+  }
+
+  /** Removes expired tokens and sessions; run at start and now and then. */
+  async deleteExpired(now: string): Promise<void> {
+    await this.db.deleteFrom('upload_tokens').where('expires_at', '<=', now).execute();
+    await this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+    await this.db.deleteFrom('login_tokens').where('expires_at', '<=', now).execute();
+  }
+}
+

@@ -1,0 +1,99 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * Schema migrations, in order. Written with Kysely's schema builder only, so the same list runs on SQLite and
+ * PostgreSQL. Never edit a migration that has shipped: add a new one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-initial': {
+    async up(db: Kysely<unknown>) {
+      for (const table of ['folders', 'files'] as const) {
+        let builder = db.schema
+          .createTable(table)
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('parent_folder_id', 'text', (c) => c.notNull())
+          .addColumn('location_id', 'text', (c) => c.notNull())
+          .addColumn('root', 'text', (c) => c.notNull())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('trash_batch', 'text')
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('sort_name', 'text', (c) => c.notNull())
+          .addColumn('created_date', 'text', (c) => c.notNull())
+          .addColumn('updated_date', 'text', (c) => c.notNull());
+        if (table === 'files') {
+          builder = builder
+            .addColumn('search_text', 'text', (c) => c.notNull())
+            .addColumn('mime_type', 'text', (c) => c.notNull())
+            .addColumn('media_type', 'text', (c) => c.notNull())
+            .addColumn('size_in_bytes', 'bigint', (c) => c.notNull())
+            .addColumn('hash', 'text', (c) => c.notNull())
+            .addColumn('private', 'integer', (c) => c.notNull())
+            .addColumn('labels', 'text', (c) => c.notNull())
+            .addColumn('operation_status', 'text', (c) => c.notNull())
+            .addColumn('failure_reason', 'text')
+            .addColumn('source_url', 'text')
+            .addColumn('media', 'text', (c) => c.notNull())
+            .addColumn('external_info', 'text')
+            .addColumn('blob_key', 'text', (c) => c.notNull());
+        }
+        await builder.execute();
+
+        // One index per sort order for each kind of listing, ending in id: every page is one range scan
+        // (keyset paging), whatever the depth.
+        const sorts =
+          table === 'files' ? ['sort_name', 'updated_date', 'size_in_bytes'] : ['sort_name', 'updated_date'];
+        for (const sort of sorts) {
+          await db.schema
+            .createIndex(`${table}_location_${sort}`)
+            .on(table)
+            .columns(['location_id', sort, 'id'])
+            .execute();
+          await db.schema
+            .createIndex(`${table}_scope_${sort}`)
+            .on(table)
+            .columns(['scope', sort, 'id'])
+            .execute();
+        }
+        // Subtree walks (move, trash, restore, delete) follow parent links.
+        await db.schema.createIndex(`${table}_parent`).on(table).column('parent_folder_id').execute();
+        await db.schema.createIndex(`${table}_trash_batch`).on(table).column('trash_batch').execute();
+      }
+
+      await db.schema
+        .createTable('upload_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('params', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('claimed_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('login_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+class InCodeMigrationProvider implements MigrationProvider {
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(migrations);
+  }
+}
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed`, { cause: error });
+  }
+}
