@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { TRASH_ROOT_ID, type SortOrder } from '../../contract/index.ts';
 import { migrateToLatest } from './migrations.ts';
@@ -91,19 +92,31 @@ function applyPage<QB extends SelectQueryBuilder<Database, 'folders' | 'files', 
  * PostgreSQL both run (row values, recursive CTEs, LIKE ... ESCAPE).
  */
 export class MetadataStore {
-  constructor(readonly db: Kysely<Database>) {}
+  /** The transaction of the current async context, if any: every method joins it. */
+  private readonly currentTransaction = new AsyncLocalStorage<Transaction<Database>>();
+
+  constructor(private readonly root: Kysely<Database>) {}
+
+  /**
+   * The connection to use: the caller's transaction when one is open. SQLite has one connection, so a query
+   * made outside an open transaction would wait for it forever; joining it makes that impossible.
+   */
+  get db(): Db {
+    return this.currentTransaction.getStore() ?? this.root;
+  }
 
   async migrate(): Promise<void> {
-    await migrateToLatest(this.db as unknown as Kysely<unknown>);
+    await migrateToLatest(this.root as unknown as Kysely<unknown>);
   }
 
   async close(): Promise<void> {
-    await this.db.destroy();
+    await this.root.destroy();
   }
 
+  /** Runs `work` in one transaction; nested calls join the outer one. */
   transaction<T>(work: (store: MetadataStore) => Promise<T>): Promise<T> {
-    if (this.db.isTransaction) return work(this);
-    return this.db.transaction().execute((trx) => work(new MetadataStore(trx)));
+    if (this.currentTransaction.getStore()) return work(this);
+    return this.root.transaction().execute((trx) => this.currentTransaction.run(trx, () => work(this)));
   }
 
   // ---- folders -------------------------------------------------------------------------------------------

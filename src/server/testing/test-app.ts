@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp, type App } from '../app.ts';
+import { loadConfig, type Config } from '../config.ts';
+
+export const TEST_API_KEY = 'test-api-key';
+
+export interface TestApp extends App {
+  dataDir: string;
+  /** An authenticated JSON call to `/site-media/v1<path>`. */
+  api(method: InjectOptions['method'], apiPath: string, body?: unknown): Promise<LightMyRequestResponse>;
+  /** Like `api`, but fails the test unless the answer is 200, and returns the parsed JSON. */
+  ok<T = Record<string, any>>(method: InjectOptions['method'], apiPath: string, body?: unknown): Promise<T>;
+  createFolder(displayName: string, parentFolderId?: string): Promise<{ id: string; [key: string]: unknown }>;
+  /** generate-upload-url + PUT; returns the file descriptor. */
+  upload(
+    content: string | Buffer,
+    options?: { fileName?: string; mimeType?: string; parentFolderId?: string; private?: boolean; labels?: string[]; filePath?: string },
+  ): Promise<Record<string, any>>;
+  close(): Promise<void>;
+}
+
+/** A whole server over a fresh temp data dir (SQLite + disk), used through `inject()` or a real port. */
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-test-'));
+  const config = loadConfig(
+    {},
+    {
+      dataDir,
+      apiKey: TEST_API_KEY,
+      staticDir: undefined,
+      publicUrl: 'http://media.test',
+      ...overrides,
+    },
+  );
+  const built = await buildApp(config);
+
+  const api: TestApp['api'] = (method, apiPath, body) =>
+    built.app.inject({
+      method,
+      url: `/site-media/v1${apiPath}`,
+      headers: { authorization: TEST_API_KEY },
+      ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }),
+    });
+
+  const ok: TestApp['ok'] = async (method, apiPath, body) => {
+    const response = await api(method, apiPath, body);
+    if (response.statusCode !== 200) {
+      throw new Error(`${method} ${apiPath} answered ${response.statusCode}: ${response.body}`);
+    }
+    return response.json();
+  };
+
+  const upload: TestApp['upload'] = async (content, options = {}) => {
+    const { fileName = 'file.txt', mimeType = 'text/plain', ...rest } = options;
+    const { uploadUrl } = await ok<{ uploadUrl: string }>('POST', '/files/generate-upload-url', {
+      mimeType,
+      fileName,
+      ...rest,
+    });
+    const response = await built.app.inject({
+      method: 'PUT',
+      url: new URL(uploadUrl).pathname,
+      headers: { 'content-type': mimeType },
+      payload: content,
+    });
+    if (response.statusCode !== 200) throw new Error(`PUT answered ${response.statusCode}: ${response.body}`);
+    return (response.json() as { file: Record<string, any> }).file;
+  };
+
+  return {
+    ...built,
+    dataDir,
+    api,
+    ok,
+    upload,
+    createFolder: async (displayName, parentFolderId) =>
+      (await ok<{ folder: { id: string } }>('POST', '/folders', { displayName, parentFolderId })).folder,
+    close: async () => {
+      await built.app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
