@@ -8,7 +8,7 @@ import { DiskBlobStore } from './blobs/disk-blob-store.ts';
 import { nowIso } from './clock.ts';
 import type { Config } from './config.ts';
 import { apiAuthHook, registerAuthRoutes } from './http/auth-routes.ts';
-import { applicationError, registerErrorHandling } from './http/error-handler.ts';
+import { sendError, sendNoRoute } from './http/error-handler.ts';
 import { registerFileRoutes } from './http/file-routes.ts';
 import { registerFolderRoutes } from './http/folder-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
@@ -85,7 +85,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     void reply.header('X-Content-Type-Options', 'nosniff');
   });
   await app.register(fastifyCookie);
-  registerErrorHandling(app);
+  app.setErrorHandler((error, _request, reply) => sendError(reply, error));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   registerAuthRoutes(app, auth, config.publicUrl.startsWith('https://'));
@@ -104,7 +104,8 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   );
 
   const staticDir = config.staticDir;
-  if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
+  const hasWebApp = staticDir !== undefined && fs.existsSync(path.join(staticDir, 'index.html'));
+  if (hasWebApp) {
     await app.register(fastifyStatic, {
       root: staticDir,
       wildcard: false,
@@ -114,21 +115,22 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
         res.setHeader('X-Frame-Options', 'DENY');
       },
     });
-    // The web app owns every other GET path (react-router): answer with index.html.
-    app.setNotFoundHandler((request, reply) => {
-      const url = request.url.split('?')[0] ?? '';
-      const isPage =
-        (request.method === 'GET' || request.method === 'HEAD') &&
-        !url.startsWith(`${API_PREFIX}/`) &&
-        !/^\/(upload|download|media|auth)\//.test(url) &&
-        path.extname(url) === '';
-      if (!isPage) {
-        return reply.status(404).send(applicationError('RESOURCE_NOT_FOUND', `No route ${request.method} ${url}`));
-      }
-      void reply.header('Cache-Control', 'no-cache');
-      return reply.sendFile('index.html', { setHeaders: undefined } as never);
-    });
   }
+  // The web app owns every other GET path without an extension (react-router): answer with index.html.
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0] ?? '';
+    const isPage =
+      hasWebApp &&
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !url.startsWith(`${API_PREFIX}/`) &&
+      !/^\/(upload|download|media|auth)\//.test(url) &&
+      path.extname(url) === '';
+    if (!isPage) return sendNoRoute(request, reply);
+    void reply.header('Cache-Control', 'no-cache');
+    void reply.header('Content-Security-Policy', APP_CSP);
+    void reply.header('X-Frame-Options', 'DENY');
+    return reply.sendFile('index.html');
+  });
 
   const cleanup = setInterval(() => {
     store.deleteExpired(nowIso()).catch((error: unknown) => app.log.warn({ err: error }, 'cleanup failed'));

@@ -38,11 +38,8 @@ export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
     .send(applicationError('INTERNAL', `Internal error (request ${reply.request.id}); the server log has the details`));
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error, _request, reply) => sendError(reply, error));
-  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
-    reply
-      .status(404)
-      .send(applicationError('RESOURCE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
-  );
+/** The contract's 404 for a path no route answers. */
+export function sendNoRoute(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = request.url.split('?')[0] ?? '';
+  return reply.status(404).send(applicationError('RESOURCE_NOT_FOUND', `No route ${request.method} ${path}`));
 }

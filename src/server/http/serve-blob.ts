@@ -1,7 +1,9 @@
 import contentDisposition from 'content-disposition';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import rangeParser from 'range-parser';
-import type { BlobStore } from '../blobs/blob-store.ts';
+import type { Readable } from 'node:stream';
+import type { BlobStore, ByteRange } from '../blobs/blob-store.ts';
+import { ApiError } from '../errors.ts';
 import type { FileRow } from '../stores/schema.ts';
 
 /**
@@ -33,36 +35,42 @@ export async function serveBlob(
   const { file } = options;
   const size = file.size_in_bytes;
   const etag = `"${file.hash}"`;
-  void reply.headers({
-    ...USER_CONTENT_HEADERS,
-    'Content-Type': file.mime_type,
-    'Content-Disposition': contentDisposition(options.downloadName, { type: options.disposition }),
-    'Accept-Ranges': 'bytes',
-    ETag: etag,
-    'Last-Modified': new Date(file.created_date).toUTCString(),
-    'Cache-Control': options.cacheControl,
-  });
-  if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+  const common = { ...USER_CONTENT_HEADERS, ETag: etag, 'Cache-Control': options.cacheControl };
+  if (request.headers['if-none-match'] === etag) return reply.status(304).headers(common).send();
 
-  let range: { start: number; end: number } | undefined;
+  let range: ByteRange | undefined;
   const header = request.headers.range;
   const ifRange = request.headers['if-range'];
   if (header && (ifRange === undefined || ifRange === etag)) {
     const parsed = rangeParser(size, header, { combine: true });
     if (parsed === -1) {
-      return reply.status(416).header('Content-Range', `bytes */${size}`).send();
+      return reply.status(416).headers(common).header('Content-Range', `bytes */${size}`).send();
     }
     if (parsed !== -2 && parsed.type === 'bytes' && parsed.length === 1 && parsed[0]) {
       range = { start: parsed[0].start, end: parsed[0].end };
     }
   }
-  if (range) {
-    void reply.status(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
-    void reply.header('Content-Length', range.end - range.start + 1);
-  } else {
-    void reply.header('Content-Length', size);
+
+  // Open the bytes before any header is set, so a missing blob is a clean 404 and not a half-made download.
+  let stream: Readable | undefined;
+  if (request.method !== 'HEAD') {
+    try {
+      stream = await blobs.get(options.blobKey, range);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      request.log.error({ fileId: file.id, blobKey: options.blobKey }, 'the bytes of a file are missing');
+      throw new ApiError('RESOURCE_NOT_FOUND', `The bytes of file ${file.id} are missing`);
+    }
   }
-  if (request.method === 'HEAD') return reply.send();
-  const stream = await blobs.get(options.blobKey, range);
-  return reply.send(stream);
+
+  void reply.headers({
+    ...common,
+    'Content-Type': file.mime_type,
+    'Content-Disposition': contentDisposition(options.downloadName, { type: options.disposition }),
+    'Accept-Ranges': 'bytes',
+    'Last-Modified': new Date(file.created_date).toUTCString(),
+    'Content-Length': range ? range.end - range.start + 1 : size,
+  });
+  if (range) void reply.status(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+  return reply.send(stream ?? null);
 }

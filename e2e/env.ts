@@ -1,0 +1,7 @@
+// Settings shared by playwright.config.ts and the specs.
+
+/** Port of the server the end-to-end tests start (E2E_PORT to change it). */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 8181);
+export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+/** The server is started with MEDIA_API_KEY set to this. */
+export const E2E_API_KEY = 'e2e-test-key';

@@ -1,0 +1,40 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { RouteObject } from 'react-router';
+import { redirectIfSignedIn, requireSession, SIGN_IN_PATH } from './auth/redirect';
+import { SignInPage } from './auth/sign-in-page';
+import { AppLayout } from './components/app-layout';
+import { NotFoundPage, RouteError } from './components/route-error';
+import { LoadingState } from './components/ui/status';
+import { FolderRoute } from './files/folder-route';
+
+/** The route tree. Route components stay thin; view state lives in the URL. */
+export function createRoutes(queryClient: QueryClient): RouteObject[] {
+  return [
+    {
+      id: 'root',
+      errorElement: <RouteError />,
+      hydrateFallbackElement: (
+        <div className="page-message">
+          <LoadingState />
+        </div>
+      ),
+      children: [
+        {
+          path: SIGN_IN_PATH,
+          loader: ({ request }) => redirectIfSignedIn(queryClient, request),
+          element: <SignInPage />,
+        },
+        {
+          id: 'signed-in',
+          loader: ({ request }) => requireSession(queryClient, request),
+          element: <AppLayout />,
+          children: [
+            { index: true, element: <FolderRoute /> },
+            { path: 'files/:folderId', element: <FolderRoute /> },
+            { path: '*', element: <NotFoundPage /> },
+          ],
+        },
+      ],
+    },
+  ];
+}
