@@ -60,7 +60,8 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   const codec = new CursorCodec(secret);
   const urls = {
     fileUrl: (fileId: string) => `${config.publicUrl}/media/${encodeURIComponent(fileId)}`,
-    thumbnailUrl: (row: { media_type: string }) => `${config.publicUrl}/icons/${row.media_type.toLowerCase()}.svg`,
+    thumbnailUrl: (row: { media_type: string }) =>
+      `${config.publicUrl}/icons/${row.media_type.toLowerCase()}.svg`,
   };
   const folders = new FolderService(store, codec, config.siteId);
   const files = new FileService(store, folders, codec, config.siteId, urls);

@@ -1,8 +1,12 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody, ErrorCode } from '../../contract/index.ts';
 import { ApiError, ValidationError } from '../errors.ts';
 
-export function applicationError(code: ErrorCode, message: string, data: Record<string, unknown> = {}): ErrorBody {
+export function applicationError(
+  code: ErrorCode,
+  message: string,
+  data: Record<string, unknown> = {},
+): ErrorBody {
   return { message, details: { applicationError: { code, description: message, data } } };
 }
 
@@ -29,13 +33,20 @@ export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   const fastifyError = error as Partial<FastifyError>;
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return reply.status(status).send(applicationError(codeForStatus(status), fastifyError.message ?? 'Bad request'));
+    return reply
+      .status(status)
+      .send(applicationError(codeForStatus(status), fastifyError.message ?? 'Bad request'));
   }
   // Anything else is our fault: log it, and tell the client no internals.
   reply.request.log.error({ err: error }, 'request failed');
   return reply
     .status(500)
-    .send(applicationError('INTERNAL', `Internal error (request ${reply.request.id}); the server log has the details`));
+    .send(
+      applicationError(
+        'INTERNAL',
+        `Internal error (request ${reply.request.id}); the server log has the details`,
+      ),
+    );
 }
 
 /** The contract's 404 for a path no route answers. */

@@ -55,7 +55,10 @@ export function registerFileRoutes(
   });
 
   app.post('/files/get-files', async (request) => {
-    const body = parse(z.object({ fileIds: z.array(z.string().min(1).max(2000)).min(1).max(GET_FILES_MAX) }), request.body);
+    const body = parse(
+      z.object({ fileIds: z.array(z.string().min(1).max(2000)).min(1).max(GET_FILES_MAX) }),
+      request.body,
+    );
     return { files: await files.getMany(body.fileIds) };
   });
 
@@ -94,7 +97,13 @@ export function registerFileRoutes(
       }),
       request.body,
     );
-    const page = await files.search(body.rootFolder ?? 'MEDIA_ROOT', body.search, body, body.sort, body.paging ?? {});
+    const page = await files.search(
+      body.rootFolder ?? 'MEDIA_ROOT',
+      body.search,
+      body,
+      body.sort,
+      body.paging ?? {},
+    );
     return { files: page.rows, nextCursor: page.nextCursor };
   });
 
@@ -123,7 +132,10 @@ export function registerFileRoutes(
       z.object({
         fileId: z.string().min(1).max(2000),
         downloadFileName: z.string().min(1).max(255).optional(),
-        expirationInMinutes: flexibleInt(DOWNLOAD_EXPIRATION_MINUTES_MIN, DOWNLOAD_EXPIRATION_MINUTES_MAX).optional(),
+        expirationInMinutes: flexibleInt(
+          DOWNLOAD_EXPIRATION_MINUTES_MIN,
+          DOWNLOAD_EXPIRATION_MINUTES_MAX,
+        ).optional(),
         expirationRedirectUrl: httpUrl.optional(),
         assetKeys: z.array(z.string().min(1).max(100)).max(20).optional(),
         contentDisposition: z.enum(CONTENT_DISPOSITIONS).optional(),

@@ -63,16 +63,19 @@ describe('files', () => {
     await t.upload('1', { fileName: 'a.mp4', mimeType: 'video/mp4' });
     await t.upload('123', { fileName: 'C.pdf', mimeType: 'application/pdf', private: true });
     expect(names((await t.ok('GET', '/files')).files)).toEqual(['C.pdf', 'a.mp4', 'b.jpg']);
-    expect(names((await t.ok('GET', '/files?sort.fieldName=displayName')).files)).toEqual(['a.mp4', 'b.jpg', 'C.pdf']);
+    expect(names((await t.ok('GET', '/files?sort.fieldName=displayName')).files)).toEqual([
+      'a.mp4',
+      'b.jpg',
+      'C.pdf',
+    ]);
     expect(names((await t.ok('GET', '/files?sort.fieldName=sizeInBytes&sort.order=DESC')).files)).toEqual([
       'b.jpg',
       'C.pdf',
       'a.mp4',
     ]);
-    expect(names((await t.ok('GET', '/files?mediaTypes=IMAGE&mediaTypes=VIDEO&sort.fieldName=displayName')).files)).toEqual([
-      'a.mp4',
-      'b.jpg',
-    ]);
+    expect(
+      names((await t.ok('GET', '/files?mediaTypes=IMAGE&mediaTypes=VIDEO&sort.fieldName=displayName')).files),
+    ).toEqual(['a.mp4', 'b.jpg']);
     expect(names((await t.ok('GET', '/files?mediaTypes=DOCUMENT')).files)).toEqual(['C.pdf']);
     expect(names((await t.ok('GET', '/files?private=true')).files)).toEqual(['C.pdf']);
     expect((await t.ok('GET', '/files?private=false')).files).toHaveLength(2);
@@ -83,18 +86,25 @@ describe('files', () => {
     await t.upload('x', { fileName: 'Holiday_Beach.JPG', mimeType: 'image/jpeg', parentFolderId: sub.id });
     await t.upload('x', { fileName: 'notes.txt', labels: ['Beach trip'] });
     await t.upload('x', { fileName: 'clip.mov', mimeType: 'video/quicktime' });
-    await t.upload('x', { fileName: 'beach-visitor.png', mimeType: 'image/png', parentFolderId: 'visitor-uploads' });
-    expect(names((await t.ok('POST', '/files/search', { search: 'beach', sort: { fieldName: 'displayName' } })).files)).toEqual([
-      'Holiday_Beach.JPG',
-      'notes.txt',
-    ]);
+    await t.upload('x', {
+      fileName: 'beach-visitor.png',
+      mimeType: 'image/png',
+      parentFolderId: 'visitor-uploads',
+    });
+    expect(
+      names(
+        (await t.ok('POST', '/files/search', { search: 'beach', sort: { fieldName: 'displayName' } })).files,
+      ),
+    ).toEqual(['Holiday_Beach.JPG', 'notes.txt']);
     expect(names((await t.ok('POST', '/files/search', { search: 'QUICKTIME' })).files)).toEqual(['clip.mov']);
-    expect(names((await t.ok('POST', '/files/search', { search: 'beach', rootFolder: 'VISITOR_UPLOADS_ROOT' })).files)).toEqual([
-      'beach-visitor.png',
-    ]);
-    expect(names((await t.ok('POST', '/files/search', { search: 'beach', mediaTypes: ['IMAGE'] })).files)).toEqual([
-      'Holiday_Beach.JPG',
-    ]);
+    expect(
+      names(
+        (await t.ok('POST', '/files/search', { search: 'beach', rootFolder: 'VISITOR_UPLOADS_ROOT' })).files,
+      ),
+    ).toEqual(['beach-visitor.png']);
+    expect(
+      names((await t.ok('POST', '/files/search', { search: 'beach', mediaTypes: ['IMAGE'] })).files),
+    ).toEqual(['Holiday_Beach.JPG']);
     // LIKE wildcards are literal characters in a search.
     expect((await t.ok('POST', '/files/search', { search: '_' })).files).toHaveLength(1);
     expect((await t.ok('POST', '/files/search', { search: '%' })).files).toHaveLength(0);
@@ -123,7 +133,10 @@ describe('files', () => {
   });
 
   it('sends 64-bit numbers as strings and timestamps as ISO-8601 UTC', async () => {
-    const file = await t.upload(Buffer.alloc(70_000, 1), { fileName: 'big.bin', mimeType: 'application/octet-stream' });
+    const file = await t.upload(Buffer.alloc(70_000, 1), {
+      fileName: 'big.bin',
+      mimeType: 'application/octet-stream',
+    });
     expect(file.sizeInBytes).toBe('70000');
     expect(file.createdDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(file.mediaType).toBe('OTHER');

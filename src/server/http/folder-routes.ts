@@ -12,11 +12,24 @@ import { invalid } from '../errors.ts';
 import type { FolderService } from '../services/folder-service.ts';
 import type { TrashService } from '../services/trash-service.ts';
 import { parseQueryRequest } from './query-filter.ts';
-import { flexibleBoolean, folderSort, id, paging, parse, rootFolder, searchText, unflatten } from './validation.ts';
+import {
+  flexibleBoolean,
+  folderSort,
+  id,
+  paging,
+  parse,
+  rootFolder,
+  searchText,
+  unflatten,
+} from './validation.ts';
 
 const listQuery = z.object({ parentFolderId: id.optional(), sort: folderSort.optional(), paging });
 
-export function registerFolderRoutes(app: FastifyInstance, folders: FolderService, trash: TrashService): void {
+export function registerFolderRoutes(
+  app: FastifyInstance,
+  folders: FolderService,
+  trash: TrashService,
+): void {
   app.post('/folders', async (request) => {
     const body = parse(z.object({ displayName: z.string(), parentFolderId: id.optional() }), request.body);
     return { folder: await folders.create(body.displayName, body.parentFolderId ?? MEDIA_ROOT_ID) };
@@ -45,7 +58,12 @@ export function registerFolderRoutes(app: FastifyInstance, folders: FolderServic
       }),
       request.body,
     );
-    const page = await folders.search(body.rootFolder ?? 'MEDIA_ROOT', body.search, body.sort, body.paging ?? {});
+    const page = await folders.search(
+      body.rootFolder ?? 'MEDIA_ROOT',
+      body.search,
+      body.sort,
+      body.paging ?? {},
+    );
     return { folders: page.rows, nextCursor: page.nextCursor };
   });
 
@@ -82,7 +100,10 @@ export function registerFolderRoutes(app: FastifyInstance, folders: FolderServic
       sortFields: FOLDER_SORT_FIELDS,
     });
     const page = await folders.query(
-      { state: query.filter.state as 'OK' | 'DELETED' | undefined, parentFolderId: query.filter.parentFolderId as string | undefined },
+      {
+        state: query.filter.state as 'OK' | 'DELETED' | undefined,
+        parentFolderId: query.filter.parentFolderId as string | undefined,
+      },
       query.sort,
       query.paging,
     );
@@ -91,7 +112,10 @@ export function registerFolderRoutes(app: FastifyInstance, folders: FolderServic
 
   app.post('/bulk/folders/delete', async (request) => {
     const body = parse(
-      z.object({ folderIds: z.array(id).min(1).max(BULK_FOLDER_IDS_MAX), permanent: flexibleBoolean.optional() }),
+      z.object({
+        folderIds: z.array(id).min(1).max(BULK_FOLDER_IDS_MAX),
+        permanent: flexibleBoolean.optional(),
+      }),
       request.body,
     );
     await trash.delete('folders', body.folderIds, body.permanent ?? false);

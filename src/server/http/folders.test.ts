@@ -49,7 +49,10 @@ describe('folders', () => {
     );
     expect(byName.folders.map((f: { displayName: string }) => f.displayName)).toEqual(['A', 'b', 'c']);
     expect(byName.nextCursor.hasNext).toBe(true);
-    const next = await t.ok('GET', `/folders?paging.cursor=${encodeURIComponent(byName.nextCursor.cursors.next)}`);
+    const next = await t.ok(
+      'GET',
+      `/folders?paging.cursor=${encodeURIComponent(byName.nextCursor.cursors.next)}`,
+    );
     expect(next.folders.map((f: { displayName: string }) => f.displayName)).toEqual(['D']);
     expect(next.nextCursor).toEqual({ cursors: { next: null }, hasNext: false });
     const root = await t.ok('GET', '/folders');
@@ -90,7 +93,14 @@ describe('folders', () => {
   it('ignores read-only fields sent back in an update', async () => {
     const a = await t.createFolder('A');
     const { folder } = await t.ok('PATCH', `/folders/${a.id}`, {
-      folder: { ...a, _id: a.id, displayName: 'B', state: 'DELETED', siteId: 'other', createdDate: '2000-01-01T00:00:00Z' },
+      folder: {
+        ...a,
+        _id: a.id,
+        displayName: 'B',
+        state: 'DELETED',
+        siteId: 'other',
+        createdDate: '2000-01-01T00:00:00Z',
+      },
     });
     expect(folder).toMatchObject({ id: a.id, displayName: 'B', state: 'OK', createdDate: a.createdDate });
   });
@@ -101,9 +111,15 @@ describe('folders', () => {
     await t.ok('PATCH', `/folders/${a.id}`, { folder: { id: a.id, parentFolderId: 'visitor-uploads' } });
     const media = await t.ok('POST', '/files/search', { search: 'travelling', rootFolder: 'MEDIA_ROOT' });
     expect(media.files).toHaveLength(0);
-    const visitor = await t.ok('POST', '/files/search', { search: 'travelling', rootFolder: 'VISITOR_UPLOADS_ROOT' });
+    const visitor = await t.ok('POST', '/files/search', {
+      search: 'travelling',
+      rootFolder: 'VISITOR_UPLOADS_ROOT',
+    });
     expect(visitor.files).toHaveLength(1);
-    const folders = await t.ok('POST', '/folders/search', { search: 'moving', rootFolder: 'VISITOR_UPLOADS_ROOT' });
+    const folders = await t.ok('POST', '/folders/search', {
+      search: 'moving',
+      rootFolder: 'VISITOR_UPLOADS_ROOT',
+    });
     expect(folders.folders.map((f: { id: string }) => f.id)).toEqual([a.id]);
   });
 

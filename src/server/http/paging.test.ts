@@ -9,12 +9,16 @@ afterEach(async () => {
   await t.close();
 });
 
-type Listing = { files: { id: string; displayName: string }[]; nextCursor: { cursors: { next: string | null }; hasNext: boolean } };
+type Listing = {
+  files: { id: string; displayName: string }[];
+  nextCursor: { cursors: { next: string | null }; hasNext: boolean };
+};
 
 describe('cursor paging', () => {
   it('walks every page without skipping or repeating while items are added', async () => {
     const initial: string[] = [];
-    for (let i = 0; i < 25; i++) initial.push((await t.upload('x', { fileName: `f${String(i).padStart(2, '0')}.txt` })).id);
+    for (let i = 0; i < 25; i++)
+      initial.push((await t.upload('x', { fileName: `f${String(i).padStart(2, '0')}.txt` })).id);
 
     const seen: string[] = [];
     let page = await t.ok<Listing>('GET', '/files?sort.fieldName=displayName&sort.order=ASC&paging.limit=7');
@@ -27,7 +31,10 @@ describe('cursor paging', () => {
       await t.upload('x', { fileName: `a-new-${round}.txt` });
       await t.upload('x', { fileName: `z-new-${round}.txt` });
       round++;
-      page = await t.ok<Listing>('GET', `/files?paging.limit=7&paging.cursor=${encodeURIComponent(page.nextCursor.cursors.next)}`);
+      page = await t.ok<Listing>(
+        'GET',
+        `/files?paging.limit=7&paging.cursor=${encodeURIComponent(page.nextCursor.cursors.next)}`,
+      );
     }
     const originals = seen.filter((n) => /^f\d\d\.txt$/.test(n));
     expect(originals).toEqual(Array.from({ length: 25 }, (_, i) => `f${String(i).padStart(2, '0')}.txt`));
@@ -42,7 +49,9 @@ describe('cursor paging', () => {
     const seen = new Set<string>();
     let cursor: string | null = null;
     do {
-      const query: string = cursor ? `paging.cursor=${encodeURIComponent(cursor)}&paging.limit=5` : 'sort.fieldName=sizeInBytes&paging.limit=5';
+      const query: string = cursor
+        ? `paging.cursor=${encodeURIComponent(cursor)}&paging.limit=5`
+        : 'sort.fieldName=sizeInBytes&paging.limit=5';
       const page: Listing = await t.ok<Listing>('GET', `/files?${query}`);
       for (const f of page.files) seen.add(f.id);
       cursor = page.nextCursor.cursors.next;

@@ -21,7 +21,8 @@ function collect(filter: unknown, out: Map<string, { op: '$eq' | '$in'; value: u
   if (typeof filter !== 'object' || Array.isArray(filter)) throw invalid(FILTER_PATH, 'must be an object');
   for (const [key, raw] of Object.entries(filter as Record<string, unknown>)) {
     if (key === '$and') {
-      if (!Array.isArray(raw) || raw.length > 20) throw invalid(`${FILTER_PATH}.$and`, 'must be an array of filters');
+      if (!Array.isArray(raw) || raw.length > 20)
+        throw invalid(`${FILTER_PATH}.$and`, 'must be an array of filters');
       for (const part of raw) collect(part, out);
       continue;
     }
@@ -31,7 +32,10 @@ function collect(filter: unknown, out: Map<string, { op: '$eq' | '$in'; value: u
       const ops = Object.entries(raw as Record<string, unknown>);
       const [op, value] = ops[0] ?? [];
       if (ops.length !== 1 || (op !== '$eq' && op !== '$in')) {
-        throw invalid(`${FILTER_PATH}.${key}`, 'supported conditions are a value, {"$eq": value} or {"$in": [values]}');
+        throw invalid(
+          `${FILTER_PATH}.${key}`,
+          'supported conditions are a value, {"$eq": value} or {"$in": [values]}',
+        );
       }
       out.set(key, { op, value });
     } else {
@@ -43,7 +47,11 @@ function collect(filter: unknown, out: Map<string, { op: '$eq' | '$in'; value: u
 /** Parses `{query: {filter, sort: [{fieldName, order}], cursorPaging: {limit, cursor}}}`. */
 export function parseQueryRequest<Field extends string>(
   body: unknown,
-  options: { fields: Record<string, z.ZodType>; inFields?: string[]; sortFields: readonly [Field, ...Field[]] },
+  options: {
+    fields: Record<string, z.ZodType>;
+    inFields?: string[];
+    sortFields: readonly [Field, ...Field[]];
+  },
 ): QueryRequest<Field> {
   const envelope = parse(
     z.object({
@@ -64,10 +72,14 @@ export function parseQueryRequest<Field extends string>(
   for (const [field, { op, value }] of conditions) {
     const schema = options.fields[field];
     if (!schema) {
-      throw invalid(`${FILTER_PATH}.${field}`, `cannot filter by ${field}; use ${Object.keys(options.fields).join(', ')}`);
+      throw invalid(
+        `${FILTER_PATH}.${field}`,
+        `cannot filter by ${field}; use ${Object.keys(options.fields).join(', ')}`,
+      );
     }
     if (op === '$in') {
-      if (!options.inFields?.includes(field)) throw invalid(`${FILTER_PATH}.${field}`, '$in is not supported here');
+      if (!options.inFields?.includes(field))
+        throw invalid(`${FILTER_PATH}.${field}`, '$in is not supported here');
       filter[field] = parse(z.array(schema).min(1).max(20), value, `${FILTER_PATH}.${field}.$in`);
     } else {
       filter[field] = parse(schema, value, `${FILTER_PATH}.${field}`);
@@ -77,6 +89,9 @@ export function parseQueryRequest<Field extends string>(
   if (sorts.length > 1) {
     throw new ApiError('UNSUPPORTED_SORT_VALUE', 'Only one sort field is supported', { field: 'query.sort' });
   }
-  const sort = sorts[0] === undefined ? undefined : parse(sortOf(options.sortFields, 'query.sort[0].fieldName'), sorts[0], 'query.sort[0]');
+  const sort =
+    sorts[0] === undefined
+      ? undefined
+      : parse(sortOf(options.sortFields, 'query.sort[0].fieldName'), sorts[0], 'query.sort[0]');
   return { filter, sort, paging: query.cursorPaging ?? {} };
 }

@@ -28,9 +28,13 @@ describe('trash', () => {
 
     expect((await t.ok('GET', `/files?parentFolderId=${folder.id}`)).files).toHaveLength(0);
     const deleted = await t.ok('GET', '/trash-bin/files');
-    expect(deleted.files.map((f: { id: string; state: string }) => [f.id, f.state])).toEqual([[file.id, 'DELETED']]);
+    expect(deleted.files.map((f: { id: string; state: string }) => [f.id, f.state])).toEqual([
+      [file.id, 'DELETED'],
+    ]);
     expect((await t.ok('POST', '/files/search', { search: 'x.txt' })).files).toHaveLength(0);
-    expect((await t.ok('POST', '/files/search', { search: 'x.txt', rootFolder: 'TRASH_ROOT' })).files).toHaveLength(1);
+    expect(
+      (await t.ok('POST', '/files/search', { search: 'x.txt', rootFolder: 'TRASH_ROOT' })).files,
+    ).toHaveLength(1);
     // Deleting an item that is already in the trash is not an error.
     await t.ok('POST', '/bulk/files/delete', { fileIds: [file.id] });
 
@@ -85,7 +89,10 @@ describe('trash', () => {
 
     // B was trashed with A; restoring B alone: its parent is still in the trash.
     await t.ok('POST', '/bulk/trash-bin/folders/restore', { folderIds: [b.id] });
-    expect((await t.ok('GET', `/folders/${b.id}`)).folder).toMatchObject({ parentFolderId: 'media-root', state: 'OK' });
+    expect((await t.ok('GET', `/folders/${b.id}`)).folder).toMatchObject({
+      parentFolderId: 'media-root',
+      state: 'OK',
+    });
 
     await t.ok('POST', '/bulk/folders/delete', { folderIds: [a.id], permanent: true });
     expect((await t.api('GET', `/folders/${a.id}`)).statusCode).toBe(404);
@@ -102,7 +109,9 @@ describe('trash', () => {
     const res = await t.api('GET', `/files/get-file-by-id?fileId=${file.id}`);
     if (res.statusCode === 200) {
       await t.ok('POST', '/bulk/trash-bin/files/restore', { fileIds: [file.id] });
-      expect((await t.ok('GET', `/files/get-file-by-id?fileId=${file.id}`)).file.parentFolderId).toBe('media-root');
+      expect((await t.ok('GET', `/files/get-file-by-id?fileId=${file.id}`)).file.parentFolderId).toBe(
+        'media-root',
+      );
     } else {
       expect(res.statusCode).toBe(404);
     }
@@ -133,7 +142,10 @@ describe('trash', () => {
     const file = await t.upload('x');
     const res = await t.api('POST', '/bulk/files/delete', { fileIds: [file.id, 'nope'] });
     expect(res.statusCode).toBe(404);
-    expect(res.json().details.applicationError).toMatchObject({ code: 'RESOURCE_NOT_FOUND', data: { ids: ['nope'] } });
+    expect(res.json().details.applicationError).toMatchObject({
+      code: 'RESOURCE_NOT_FOUND',
+      data: { ids: ['nope'] },
+    });
     expect((await t.ok('GET', `/files/get-file-by-id?fileId=${file.id}`)).file.state).toBe('OK');
   });
 
@@ -149,9 +161,15 @@ describe('trash', () => {
     const a = await t.createFolder('A');
     const file = await t.upload('x');
     await t.ok('POST', '/bulk/folders/delete', { folderIds: [a.id] });
-    expect((await t.api('PATCH', `/folders/${a.id}`, { folder: { id: a.id, displayName: 'B' } })).statusCode).toBe(409);
-    const move = await t.api('PATCH', '/files/update-file-descriptor', { file: { id: file.id, parentFolderId: a.id } });
+    expect(
+      (await t.api('PATCH', `/folders/${a.id}`, { folder: { id: a.id, displayName: 'B' } })).statusCode,
+    ).toBe(409);
+    const move = await t.api('PATCH', '/files/update-file-descriptor', {
+      file: { id: file.id, parentFolderId: a.id },
+    });
     expect(move.statusCode).toBe(409);
-    expect((await t.api('POST', '/folders', { displayName: 'in', parentFolderId: a.id })).statusCode).toBe(409);
+    expect((await t.api('POST', '/folders', { displayName: 'in', parentFolderId: a.id })).statusCode).toBe(
+      409,
+    );
   });
 });

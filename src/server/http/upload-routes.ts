@@ -11,9 +11,15 @@ const uploadRequest = z.object({
   sizeInBytes: flexibleInt(0, Number.MAX_SAFE_INTEGER).optional(),
   parentFolderId: id.optional(),
   private: flexibleBoolean.optional(),
-  labels: z.array(z.string().max(1000)).max(UPLOAD_LABELS_MAX * 2).optional(),
+  labels: z
+    .array(z.string().max(1000))
+    .max(UPLOAD_LABELS_MAX * 2)
+    .optional(),
   externalInfo: z
-    .object({ origin: z.string().max(200).optional(), externalIds: z.array(z.string().max(200)).max(50).optional() })
+    .object({
+      origin: z.string().max(200).optional(),
+      externalIds: z.array(z.string().max(200)).max(50).optional(),
+    })
     .optional(),
   filePath: z.string().max(4000).optional(),
 });

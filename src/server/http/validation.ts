@@ -10,6 +10,7 @@ import {
   SEARCH_TEXT_MAX,
   SORT_ORDERS,
   type FieldViolation,
+  type SortOrder,
 } from '../../contract/index.ts';
 import { ApiError, ValidationError } from '../errors.ts';
 
@@ -40,7 +41,8 @@ export function unflatten(query: Record<string, unknown>): Record<string, unknow
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query)) {
     const parts = key.split('.');
-    if (parts.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype')) continue;
+    if (parts.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype'))
+      continue;
     let node = out;
     for (const part of parts.slice(0, -1)) {
       const child = node[part];
@@ -86,15 +88,21 @@ export const mediaType = z.enum(MEDIA_TYPES);
  * to ASC.
  */
 export function sortOf<T extends readonly [string, ...string[]]>(fields: T, field = 'sort.fieldName') {
-  return z.object({ fieldName: z.string().max(100), order: sortOrder.optional() }).transform((s) => {
-    if (!(fields as readonly string[]).includes(s.fieldName)) {
-      throw new ApiError('UNSUPPORTED_SORT_VALUE', `Cannot sort by "${s.fieldName}"; use ${fields.join(', ')}`, {
-        field,
-        supported: [...fields],
-      });
-    }
-    return { fieldName: s.fieldName as T[number], order: s.order ?? ('ASC' as const) };
-  });
+  return z
+    .object({ fieldName: z.string().max(100), order: sortOrder.optional() })
+    .transform((s): { fieldName: T[number]; order: SortOrder } => {
+      if (!(fields as readonly string[]).includes(s.fieldName)) {
+        throw new ApiError(
+          'UNSUPPORTED_SORT_VALUE',
+          `Cannot sort by "${s.fieldName}"; use ${fields.join(', ')}`,
+          {
+            field,
+            supported: [...fields],
+          },
+        );
+      }
+      return { fieldName: s.fieldName as T[number], order: s.order ?? ('ASC' as const) };
+    });
 }
 
 export const fileSort = sortOf(FILE_SORT_FIELDS);

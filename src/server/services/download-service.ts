@@ -49,7 +49,10 @@ export class DownloadService {
   ) {}
 
   private signatureOf(d: SignedDownload): string {
-    return hmac(this.secret, ['download', d.fileId, d.asset, d.exp, d.disposition, d.name, d.redirect].join('\n'));
+    return hmac(
+      this.secret,
+      ['download', d.fileId, d.asset, d.exp, d.disposition, d.name, d.redirect].join('\n'),
+    );
   }
 
   async generateFileDownloadUrls(request: DownloadUrlRequest): Promise<{ downloadUrls: DownloadUrl[] }> {
@@ -81,7 +84,10 @@ export class DownloadService {
       });
       if (signed.redirect) query.set('redirect', signed.redirect);
       query.set('sig', this.signatureOf(signed));
-      return { url: `${this.publicUrl}/download/v1/${encodeURIComponent(file.id)}?${query.toString()}`, assetKey: asset };
+      return {
+        url: `${this.publicUrl}/download/v1/${encodeURIComponent(file.id)}?${query.toString()}`,
+        assetKey: asset,
+      };
     });
     return { downloadUrls };
   }

@@ -94,7 +94,11 @@ export class FileService {
 
   async update(
     idOrUri: string,
-    patch: { displayName?: string | undefined; parentFolderId?: string | undefined; labels?: string[] | undefined },
+    patch: {
+      displayName?: string | undefined;
+      parentFolderId?: string | undefined;
+      labels?: string[] | undefined;
+    },
   ): Promise<FileDescriptor> {
     if (patch.displayName !== undefined) {
       const problem = nameProblem(patch.displayName, FILE_NAME_MAX);
@@ -137,12 +141,20 @@ export class FileService {
   list(parentFolderId: string, filters: FileFilters, sort: FileSort | undefined, paging: PageRequest) {
     return this.page('files.list', 'paging.cursor', paging, async () => {
       await this.folders.requireListable(parentFolderId, 'OK');
-      return { filter: { locationId: parentFolderId, state: 'OK', ...filterOf(filters) }, sort: sort ?? DEFAULT_SORT };
+      return {
+        filter: { locationId: parentFolderId, state: 'OK', ...filterOf(filters) },
+        sort: sort ?? DEFAULT_SORT,
+      };
     });
   }
 
   /** Trashed files: the top-level trash entries, or the contents of a trashed folder. */
-  listDeleted(parentFolderId: string | undefined, filters: FileFilters, sort: FileSort | undefined, paging: PageRequest) {
+  listDeleted(
+    parentFolderId: string | undefined,
+    filters: FileFilters,
+    sort: FileSort | undefined,
+    paging: PageRequest,
+  ) {
     const locationId = parentFolderId ?? TRASH_ROOT_ID;
     return this.page('files.deleted', 'paging.cursor', paging, async () => {
       await this.folders.requireListable(locationId, 'DELETED');
@@ -174,7 +186,8 @@ export class FileService {
         filter.parentFolderId !== undefined
           ? { locationId: filter.parentFolderId, state }
           : { scope: state === 'OK' ? 'MEDIA_ROOT' : 'TRASH_ROOT' };
-      if (filter.parentFolderId !== undefined) await this.folders.requireListable(filter.parentFolderId, state);
+      if (filter.parentFolderId !== undefined)
+        await this.folders.requireListable(filter.parentFolderId, state);
       return { filter: { ...base, ...filterOf(filter) }, sort: sort ?? DEFAULT_SORT };
     });
   }
@@ -192,7 +205,8 @@ export class FileService {
       request,
       spec,
       column: (field) => FILE_SORT_COLUMNS[field],
-      fetch: (filter, column, order, after, limit) => this.store.listFiles({ filter, column, order, after, limit }),
+      fetch: (filter, column, order, after, limit) =>
+        this.store.listFiles({ filter, column, order, after, limit }),
     });
     return { rows: page.rows.map((row) => this.toWire(row)), nextCursor: page.nextCursor };
   }

@@ -64,7 +64,8 @@ export class FolderService {
   async destination(folderId: string, field: string, store = this.store): Promise<Destination> {
     if (folderId === MEDIA_ROOT_ID) return { id: folderId, root: 'MEDIA_ROOT' };
     if (folderId === VISITOR_UPLOADS_ROOT_ID) return { id: folderId, root: 'VISITOR_UPLOADS_ROOT' };
-    if (folderId === TRASH_ROOT_ID) throw invalid(field, 'items cannot be put in the trash folder; delete them');
+    if (folderId === TRASH_ROOT_ID)
+      throw invalid(field, 'items cannot be put in the trash folder; delete them');
     const row = await store.getFolder(folderId);
     if (!row) throw notFound('Folder', folderId);
     if (row.state !== 'OK') throw new ApiError('FAILED_PRECONDITION', `Folder ${folderId} is in the trash`);
@@ -126,7 +127,10 @@ export class FolderService {
     return current;
   }
 
-  async update(folderId: string, patch: { displayName?: string | undefined; parentFolderId?: string | undefined }) {
+  async update(
+    folderId: string,
+    patch: { displayName?: string | undefined; parentFolderId?: string | undefined },
+  ) {
     if (isRootId(folderId)) {
       throw new ApiError('PERMISSION_DENIED', `The root folder ${folderId} cannot be renamed or moved`);
     }
@@ -148,7 +152,10 @@ export class FolderService {
         const target = await this.destination(patch.parentFolderId, 'folder.parentFolderId', store);
         // "a folder never moves into itself or its own subtree"
         if (target.id === folderId || (await store.ancestorIds(target.id)).includes(folderId)) {
-          throw invalid('folder.parentFolderId', 'a folder cannot be moved into itself or one of its sub-folders');
+          throw invalid(
+            'folder.parentFolderId',
+            'a folder cannot be moved into itself or one of its sub-folders',
+          );
         }
         next.parent_folder_id = target.id;
         next.location_id = target.id;
@@ -188,7 +195,12 @@ export class FolderService {
     });
   }
 
-  async search(rootFolder: RootFolder, search: string | undefined, sort: FolderSort | undefined, paging: PageRequest) {
+  async search(
+    rootFolder: RootFolder,
+    search: string | undefined,
+    sort: FolderSort | undefined,
+    paging: PageRequest,
+  ) {
     return this.page('folders.search', 'paging.cursor', paging, () => ({
       filter: { scope: rootFolder, search: search?.toLowerCase() || undefined },
       sort: sort ?? DEFAULT_SORT,
@@ -237,7 +249,8 @@ export class FolderService {
       request,
       spec,
       column: (field) => FOLDER_SORT_COLUMNS[field],
-      fetch: (filter, column, order, after, limit) => this.store.listFolders({ filter, column, order, after, limit }),
+      fetch: (filter, column, order, after, limit) =>
+        this.store.listFolders({ filter, column, order, after, limit }),
     });
     return { rows: page.rows.map((row) => this.toWire(row)), nextCursor: page.nextCursor };
   }

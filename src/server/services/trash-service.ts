@@ -69,9 +69,13 @@ export class TrashService {
   private async requireExisting(store: MetadataStore, kind: Kind, ids: readonly string[]) {
     const roots = kind === 'folders' ? ids.filter(isRootId) : [];
     if (roots.length > 0) {
-      throw new ApiError('PERMISSION_DENIED', `Root folders cannot be deleted or restored: ${roots.join(', ')}`);
+      throw new ApiError(
+        'PERMISSION_DENIED',
+        `Root folders cannot be deleted or restored: ${roots.join(', ')}`,
+      );
     }
-    const rows: (FileRow | FolderRow)[] = kind === 'files' ? await store.getFiles(ids) : await store.getFolders(ids);
+    const rows: (FileRow | FolderRow)[] =
+      kind === 'files' ? await store.getFiles(ids) : await store.getFolders(ids);
     const found = new Set(rows.map((r) => r.id));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) {

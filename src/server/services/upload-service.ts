@@ -58,7 +58,9 @@ export function originalKey(fileId: string): string {
 
 /** A file id: random hex, with the original's extension so URLs show what they are. */
 function newFileId(fileName: string): string {
-  const ext = extensionOf(fileName).replace(/[^a-z0-9]/g, '').slice(0, 10);
+  const ext = extensionOf(fileName)
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 10);
   return ext ? `${newId()}.${ext}` : newId();
 }
 
@@ -144,9 +146,13 @@ export class UploadService {
   private checkSize(size: number): void {
     if (size === 0) throw new ApiError('ZERO_FILE_SIZE', 'The file is empty');
     if (size > this.limits.maxFileSizeBytes) {
-      throw new ApiError('FILE_SIZE_OVER_LIMIT', `Files may be at most ${this.limits.maxFileSizeBytes} bytes`, {
-        maxFileSizeBytes: String(this.limits.maxFileSizeBytes),
-      });
+      throw new ApiError(
+        'FILE_SIZE_OVER_LIMIT',
+        `Files may be at most ${this.limits.maxFileSizeBytes} bytes`,
+        {
+          maxFileSizeBytes: String(this.limits.maxFileSizeBytes),
+        },
+      );
     }
   }
 
@@ -166,11 +172,13 @@ export class UploadService {
       throw new ApiError('PERMISSION_DENIED', 'This upload URL is invalid, expired or already used');
     }
     const params = JSON.parse(claimed) as UploadParams;
-    const fileId = await this.receiveClaimed(params, body, declaredLength, fileNameParam).catch(async (error) => {
-      // The transfer did not complete: hand the token back so the client can retry with the same URL.
-      await this.store.releaseUploadToken(tokenHash);
-      throw error;
-    });
+    const fileId = await this.receiveClaimed(params, body, declaredLength, fileNameParam).catch(
+      async (error) => {
+        // The transfer did not complete: hand the token back so the client can retry with the same URL.
+        await this.store.releaseUploadToken(tokenHash);
+        throw error;
+      },
+    );
     await this.store.deleteUploadToken(tokenHash);
     return this.files.get(fileId);
   }
@@ -182,12 +190,20 @@ export class UploadService {
     fileNameParam: string | undefined,
   ): Promise<string> {
     const fileName = params.fileName ?? fileNameParam;
-    if (!fileName) throw invalid('filename', 'give fileName when generating the URL or ?filename= on the PUT');
+    if (!fileName)
+      throw invalid('filename', 'give fileName when generating the URL or ?filename= on the PUT');
     const problem = nameProblem(fileName, FILE_NAME_MAX);
     if (problem) throw invalid('filename', problem);
     if (declaredLength !== undefined) this.checkSize(declaredLength);
-    if (params.sizeInBytes !== null && declaredLength !== undefined && declaredLength !== params.sizeInBytes) {
-      throw invalid('sizeInBytes', `the upload URL was made for ${params.sizeInBytes} bytes, not ${declaredLength}`);
+    if (
+      params.sizeInBytes !== null &&
+      declaredLength !== undefined &&
+      declaredLength !== params.sizeInBytes
+    ) {
+      throw invalid(
+        'sizeInBytes',
+        `the upload URL was made for ${params.sizeInBytes} bytes, not ${declaredLength}`,
+      );
     }
 
     const fileId = newFileId(fileName);

@@ -184,7 +184,9 @@ export class MetadataStore {
             .selectFrom('folders')
             .select('id')
             .where('id', 'in', part)
-            .union(db.selectFrom('folders as f').innerJoin('down', 'down.id', 'f.parent_folder_id').select('f.id')),
+            .union(
+              db.selectFrom('folders as f').innerJoin('down', 'down.id', 'f.parent_folder_id').select('f.id'),
+            ),
         )
         .selectFrom('down')
         .select('id')
@@ -271,7 +273,12 @@ export class MetadataStore {
       if (kind === 'files' || top.numUpdatedRows === 0n) continue;
       const below = (await this.subtreeFolderIds([id])).filter((f) => f !== id);
       for (const part of chunks(below)) {
-        await this.db.updateTable('folders').set(trashed).where('id', 'in', part).where('state', '=', 'OK').execute();
+        await this.db
+          .updateTable('folders')
+          .set(trashed)
+          .where('id', 'in', part)
+          .where('state', '=', 'OK')
+          .execute();
       }
       for (const part of chunks([id, ...below])) {
         await this.db
@@ -288,7 +295,13 @@ export class MetadataStore {
    * Restores a trashed item and what was trashed with it (same batch, same subtree) under `parentId` (for the
    * item itself; the rest keep their parents).
    */
-  async restore(kind: 'folders' | 'files', row: FolderRow | FileRow, parentId: string, root: LiveRoot, now: string) {
+  async restore(
+    kind: 'folders' | 'files',
+    row: FolderRow | FileRow,
+    parentId: string,
+    root: LiveRoot,
+    now: string,
+  ) {
     const batch = row.trash_batch;
     await this.db
       .updateTable(kind)
@@ -368,7 +381,11 @@ export class MetadataStore {
 
   /** Gives a claimed token back after a transfer that did not complete, so the client may retry. */
   async releaseUploadToken(tokenHash: string): Promise<void> {
-    await this.db.updateTable('upload_tokens').set({ claimed_at: null }).where('token_hash', '=', tokenHash).execute();
+    await this.db
+      .updateTable('upload_tokens')
+      .set({ claimed_at: null })
+      .where('token_hash', '=', tokenHash)
+      .execute();
   }
 
   async deleteUploadToken(tokenHash: string): Promise<void> {
@@ -396,7 +413,10 @@ export class MetadataStore {
   }
 
   async insertLoginToken(tokenHash: string, expiresAt: string): Promise<void> {
-    await this.db.insertInto('login_tokens').values({ token_hash: tokenHash, expires_at: expiresAt }).execute();
+    await this.db
+      .insertInto('login_tokens')
+      .values({ token_hash: tokenHash, expires_at: expiresAt })
+      .execute();
   }
 
   /** Consumes a one-time login token; true when it existed and had not expired. */
@@ -416,4 +436,3 @@ export class MetadataStore {
     await this.db.deleteFrom('login_tokens').where('expires_at', '<=', now).execute();
   }
 }
-

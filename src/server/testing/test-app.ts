@@ -17,7 +17,14 @@ export interface TestApp extends App {
   /** generate-upload-url + PUT; returns the file descriptor. */
   upload(
     content: string | Buffer,
-    options?: { fileName?: string; mimeType?: string; parentFolderId?: string; private?: boolean; labels?: string[]; filePath?: string },
+    options?: {
+      fileName?: string;
+      mimeType?: string;
+      parentFolderId?: string;
+      private?: boolean;
+      labels?: string[];
+      filePath?: string;
+    },
   ): Promise<{ id: string; [key: string]: any }>;
   close(): Promise<void>;
 }
@@ -67,7 +74,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
       payload: content,
     });
     if (response.statusCode !== 200) throw new Error(`PUT answered ${response.statusCode}: ${response.body}`);
-    return (response.json() as { file: { id: string; [key: string]: any } }).file;
+    return response.json<{ file: { id: string; [key: string]: any } }>().file;
   };
 
   return {
