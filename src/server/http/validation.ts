@@ -101,7 +101,7 @@ export function sortOf<T extends readonly [string, ...string[]]>(fields: T, fiel
           },
         );
       }
-      return { fieldName: s.fieldName as T[number], order: s.order ?? ('ASC' as const) };
+      return { fieldName: s.fieldName, order: s.order ?? 'ASC' };
     });
 }
 
