@@ -11,19 +11,22 @@ export interface QueryRequest<Field extends string> {
 }
 
 const FILTER_PATH = 'query.filter';
+/** `$and` inside `$and` is legal but never needed deeply; the bound keeps a hostile body from eating the stack. */
+const MAX_AND_DEPTH = 8;
 
 /**
  * Flattens a Wix query filter into field conditions. Accepted: `{field: value}`, `{field: {$eq: value}}`,
  * `{field: {$in: [...]}}`, and `$and` of those (the SDK's query builder joins several conditions with `$and`).
  */
-function collect(filter: unknown, out: Map<string, { op: '$eq' | '$in'; value: unknown }>): void {
+function collect(filter: unknown, out: Map<string, { op: '$eq' | '$in'; value: unknown }>, depth = 0): void {
   if (filter === undefined || filter === null) return;
+  if (depth > MAX_AND_DEPTH) throw invalid(FILTER_PATH, `nests $and more than ${MAX_AND_DEPTH} deep`);
   if (typeof filter !== 'object' || Array.isArray(filter)) throw invalid(FILTER_PATH, 'must be an object');
   for (const [key, raw] of Object.entries(filter as Record<string, unknown>)) {
     if (key === '$and') {
       if (!Array.isArray(raw) || raw.length > 20)
         throw invalid(`${FILTER_PATH}.$and`, 'must be an array of filters');
-      for (const part of raw) collect(part, out);
+      for (const part of raw) collect(part, out, depth + 1);
       continue;
     }
     if (key.startsWith('$')) throw invalid(`${FILTER_PATH}.${key}`, 'operator not supported here');

@@ -1,7 +1,7 @@
 import contentDisposition from 'content-disposition';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import rangeParser from 'range-parser';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { BlobStore, ByteRange } from '../blobs/blob-store.ts';
 import { ApiError } from '../errors.ts';
 import type { FileRow } from '../stores/schema.ts';
@@ -73,5 +73,6 @@ export async function serveBlob(
     'Content-Length': range ? range.end - range.start + 1 : size,
   });
   if (range) void reply.status(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
-  return reply.send(stream ?? null);
+  // HEAD: an empty stream keeps the Content-Length set above (Fastify's HEAD hook only drains it).
+  return reply.send(stream ?? Readable.from([]));
 }
