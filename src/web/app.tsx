@@ -5,6 +5,7 @@ import { handleSessionExpired } from './auth/session-expiry';
 import { apiClient } from './lib/api-client';
 import { createQueryClient } from './lib/query-client';
 import { createRoutes } from './routes';
+import { ToastProvider } from './components/ui/toast';
 
 const queryClient = createQueryClient();
 const router = createBrowserRouter(createRoutes(queryClient));
@@ -13,7 +14,9 @@ apiClient.setUnauthenticatedHandler(() => handleSessionExpired(queryClient, rout
 export function App() {
   return (
     <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
+      <ToastProvider>
+        <RouterProvider router={router} />
+      </ToastProvider>
     </QueryClientProvider>
   );
 }

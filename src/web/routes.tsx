@@ -5,7 +5,7 @@ import { SignInPage } from './auth/sign-in-page';
 import { AppLayout } from './components/app-layout';
 import { NotFoundPage, RouteError } from './components/route-error';
 import { LoadingState } from './components/ui/status';
-import { FolderRoute } from './files/folder-route';
+import { AreaRoute } from './files/area-route';
 
 /** The route tree. Route components stay thin; view state lives in the URL. */
 export function createRoutes(queryClient: QueryClient): RouteObject[] {
@@ -29,8 +29,12 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
           loader: ({ request }) => requireSession(queryClient, request),
           element: <AppLayout />,
           children: [
-            { index: true, element: <FolderRoute /> },
-            { path: 'files/:folderId', element: <FolderRoute /> },
+            { index: true, element: <AreaRoute area="files" /> },
+            { path: 'files/:folderId', element: <AreaRoute area="files" /> },
+            { path: 'visitor-uploads', element: <AreaRoute area="visitor" /> },
+            { path: 'visitor-uploads/:folderId', element: <AreaRoute area="visitor" /> },
+            { path: 'trash', element: <AreaRoute area="trash" /> },
+            { path: 'trash/:folderId', element: <AreaRoute area="trash" /> },
             { path: '*', element: <NotFoundPage /> },
           ],
         },

@@ -1,30 +1,82 @@
-import { infiniteQueryOptions } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
+import type { DownloadUrl, FileDescriptor } from '../../../contract';
 import { apiClient } from '../../lib/api-client';
-import { type ListFilesResponse, nextPageCursor } from './types';
 
 export const FILES_PATH = '/site-media/v1/files';
-export const FILE_PAGE_SIZE = 100;
 
+/** Query keys of single files (the info panel). */
 export const fileKeys = {
   all: ['files'] as const,
-  lists: () => [...fileKeys.all, 'list'] as const,
-  list: (parentFolderId: string) => [...fileKeys.lists(), { parentFolderId }] as const,
+  detail: (fileId: string) => [...fileKeys.all, 'detail', fileId] as const,
+  inlineUrl: (fileId: string) => [...fileKeys.all, 'inline-url', fileId] as const,
 };
 
-/** GET /site-media/v1/files?parentFolderId= — the files directly in a folder, a page at a time (server's default
- * order: updatedDate DESC). */
-export function fileListQueryOptions(parentFolderId: string) {
-  return infiniteQueryOptions({
-    queryKey: fileKeys.list(parentFolderId),
-    queryFn: ({ pageParam, signal }) =>
-      apiClient.get<ListFilesResponse>(FILES_PATH, {
-        signal,
-        query:
-          pageParam === null
-            ? { parentFolderId, 'paging.limit': FILE_PAGE_SIZE }
-            : { 'paging.cursor': pageParam, 'paging.limit': FILE_PAGE_SIZE },
-      }),
-    initialPageParam: null as string | null,
-    getNextPageParam: nextPageCursor,
+/** GET /site-media/v1/files/get-file-by-id */
+export function fileQueryOptions(fileId: string) {
+  return queryOptions({
+    queryKey: fileKeys.detail(fileId),
+    queryFn: async ({ signal }) =>
+      (
+        await apiClient.get<{ file: FileDescriptor }>(`${FILES_PATH}/get-file-by-id`, {
+          signal,
+          query: { fileId },
+        })
+      ).file,
   });
+}
+
+/** A signed URL that shows a (private) file inline, for previews; refreshed well before it expires. */
+export function inlineUrlQueryOptions(fileId: string) {
+  return queryOptions({
+    queryKey: fileKeys.inlineUrl(fileId),
+    queryFn: async () => (await signedUrl(fileId, 'INLINE', 60)).url,
+    staleTime: 30 * 60_000,
+  });
+}
+
+async function signedUrl(
+  fileId: string,
+  disposition: 'INLINE' | 'ATTACHMENT',
+  minutes: number,
+): Promise<DownloadUrl> {
+  const response = await apiClient.post<{ downloadUrls: DownloadUrl[] }>(
+    `${FILES_PATH}/generate-file-download-url`,
+    {
+      fileId,
+      contentDisposition: disposition,
+      expirationInMinutes: minutes,
+    },
+  );
+  const first = response.downloadUrls[0];
+  if (!first) throw new Error('The server gave no download URL');
+  return first;
+}
+
+/**
+ * Downloads are plain navigations to signed URLs (Content-Disposition: attachment keeps the page where it is);
+ * the bytes never pass through JavaScript.
+ */
+export async function downloadFile(fileId: string): Promise<void> {
+  const { url } = await signedUrl(fileId, 'ATTACHMENT', 10);
+  window.location.assign(url);
+}
+
+/** Several files: the zip URL of the contract. */
+export async function downloadFilesAsZip(fileIds: string[]): Promise<void> {
+  const { downloadUrl } = await apiClient.post<{ downloadUrl: string }>(
+    `${FILES_PATH}/generate-download-url`,
+    {
+      fileIds,
+    },
+  );
+  window.location.assign(downloadUrl);
+}
+
+/** A folder with its sub-folders, as a zip. */
+export async function downloadFolderAsZip(folderId: string): Promise<void> {
+  const { downloadUrl } = await apiClient.post<{ downloadUrl: string }>(
+    `/site-media/v1/folders/${encodeURIComponent(folderId)}/generate-download-url`,
+    { folderId },
+  );
+  window.location.assign(downloadUrl);
 }

@@ -1,0 +1,529 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
+import { useNavigate } from 'react-router';
+import { FOLDER_NAME_MAX } from '../../contract';
+import { Button } from '../components/ui/button';
+import { ConfirmDialog } from '../components/ui/confirm-dialog';
+import { ChoiceMenu } from '../components/ui/menu';
+import { EmptyState, ErrorState, LoadingState } from '../components/ui/status';
+import { useToast } from '../components/ui/toast';
+import { Breadcrumb } from '../folders/breadcrumb';
+import { AREAS, folderPath, type Area } from '../folders/paths';
+import { useDocumentTitle } from '../lib/use-document-title';
+import { downloadFile, downloadFilesAsZip, downloadFolderAsZip } from './api/files';
+import { itemListQueryOptions, itemName, type Item, type ListingParams, type SortKey } from './api/items';
+import { useItemActions } from './api/mutations';
+import { MoveDialog, NameDialog, RenameDialog } from './dialogs';
+import { InfoPanel, type PanelActions } from './info-panel';
+import { ItemGrid } from './item-grid';
+import { MEDIA_TYPE_LABELS } from './media-labels';
+import {
+  emptySelection,
+  prune,
+  selectAll,
+  selectOnly,
+  selectRange,
+  selectedInOrder,
+  toggle,
+  type Selection,
+} from './selection';
+import { defaultOrder, FILTERABLE_TYPES, useViewState } from './view-state';
+
+type Confirm = { kind: 'trash' | 'deleteForever' | 'emptyTrash'; items: Item[] } | null;
+
+function describeItems(items: readonly Item[]): string {
+  if (items.length === 1 && items[0]) return `“${itemName(items[0])}”`;
+  const folders = items.filter((i) => i.kind === 'folder').length;
+  const files = items.length - folders;
+  return [
+    folders ? `${folders} folder${folders > 1 ? 's' : ''}` : '',
+    files ? `${files} file${files > 1 ? 's' : ''}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  const element = target as HTMLElement | null;
+  return (
+    !!element && (element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName))
+  );
+}
+
+/** The file browser of an area: toolbar, breadcrumb, virtualised grid or list, info panel, bulk actions. */
+export function Browser({ area, folderId }: { area: Area; folderId: string }) {
+  const navigate = useNavigate();
+  const toast = useToast();
+  const actions = useItemActions();
+  const [view, setView] = useViewState();
+  const inTrash = area === 'trash';
+  const root = AREAS[area];
+
+  const params: ListingParams = {
+    area,
+    folderId,
+    search: view.search,
+    sort: view.sort,
+    order: view.order,
+    type: view.type,
+  };
+  const listing = useInfiniteQuery(itemListQueryOptions(params));
+  const items = useMemo(() => listing.data?.pages.flatMap((page) => page.items) ?? [], [listing.data]);
+  const order = useMemo(() => items.map((i) => i.key), [items]);
+  const byKey = useMemo(() => new Map(items.map((i) => [i.key, i])), [items]);
+
+  const [selection, setSelection] = useState<Selection>(emptySelection);
+  const [focusKey, setFocusKey] = useState<string | null>(view.item);
+  const focusRequest = useRef(false);
+  const [renaming, setRenaming] = useState<Item | null>(null);
+  const [moving, setMoving] = useState<Item[] | null>(null);
+  const [confirm, setConfirm] = useState<Confirm>(null);
+  const [newFolderOpen, setNewFolderOpen] = useState(false);
+  const [searchDraft, setSearchDraft] = useState(view.search);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  // A new folder or listing starts with nothing selected.
+  const listingKey = JSON.stringify(params);
+  useEffect(() => {
+    setSelection(emptySelection);
+  }, [listingKey]);
+  // Items that left the listing (moved, deleted) leave the selection too.
+  useEffect(() => setSelection((current) => prune(current, order)), [order]);
+  useEffect(() => setSearchDraft(view.search), [view.search]);
+  useEffect(() => setFocusKey(view.item), [view.item]);
+
+  // Debounced search: the URL (and with it the listing) follows the box 300 ms after the last key.
+  useEffect(() => {
+    if (searchDraft === view.search) return;
+    const timer = setTimeout(() => setView({ search: searchDraft, item: null }, { replace: true }), 300);
+    return () => clearTimeout(timer);
+  }, [searchDraft, view.search, setView]);
+
+  const title = view.search ? `Search: ${view.search}` : root.name;
+  useDocumentTitle(title);
+
+  const focusIndex = focusKey ? order.indexOf(focusKey) : -1;
+  const focusedItem = focusKey ? byKey.get(focusKey) : undefined;
+  const selectedItems = useMemo(
+    () =>
+      selectedInOrder(selection, order)
+        .map((key) => byKey.get(key))
+        .filter((i): i is Item => !!i),
+    [selection, order, byKey],
+  );
+
+  const focus = useCallback(
+    (index: number, fromKeyboard: boolean) => {
+      const item = items[Math.max(0, Math.min(index, items.length - 1))];
+      if (!item) return;
+      focusRequest.current = fromKeyboard;
+      setFocusKey(item.key);
+      setView({ item: item.key }, { replace: true });
+    },
+    [items, setView],
+  );
+
+  const run = useCallback(
+    (work: Promise<string>, failure: string) =>
+      work.then(
+        (message) => toast({ title: message }),
+        (error: unknown) =>
+          toast({
+            title: failure,
+            description: error instanceof Error ? error.message : undefined,
+            variant: 'error',
+          }),
+      ),
+    [toast],
+  );
+
+  const openItem = useCallback(
+    (item: Item) => {
+      if (item.kind === 'folder') {
+        void navigate(folderPath(area, item.folder.id) + (view.view === 'list' ? '?view=list' : ''));
+      } else {
+        setView({ item: item.key }, { replace: true });
+      }
+    },
+    [area, navigate, setView, view.view],
+  );
+
+  const download = useCallback(
+    (targets: Item[]) => {
+      const [first] = targets;
+      const work =
+        targets.length === 1 && first
+          ? first.kind === 'file'
+            ? downloadFile(first.file.id)
+            : downloadFolderAsZip(first.folder.id)
+          : downloadFilesAsZip(targets.flatMap((i) => (i.kind === 'file' ? [i.file.id] : [])));
+      work.catch((error: unknown) =>
+        toast({
+          title: 'Could not download',
+          description: error instanceof Error ? error.message : undefined,
+          variant: 'error',
+        }),
+      );
+    },
+    [toast],
+  );
+
+  const panelActions: PanelActions = {
+    open: openItem,
+    rename: setRenaming,
+    move: setMoving,
+    trash: (targets) => setConfirm({ kind: 'trash', items: targets }),
+    restore: (targets) => void run(actions.restore(targets), 'Could not restore'),
+    deleteForever: (targets) => setConfirm({ kind: 'deleteForever', items: targets }),
+    download,
+  };
+
+  const onItemClick = (event: MouseEvent, item: Item, index: number) => {
+    if (event.shiftKey) {
+      setSelection((current) => selectRange(current, item.key, order, event.ctrlKey || event.metaKey));
+    } else if (event.ctrlKey || event.metaKey) {
+      setSelection((current) => toggle(current, item.key));
+    } else {
+      setSelection(selectOnly(item.key));
+    }
+    focus(index, false);
+  };
+
+  const actOnSelection = () => (selectedItems.length > 0 ? selectedItems : focusedItem ? [focusedItem] : []);
+
+  const onGridKeyDown = (event: KeyboardEvent, columns: number) => {
+    if (isTyping(event.target)) return;
+    const mod = event.ctrlKey || event.metaKey;
+    const current = focusIndex < 0 ? 0 : focusIndex;
+    const moves: Record<string, number> = {
+      ArrowRight: 1,
+      ArrowLeft: -1,
+      ArrowDown: columns,
+      ArrowUp: -columns,
+      Home: -current,
+      End: items.length - 1 - current,
+      PageDown: columns * 4,
+      PageUp: -columns * 4,
+    };
+    const step = moves[event.key];
+    if (step !== undefined) {
+      event.preventDefault();
+      const next = Math.max(0, Math.min(items.length - 1, focusIndex < 0 ? 0 : current + step));
+      const target = items[next];
+      if (event.shiftKey && target)
+        setSelection((s) =>
+          selectRange(s.anchor ? s : selectOnly(items[current]?.key ?? target.key), target.key, order),
+        );
+      focus(next, true);
+      return;
+    }
+    const target = focusedItem;
+    switch (event.key) {
+      case ' ':
+        if (target) setSelection((s) => toggle(s, target.key));
+        break;
+      case 'Enter':
+        if (target) openItem(target);
+        break;
+      case 'Escape':
+        setSelection(emptySelection);
+        break;
+      case 'Delete':
+      case 'Backspace':
+        if (actOnSelection().length === 0) return;
+        setConfirm({ kind: inTrash ? 'deleteForever' : 'trash', items: actOnSelection() });
+        break;
+      case 'F2':
+        if (target && !inTrash) setRenaming(target);
+        break;
+      case 'a':
+      case 'A':
+        if (!mod) return;
+        setSelection(selectAll(order));
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  // `/` jumps to the search box.
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (document.querySelector('[role="dialog"], [role="alertdialog"]')) return;
+      if (event.key === '/') {
+        event.preventDefault();
+        searchRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const sortLabel = { name: 'Name', updated: 'Last updated', size: 'Size' }[view.sort];
+  const confirmText = confirm && describeItems(confirm.items);
+
+  let content;
+  if (listing.isPending) {
+    content = <LoadingState label="Loading…" />;
+  } else if (listing.isError && !listing.data) {
+    content = (
+      <ErrorState
+        title={
+          listing.error && 'status' in listing.error && listing.error.status === 404
+            ? 'This folder does not exist'
+            : 'Could not load this folder'
+        }
+        message={listing.error instanceof Error ? listing.error.message : undefined}
+        retrying={listing.isFetching}
+        onRetry={() => void listing.refetch()}
+      />
+    );
+  } else if (items.length === 0 && !listing.hasNextPage) {
+    content = (
+      <EmptyState
+        title={
+          view.search || view.type
+            ? 'Nothing matches'
+            : inTrash
+              ? 'The trash is empty'
+              : 'This folder is empty'
+        }
+      >
+        <p className="muted">
+          {view.search || view.type
+            ? 'Try other words, or clear the search and the type filter.'
+            : inTrash
+              ? 'Deleted files and folders stay here until you delete them forever.'
+              : 'Create a folder with “New folder”, or move files here from another folder.'}
+        </p>
+      </EmptyState>
+    );
+  } else {
+    content = (
+      <ItemGrid
+        items={items}
+        view={view.view}
+        label={view.search ? `Search results for ${view.search}` : `Contents of ${title}`}
+        selected={selection.selected}
+        focusIndex={focusIndex < 0 ? 0 : focusIndex}
+        focusRequest={focusRequest}
+        hasNextPage={listing.hasNextPage}
+        isFetchingNextPage={listing.isFetchingNextPage}
+        fetchNextPage={() => void listing.fetchNextPage()}
+        onItemClick={onItemClick}
+        onItemOpen={openItem}
+        onKeyDown={onGridKeyDown}
+        onFocusIndex={(index) => focus(index, false)}
+        dragItems={(item) => (selection.selected.has(item.key) ? selectedItems : [item])}
+        droppable={!inTrash}
+      />
+    );
+  }
+
+  return (
+    <div className="browser">
+      <div className="browser__main">
+        <div className="toolbar" role="toolbar" aria-label="View and actions">
+          <input
+            ref={searchRef}
+            type="search"
+            className="toolbar__search"
+            placeholder={`Search ${root.name}`}
+            aria-label={`Search ${root.name}`}
+            value={searchDraft}
+            maxLength={200}
+            onChange={(event) => setSearchDraft(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') setView({ search: searchDraft, item: null }, { replace: true });
+            }}
+          />
+          <ChoiceMenu<string>
+            label={`Sort: ${sortLabel}`}
+            ariaLabel={`Sort by ${sortLabel}, ${view.order === 'asc' ? 'ascending' : 'descending'}`}
+            groups={[
+              {
+                label: 'Sort by',
+                value: view.sort,
+                options: [
+                  { value: 'name', label: 'Name' },
+                  { value: 'updated', label: 'Last updated' },
+                  { value: 'size', label: 'Size' },
+                ],
+                onChange: (sort) => setView({ sort: sort as SortKey, order: defaultOrder(sort as SortKey) }),
+              },
+              {
+                label: 'Order',
+                value: view.order,
+                options: [
+                  { value: 'asc', label: 'Ascending' },
+                  { value: 'desc', label: 'Descending' },
+                ],
+                onChange: (order) => setView({ order: order as 'asc' | 'desc' }),
+              },
+            ]}
+          />
+          <ChoiceMenu<string>
+            label={view.type ? MEDIA_TYPE_LABELS[view.type] : 'All types'}
+            ariaLabel={`Type filter: ${view.type ? MEDIA_TYPE_LABELS[view.type] : 'all types'}`}
+            groups={[
+              {
+                value: view.type ?? 'ALL',
+                options: [
+                  { value: 'ALL', label: 'All types' },
+                  ...FILTERABLE_TYPES.map((type) => ({ value: type, label: MEDIA_TYPE_LABELS[type] })),
+                ],
+                onChange: (type) => setView({ type: type === 'ALL' ? null : (type as typeof view.type) }),
+              },
+            ]}
+          />
+          <div className="segmented" role="group" aria-label="View">
+            <button
+              type="button"
+              aria-pressed={view.view === 'grid'}
+              onClick={() => setView({ view: 'grid' })}
+            >
+              Grid
+            </button>
+            <button
+              type="button"
+              aria-pressed={view.view === 'list'}
+              onClick={() => setView({ view: 'list' })}
+            >
+              List
+            </button>
+          </div>
+          <span className="toolbar__spacer" />
+          {inTrash ? (
+            <Button variant="danger" onClick={() => setConfirm({ kind: 'emptyTrash', items: [] })}>
+              Empty trash
+            </Button>
+          ) : (
+            <Button variant="primary" onClick={() => setNewFolderOpen(true)} disabled={!!view.search}>
+              New folder
+            </Button>
+          )}
+        </div>
+
+        {view.search ? (
+          <p className="browser__heading" role="status">
+            Results in all of {root.name} for “{view.search}”
+          </p>
+        ) : (
+          <Breadcrumb area={area} folderId={folderId} />
+        )}
+
+        {selectedItems.length > 0 ? (
+          <div className="bulk-bar" role="region" aria-label="Selection">
+            <span className="bulk-bar__count" aria-live="polite">
+              {selectedItems.length} selected
+            </span>
+            {inTrash ? (
+              <>
+                <Button onClick={() => panelActions.restore(selectedItems)}>Restore</Button>
+                <Button
+                  variant="danger"
+                  onClick={() => setConfirm({ kind: 'deleteForever', items: selectedItems })}
+                >
+                  Delete forever
+                </Button>
+              </>
+            ) : (
+              <>
+                <Button onClick={() => setMoving(selectedItems)}>Move to…</Button>
+                <Button onClick={() => download(selectedItems)}>Download</Button>
+                <Button variant="danger" onClick={() => setConfirm({ kind: 'trash', items: selectedItems })}>
+                  Move to Trash
+                </Button>
+              </>
+            )}
+            <Button variant="ghost" onClick={() => setSelection(emptySelection)}>
+              Clear
+            </Button>
+          </div>
+        ) : null}
+
+        <div className="browser__content">{content}</div>
+      </div>
+
+      {focusedItem && view.item ? (
+        <InfoPanel
+          item={focusedItem}
+          inTrash={inTrash}
+          actions={panelActions}
+          onClose={() => setView({ item: null }, { replace: true })}
+        />
+      ) : null}
+
+      <NameDialog
+        open={newFolderOpen}
+        onOpenChange={setNewFolderOpen}
+        title="New folder"
+        label="Folder name"
+        initial=""
+        max={FOLDER_NAME_MAX}
+        submitLabel="Create"
+        onSubmit={async (name) => {
+          const folder = await actions.createFolder(folderId, name);
+          toast({ title: `Created folder “${folder.displayName}”` });
+        }}
+      />
+      <RenameDialog
+        item={renaming}
+        onClose={() => setRenaming(null)}
+        onRename={async (item, name) => toast({ title: await actions.rename(item, name) })}
+      />
+      <MoveDialog
+        items={moving}
+        area={area === 'visitor' ? 'visitor' : 'files'}
+        onClose={() => setMoving(null)}
+        onMove={async (target) => toast({ title: await actions.move(moving ?? [], target) })}
+      />
+      <ConfirmDialog
+        open={confirm !== null}
+        onOpenChange={(open) => !open && setConfirm(null)}
+        title={
+          confirm?.kind === 'emptyTrash'
+            ? 'Empty the trash?'
+            : confirm?.kind === 'deleteForever'
+              ? `Delete ${confirmText} forever?`
+              : `Move ${confirmText} to the trash?`
+        }
+        description={
+          confirm?.kind === 'emptyTrash'
+            ? 'Everything in the trash is deleted forever, with its bytes. Pages that still use these files will break. This cannot be undone.'
+            : confirm?.kind === 'deleteForever'
+              ? `${confirmText} and everything inside will be deleted with their bytes. Pages that still use them will break. This cannot be undone.`
+              : `${confirmText} will go to the trash${confirm?.items.some((i) => i.kind === 'folder') ? ' with everything inside' : ''}. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`
+        }
+        confirmLabel={
+          confirm?.kind === 'trash'
+            ? 'Move to Trash'
+            : confirm?.kind === 'emptyTrash'
+              ? 'Empty trash'
+              : 'Delete forever'
+        }
+        destructive
+        onConfirm={async () => {
+          if (!confirm) return;
+          const work =
+            confirm.kind === 'emptyTrash'
+              ? actions.emptyTrash()
+              : confirm.kind === 'deleteForever'
+                ? actions.deleteForever(confirm.items)
+                : actions.trash(confirm.items);
+          toast({ title: await work });
+        }}
+      />
+    </div>
+  );
+}

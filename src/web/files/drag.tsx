@@ -1,0 +1,95 @@
+import { createContext, useContext, useMemo, useRef, useState, type DragEvent, type ReactNode } from 'react';
+import { useToast } from '../components/ui/toast';
+import { useItemActions } from './api/mutations';
+import type { Item } from './api/items';
+
+/** Marks drags that carry items of this app (not files from the desktop). */
+export const ITEM_DRAG_TYPE = 'application/x-site-media-items';
+
+interface DragApi {
+  start(event: DragEvent, items: Item[]): void;
+  end(): void;
+  /** Moves the dragged items into a folder. */
+  drop(target: { id: string; name: string }): void;
+  dragged(): Item[];
+}
+
+const DragContext = createContext<DragApi | null>(null);
+
+/** Holds what is being dragged, so any folder on the page (tile, tree node, breadcrumb) can take it. */
+export function DragProvider({ children }: { children: ReactNode }) {
+  const draggedRef = useRef<Item[]>([]);
+  const actions = useItemActions();
+  const toast = useToast();
+  const api = useMemo<DragApi>(
+    () => ({
+      start(event, items) {
+        draggedRef.current = items;
+        event.dataTransfer.effectAllowed = 'move';
+        event.dataTransfer.setData(ITEM_DRAG_TYPE, JSON.stringify(items.map((i) => i.key)));
+        event.dataTransfer.setData(
+          'text/plain',
+          items.map((i) => (i.kind === 'folder' ? i.folder.displayName : i.file.displayName)).join('\n'),
+        );
+      },
+      end() {
+        draggedRef.current = [];
+      },
+      drop(target) {
+        const items = draggedRef.current;
+        draggedRef.current = [];
+        if (items.length === 0) return;
+        if (items.some((i) => i.kind === 'folder' && i.folder.id === target.id)) {
+          toast({ title: 'A folder cannot be moved into itself', variant: 'error' });
+          return;
+        }
+        actions.move(items, target).then(
+          (message) => toast({ title: message }),
+          (error: unknown) =>
+            toast({
+              title: 'Could not move',
+              description: error instanceof Error ? error.message : undefined,
+              variant: 'error',
+            }),
+        );
+      },
+      dragged: () => draggedRef.current,
+    }),
+    [actions, toast],
+  );
+  return <DragContext.Provider value={api}>{children}</DragContext.Provider>;
+}
+
+export function useDrag(): DragApi {
+  const api = useContext(DragContext);
+  if (!api) throw new Error('useDrag needs a DragProvider');
+  return api;
+}
+
+/** Props that make an element a drop target for dragged items; `active` is true while something hovers it. */
+export function useDropTarget(target: { id: string; name: string } | null) {
+  const drag = useDrag();
+  const [active, setActive] = useState(false);
+  const accepts = (event: DragEvent) => target !== null && event.dataTransfer.types.includes(ITEM_DRAG_TYPE);
+  return {
+    active,
+    props: {
+      onDragOver(event: DragEvent) {
+        if (!accepts(event)) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'move';
+        if (!active) setActive(true);
+      },
+      onDragLeave() {
+        setActive(false);
+      },
+      onDrop(event: DragEvent) {
+        if (!accepts(event) || !target) return;
+        event.preventDefault();
+        event.stopPropagation();
+        setActive(false);
+        drag.drop(target);
+      },
+    },
+  };
+}

@@ -1,0 +1,268 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { LABEL_MAX, FILE_LABELS_MAX, type FileDescriptor } from '../../contract';
+import { Button } from '../components/ui/button';
+import { useToast } from '../components/ui/toast';
+import { formatBytes, formatDate } from '../lib/format';
+import { fileQueryOptions, inlineUrlQueryOptions } from './api/files';
+import { useItemActions } from './api/mutations';
+import type { Item } from './api/items';
+import { Thumbnail } from './item-grid';
+import { MEDIA_TYPE_LABELS } from './media-labels';
+
+export interface PanelActions {
+  open: (item: Item) => void;
+  rename: (item: Item) => void;
+  move: (items: Item[]) => void;
+  trash: (items: Item[]) => void;
+  restore: (items: Item[]) => void;
+  deleteForever: (items: Item[]) => void;
+  download: (items: Item[]) => void;
+}
+
+/** Details of the focused item beside the grid (not a modal), with its actions. */
+export function InfoPanel({
+  item,
+  inTrash,
+  actions,
+  onClose,
+}: {
+  item: Item;
+  inTrash: boolean;
+  actions: PanelActions;
+  onClose: () => void;
+}) {
+  const name = item.kind === 'folder' ? item.folder.displayName : item.file.displayName;
+  return (
+    <aside className="info-panel" aria-label={`Details of ${name}`}>
+      <div className="info-panel__header">
+        <h2 className="info-panel__title">Details</h2>
+        <button type="button" className="icon-button" aria-label="Close details" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      {item.kind === 'file' ? (
+        <FilePreview key={item.file.id} file={item.file} item={item} />
+      ) : (
+        <Thumbnail item={item} size="panel" />
+      )}
+      <p className="info-panel__name">{name}</p>
+      {item.kind === 'file' ? (
+        <FileDetails fileId={item.file.id} initial={item.file} inTrash={inTrash} />
+      ) : null}
+      {item.kind === 'folder' ? (
+        <dl className="facts">
+          <Fact label="Type" value="Folder" />
+          <Fact label="Created" value={formatDate(item.folder.createdDate)} />
+          <Fact label="Updated" value={formatDate(item.folder.updatedDate)} />
+        </dl>
+      ) : null}
+      <div className="info-panel__actions">
+        {inTrash ? (
+          <>
+            <Button variant="primary" onClick={() => actions.restore([item])}>
+              Restore
+            </Button>
+            <Button variant="danger" onClick={() => actions.deleteForever([item])}>
+              Delete forever
+            </Button>
+          </>
+        ) : (
+          <>
+            {item.kind === 'folder' ? <Button onClick={() => actions.open(item)}>Open</Button> : null}
+            <Button onClick={() => actions.download([item])}>Download</Button>
+            <Button onClick={() => actions.rename(item)}>Rename</Button>
+            <Button onClick={() => actions.move([item])}>Move to…</Button>
+            <Button variant="danger" onClick={() => actions.trash([item])}>
+              Move to Trash
+            </Button>
+          </>
+        )}
+      </div>
+    </aside>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: string }) {
+  return (
+    <div className="facts__row">
+      <dt>{label}</dt>
+      <dd>{value || '—'}</dd>
+    </div>
+  );
+}
+
+/** Images, video and audio play from the public URL, or from a short-lived signed URL when private. */
+function FilePreview({ file, item }: { file: FileDescriptor; item: Item }) {
+  const playable =
+    ['IMAGE', 'VECTOR', 'VIDEO', 'AUDIO'].includes(file.mediaType) && file.operationStatus !== 'FAILED';
+  const signed = useQuery({ ...inlineUrlQueryOptions(file.id), enabled: playable && file.private });
+  const [broken, setBroken] = useState(false);
+  const src = file.private ? signed.data : file.url;
+  if (!playable || !src || broken) return <Thumbnail item={item} size="panel" />;
+  if (file.mediaType === 'VIDEO') {
+    return (
+      <video
+        className="preview"
+        src={src}
+        controls
+        preload="metadata"
+        aria-label={`Preview of ${file.displayName}`}
+      />
+    );
+  }
+  if (file.mediaType === 'AUDIO') {
+    return (
+      <audio
+        className="preview preview--audio"
+        src={src}
+        controls
+        preload="metadata"
+        aria-label={`Preview of ${file.displayName}`}
+      />
+    );
+  }
+  return (
+    <img
+      className="preview"
+      src={src}
+      alt={`Preview of ${file.displayName}`}
+      onError={() => setBroken(true)}
+    />
+  );
+}
+
+function FileDetails({
+  fileId,
+  initial,
+  inTrash,
+}: {
+  fileId: string;
+  initial: FileDescriptor;
+  inTrash: boolean;
+}) {
+  const query = useQuery({ ...fileQueryOptions(fileId), initialData: initial, staleTime: 5_000 });
+  const file = query.data;
+  const image = file.media.image?.image ?? file.media.vector?.image;
+  const toast = useToast();
+  const [copied, setCopied] = useState(false);
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(file.url);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2000);
+    } catch {
+      toast({ title: 'Could not copy the URL', variant: 'error' });
+    }
+  };
+
+  return (
+    <>
+      <div className="badges">
+        {file.private ? <span className="badge">Private</span> : null}
+        {file.operationStatus !== 'READY' ? (
+          <span className={`badge badge--${file.operationStatus === 'FAILED' ? 'failed' : 'pending'}`}>
+            {file.operationStatus === 'FAILED' ? 'Processing failed' : 'Processing'}
+          </span>
+        ) : null}
+      </div>
+      {file.operationStatus === 'FAILED' && file.failureReason ? (
+        <p className="form__error">{file.failureReason}</p>
+      ) : null}
+      <dl className="facts">
+        <Fact label="Type" value={`${MEDIA_TYPE_LABELS[file.mediaType]} (${file.mimeType})`} />
+        <Fact label="Size" value={formatBytes(file.sizeInBytes)} />
+        <Fact label="Dimensions" value={image && image.width > 0 ? `${image.width} × ${image.height}` : ''} />
+        <Fact label="Created" value={formatDate(file.createdDate)} />
+        <Fact label="Updated" value={formatDate(file.updatedDate)} />
+      </dl>
+      <div className="field">
+        <span className="field__label" id="file-url-label">
+          URL
+        </span>
+        <div className="url-row">
+          <input
+            aria-labelledby="file-url-label"
+            readOnly
+            value={file.url}
+            onFocus={(e) => e.target.select()}
+          />
+          <Button onClick={() => void copy()} aria-label="Copy URL">
+            {copied ? 'Copied' : 'Copy'}
+          </Button>
+        </div>
+        {file.private ? <p className="muted small">Private: this URL answers 403; use Download.</p> : null}
+      </div>
+      <Labels file={file} readOnly={inTrash} />
+    </>
+  );
+}
+
+function Labels({ file, readOnly }: { file: FileDescriptor; readOnly: boolean }) {
+  const actions = useItemActions();
+  const toast = useToast();
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  const save = (labels: string[]) =>
+    actions.setLabels(file, labels).catch((failure: unknown) => {
+      toast({
+        title: 'Could not save the labels',
+        description: failure instanceof Error ? failure.message : undefined,
+        variant: 'error',
+      });
+    });
+
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    const label = draft.trim();
+    if (!label) return;
+    if (label.length > LABEL_MAX) return setError(`A label has at most ${LABEL_MAX} characters.`);
+    if (file.labels.length >= FILE_LABELS_MAX)
+      return setError(`A file has at most ${FILE_LABELS_MAX} labels.`);
+    setError(null);
+    setDraft('');
+    if (!file.labels.includes(label)) void save([...file.labels, label]);
+  };
+
+  return (
+    <div className="labels">
+      <span className="field__label">Labels</span>
+      <ul className="chips" aria-label="Labels">
+        {file.labels.length === 0 ? <li className="muted small">No labels</li> : null}
+        {file.labels.map((label) => (
+          <li key={label} className="chip">
+            {label}
+            {readOnly ? null : (
+              <button
+                type="button"
+                className="chip__remove"
+                aria-label={`Remove label ${label}`}
+                onClick={() => void save(file.labels.filter((l) => l !== label))}
+              >
+                ×
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {readOnly ? null : (
+        <form className="url-row" onSubmit={add}>
+          <input
+            aria-label="New label"
+            placeholder="Add a label"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+          />
+          <Button type="submit">Add</Button>
+        </form>
+      )}
+      {error ? (
+        <p className="form__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,304 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+  type RefObject,
+} from 'react';
+import { FolderIcon } from '../components/ui/icons';
+import { formatBytes, formatDate } from '../lib/format';
+import type { Item } from './api/items';
+import { useDrag, useDropTarget } from './drag';
+import { MEDIA_TYPE_LABELS } from './media-labels';
+import type { ViewMode } from './view-state';
+
+const TILE_MIN_WIDTH = 168;
+const GAP = 12;
+const TILE_HEIGHT = 196;
+const ROW_HEIGHT = 48;
+
+export interface ItemGridProps {
+  items: Item[];
+  view: ViewMode;
+  label: string;
+  selected: ReadonlySet<string>;
+  focusIndex: number;
+  /** Set when the focused item should take DOM focus (after a key press, not after a data refresh). */
+  focusRequest: RefObject<boolean>;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => void;
+  onItemClick: (event: MouseEvent, item: Item, index: number) => void;
+  onItemOpen: (item: Item) => void;
+  onKeyDown: (event: KeyboardEvent, columns: number) => void;
+  onFocusIndex: (index: number) => void;
+  /** Items dragged when dragging `item` (the selection if it is selected, else just it). */
+  dragItems: (item: Item) => Item[];
+  /** Folder tiles take dropped items (not in the trash). */
+  droppable: boolean;
+}
+
+/**
+ * The virtualised grid (tiles) or list (rows) of a folder. Only the rows in view (and a few around them) are in
+ * the DOM; more pages load as the end comes into view. Roving tabindex: one item is in the tab order, arrow keys
+ * move it (the parent handles keys and tells which index is focused).
+ */
+export function ItemGrid(props: ItemGridProps) {
+  const { items, view, focusIndex, hasNextPage, isFetchingNextPage, fetchNextPage } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(entry?.contentRect.width ?? 0));
+    observer.observe(element);
+    setWidth(element.clientWidth);
+    return () => observer.disconnect();
+  }, []);
+
+  const columns =
+    view === 'list' ? 1 : Math.max(1, Math.floor((width - 2 * GAP + GAP) / (TILE_MIN_WIDTH + GAP)));
+  const rowCount = Math.ceil(items.length / columns);
+  const rowHeight = view === 'list' ? ROW_HEIGHT : TILE_HEIGHT + GAP;
+
+  const virtualizer = useVirtualizer({
+    count: rowCount + (hasNextPage ? 1 : 0),
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 3,
+  });
+  useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
+
+  const virtualRows = virtualizer.getVirtualItems();
+  const lastRow = virtualRows.at(-1)?.index ?? 0;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && lastRow >= rowCount - 2) fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, lastRow, rowCount, fetchNextPage]);
+
+  // Keep the focused item in view, and give it DOM focus when the user moved it with the keyboard.
+  useEffect(() => {
+    if (focusIndex < 0 || focusIndex >= items.length) return;
+    virtualizer.scrollToIndex(Math.floor(focusIndex / columns), { align: 'auto' });
+    if (!props.focusRequest.current) return;
+    const frame = requestAnimationFrame(() => {
+      const element = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${focusIndex}"]`);
+      if (element) {
+        element.focus({ preventScroll: true });
+        props.focusRequest.current = false;
+      }
+    });
+    return () => cancelAnimationFrame(frame);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusIndex, columns, items.length]);
+
+  return (
+    <div
+      ref={scrollRef}
+      className={`grid-scroll grid-scroll--${view}`}
+      role="grid"
+      aria-label={props.label}
+      aria-multiselectable="true"
+      aria-rowcount={hasNextPage ? -1 : rowCount + (view === 'list' ? 1 : 0)}
+      aria-colcount={columns}
+      onKeyDown={(event) => props.onKeyDown(event, columns)}
+    >
+      {view === 'list' ? (
+        <div role="row" className="list-header" aria-rowindex={1}>
+          <span role="columnheader">Name</span>
+          <span role="columnheader">Type</span>
+          <span role="columnheader">Size</span>
+          <span role="columnheader">Dimensions</span>
+          <span role="columnheader">Updated</span>
+        </div>
+      ) : null}
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualRows.map((row) => {
+          const start = row.index * columns;
+          const rowItems = items.slice(start, start + columns);
+          if (row.index >= rowCount) {
+            return (
+              <div
+                key="loader"
+                className="grid-loader"
+                style={{ position: 'absolute', top: row.start, height: row.size, left: 0, right: 0 }}
+                role="row"
+              >
+                <span role="gridcell" className="muted">
+                  {isFetchingNextPage ? 'Loading more…' : ''}
+                </span>
+              </div>
+            );
+          }
+          return (
+            <div
+              key={row.key}
+              role="row"
+              aria-rowindex={row.index + (view === 'list' ? 2 : 1)}
+              className={view === 'list' ? 'list-row-wrap' : 'tile-row'}
+              style={{
+                position: 'absolute',
+                top: row.start,
+                left: 0,
+                right: 0,
+                height: view === 'list' ? ROW_HEIGHT : TILE_HEIGHT,
+                gridTemplateColumns: view === 'list' ? undefined : `repeat(${columns}, minmax(0, 1fr))`,
+              }}
+            >
+              {rowItems.map((item, offset) => (
+                <ItemCell
+                  key={item.key}
+                  item={item}
+                  index={start + offset}
+                  column={offset + 1}
+                  grid={props}
+                />
+              ))}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function ItemCell({
+  item,
+  index,
+  column,
+  grid,
+}: {
+  item: Item;
+  index: number;
+  column: number;
+  grid: ItemGridProps;
+}) {
+  const drag = useDrag();
+  const isSelected = grid.selected.has(item.key);
+  const isFocused = index === grid.focusIndex;
+  const drop = useDropTarget(
+    grid.droppable && item.kind === 'folder' ? { id: item.folder.id, name: item.folder.displayName } : null,
+  );
+  const name = item.kind === 'folder' ? item.folder.displayName : item.file.displayName;
+  const className = [
+    grid.view === 'list' ? 'list-row' : 'tile',
+    isSelected ? 'is-selected' : '',
+    drop.active ? 'is-drop-target' : '',
+  ].join(' ');
+
+  return (
+    <div
+      role="gridcell"
+      aria-colindex={column}
+      aria-selected={isSelected}
+      aria-label={name}
+      tabIndex={isFocused ? 0 : -1}
+      data-index={index}
+      data-key={item.key}
+      className={className}
+      draggable
+      onDragStart={(event) => drag.start(event, grid.dragItems(item))}
+      onDragEnd={() => drag.end()}
+      onFocus={() => {
+        if (!isFocused) grid.onFocusIndex(index);
+      }}
+      onClick={(event) => grid.onItemClick(event, item, index)}
+      onDoubleClick={() => grid.onItemOpen(item)}
+      {...drop.props}
+    >
+      {grid.view === 'list' ? <ListRowContent item={item} /> : <TileContent item={item} />}
+      {isSelected ? (
+        <span className="check" aria-hidden="true">
+          ✓
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+function StatusBadge({ item }: { item: Item }) {
+  if (item.kind !== 'file') return null;
+  const { operationStatus } = item.file;
+  return (
+    <>
+      {operationStatus === 'PENDING' ? <span className="badge badge--pending">Processing</span> : null}
+      {operationStatus === 'FAILED' ? <span className="badge badge--failed">Failed</span> : null}
+      {item.file.private ? <span className="badge">Private</span> : null}
+    </>
+  );
+}
+
+export function Thumbnail({ item, size }: { item: Item; size: 'tile' | 'row' | 'panel' }) {
+  const [failed, setFailed] = useState(false);
+  if (item.kind === 'folder') {
+    return (
+      <span className={`thumb thumb--${size} thumb--folder`}>
+        <FolderIcon width={size === 'row' ? 22 : 48} height={size === 'row' ? 22 : 48} />
+      </span>
+    );
+  }
+  return (
+    <span className={`thumb thumb--${size}`}>
+      {failed ? null : (
+        <img
+          src={item.file.thumbnailUrl}
+          alt=""
+          loading="lazy"
+          decoding="async"
+          draggable={false}
+          onError={() => setFailed(true)}
+        />
+      )}
+    </span>
+  );
+}
+
+function TileContent({ item }: { item: Item }) {
+  const name = item.kind === 'folder' ? item.folder.displayName : item.file.displayName;
+  return (
+    <>
+      <Thumbnail item={item} size="tile" />
+      <span className="tile__name" title={name}>
+        {name}
+      </span>
+      <span className="tile__meta">
+        {item.kind === 'folder' ? 'Folder' : formatBytes(item.file.sizeInBytes)}
+        <StatusBadge item={item} />
+      </span>
+    </>
+  );
+}
+
+function dimensions(item: Item): string {
+  if (item.kind !== 'file') return '';
+  const image = item.file.media.image?.image ?? item.file.media.vector?.image;
+  if (image && image.width > 0) return `${image.width} × ${image.height}`;
+  const video = item.file.media.video?.resolutions?.[0];
+  if (video) return `${video.width} × ${video.height}`;
+  return '';
+}
+
+function ListRowContent({ item }: { item: Item }) {
+  const name = item.kind === 'folder' ? item.folder.displayName : item.file.displayName;
+  const updated = item.kind === 'folder' ? item.folder.updatedDate : item.file.updatedDate;
+  return (
+    <>
+      <span className="list-row__name">
+        <Thumbnail item={item} size="row" />
+        <span className="list-row__text" title={name}>
+          {name}
+        </span>
+        <StatusBadge item={item} />
+      </span>
+      <span className="muted">
+        {item.kind === 'folder' ? 'Folder' : MEDIA_TYPE_LABELS[item.file.mediaType]}
+      </span>
+      <span className="muted">{item.kind === 'folder' ? '—' : formatBytes(item.file.sizeInBytes)}</span>
+      <span className="muted">{dimensions(item) || '—'}</span>
+      <span className="muted">{formatDate(updated)}</span>
+    </>
+  );
+}
