@@ -15,7 +15,8 @@ import { useDrag, useDropTarget } from './drag';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import type { ViewMode } from './view-state';
 
-const TILE_MIN_WIDTH = 168;
+/** Narrow screens get smaller tiles, so a phone shows two columns. */
+const tileMinWidth = (width: number) => (width < 640 ? 140 : 168);
 const GAP = 12;
 const TILE_HEIGHT = 196;
 const ROW_HEIGHT = 48;
@@ -61,7 +62,7 @@ export function ItemGrid(props: ItemGridProps) {
   }, []);
 
   const columns =
-    view === 'list' ? 1 : Math.max(1, Math.floor((width - 2 * GAP + GAP) / (TILE_MIN_WIDTH + GAP)));
+    view === 'list' ? 1 : Math.max(1, Math.floor((width - GAP) / (tileMinWidth(width) + GAP)));
   const rowCount = Math.ceil(items.length / columns);
   const rowHeight = view === 'list' ? ROW_HEIGHT : TILE_HEIGHT + GAP;
 

@@ -1,0 +1,679 @@
+/**
+ * List, search and trash latency at scale (issue 2).
+ *
+ *   npx tsx bench/list-latency.ts [--files 100000,1000000] [--samples 200] [--keep]
+ *
+ * For each size N: builds the real app (`buildApp`) over a fresh temp data dir, seeds N file rows straight into
+ * the `files` table (10k rows per transaction), listens on 127.0.0.1:0 and measures, sequentially over one
+ * keep-alive connection, the latency of list (first and deep page, two sorts), search (a term matching many
+ * rows and one matching few) and the trash listing. Each HTTP scenario is followed by the same page fetched
+ * in-process through `store.listFiles(...)`, the MetadataStore call the service makes, so the HTTP overhead
+ * shows. Prints a markdown table, the goals with pass/fail, and EXPLAIN QUERY PLAN of every scenario's SQL.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { buildApp, type App } from '../src/server/app.ts';
+import { loadConfig } from '../src/server/config.ts';
+import { persistentSecret } from '../src/server/secrets.ts';
+import { CursorCodec } from '../src/server/services/cursors.ts';
+import { FILE_SORT_COLUMNS, searchTextOf } from '../src/server/services/file-service.ts';
+import { mediaTypeOf } from '../src/server/services/media-types.ts';
+import { originalKey } from '../src/server/services/upload-service.ts';
+import {
+  MetadataStore,
+  type FileSortColumn,
+  type ListingFilter,
+} from '../src/server/stores/metadata-store.ts';
+import type { Database, FileRow } from '../src/server/stores/schema.ts';
+
+// ---- options ---------------------------------------------------------------------------------------------
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0) return process.argv[i + 1];
+  const inline = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return inline?.slice(name.length + 3);
+}
+
+const SIZES = (option('files') ?? '100000').split(',').map((s) => {
+  const n = Number(s.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n < 1000) throw new Error(`--files: ${s} is not a number >= 1000`);
+  return n;
+});
+const SAMPLES = Number(option('samples') ?? 200);
+const WARMUP = 20;
+/** A scenario stops early once it has spent this long (and has at least MIN_SAMPLES), so slow ones stay bounded. */
+const BUDGET_MS = 30_000;
+const MIN_SAMPLES = 20;
+const KEEP = process.argv.includes('--keep');
+const PAGE = 50;
+const BATCH = 10_000;
+const API_KEY = 'bench-api-key';
+
+const GOAL_P95_MS = 25;
+const GOAL_DEEP_RATIO = 1.5;
+const GOAL_AT = 1_000_000;
+
+// ---- realistic rows --------------------------------------------------------------------------------------
+
+/** Small fast PRNG (mulberry32), seeded so every run seeds the same library. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+interface Kind {
+  weight: number;
+  mime: string;
+  name: (n: number, r: () => number) => string;
+  /** Typical size range in bytes (log-uniform). */
+  size: [number, number];
+}
+
+const KINDS: Kind[] = [
+  {
+    weight: 55,
+    mime: 'image/jpeg',
+    name: (n, r) =>
+      `IMG_${2021 + Math.floor(r() * 4)}_${pad(1 + Math.floor(r() * 12))}${pad(1 + Math.floor(r() * 28))}_${n}.jpg`,
+    size: [300_000, 12_000_000],
+  },
+  {
+    weight: 10,
+    mime: 'image/png',
+    name: (n, r) =>
+      `Screenshot 2024-${pad(1 + Math.floor(r() * 12))}-${pad(1 + Math.floor(r() * 28))} at ${pad(Math.floor(r() * 24))}.${pad(Math.floor(r() * 60))}.${pad(n % 60)} (${n}).png`,
+    size: [50_000, 4_000_000],
+  },
+  {
+    weight: 10,
+    mime: 'video/mp4',
+    name: (n, r) =>
+      `VID_${2021 + Math.floor(r() * 4)}${pad(1 + Math.floor(r() * 12))}${pad(1 + Math.floor(r() * 28))}_${n}.mp4`,
+    size: [2_000_000, 900_000_000],
+  },
+  {
+    weight: 8,
+    mime: 'application/pdf',
+    name: (n, r) => `${['Invoice', 'Contract', 'Scan', 'Menu', 'Brochure'][Math.floor(r() * 5)]} ${n}.pdf`,
+    size: [20_000, 8_000_000],
+  },
+  { weight: 5, mime: 'audio/mpeg', name: (n) => `track-${n}.mp3`, size: [1_000_000, 15_000_000] },
+  { weight: 3, mime: 'application/zip', name: (n) => `backup_${n}.zip`, size: [100_000, 500_000_000] },
+  { weight: 2, mime: 'image/svg+xml', name: (n) => `logo_${n}.svg`, size: [1_000, 200_000] },
+  { weight: 1, mime: 'model/gltf-binary', name: (n) => `chair-${n}.glb`, size: [200_000, 30_000_000] },
+  { weight: 1, mime: 'application/octet-stream', name: (n) => `data_${n}.bin`, size: [1_000, 5_000_000] },
+];
+const KIND_TOTAL = KINDS.reduce((s, k) => s + k.weight, 0);
+
+function pickKind(r: () => number): Kind {
+  let x = r() * KIND_TOTAL;
+  for (const kind of KINDS) {
+    x -= kind.weight;
+    if (x < 0) return kind;
+  }
+  return KINDS[0]!;
+}
+
+/** The `media` JSON the upload service stores at ingest (its `initialMedia`), with dimensions filled in. */
+function mediaJson(mediaType: string, id: string, fileName: string, size: number, r: () => number): string {
+  const file = { id, url: '', filename: fileName, sizeInBytes: String(size) };
+  switch (mediaType) {
+    case 'IMAGE':
+    case 'VECTOR': {
+      const image = {
+        image: {
+          id,
+          url: '',
+          width: 400 + Math.floor(r() * 3600),
+          height: 300 + Math.floor(r() * 2700),
+          filename: fileName,
+          altText: null,
+        },
+        colors: null,
+        faces: [],
+        previewImage: null,
+      };
+      return JSON.stringify(mediaType === 'IMAGE' ? { image } : { vector: image });
+    }
+    case 'VIDEO':
+      return JSON.stringify({ video: { id, filename: fileName, resolutions: [] } });
+    case 'AUDIO':
+      return JSON.stringify({ audio: { id, assets: [] } });
+    case 'DOCUMENT':
+      return JSON.stringify({ document: file });
+    case 'ARCHIVE':
+      return JSON.stringify({ archive: file });
+    case 'MODEL3D':
+      return JSON.stringify({ model3d: file });
+    default:
+      return '{}';
+  }
+}
+
+const LABELS = ['summer', 'team', 'product', 'event', 'archive', 'press', 'draft'];
+const THREE_YEARS_MS = 3 * 365 * 24 * 3600_000;
+const NOW = Date.parse('2025-06-01T12:00:00.000Z');
+
+/** The few rows the "few matches" search finds. */
+const RARE_TERM = 'zebra';
+const RARE_COUNT = 20;
+/** Matches a large share of the library (JPEG names of one year). */
+const COMMON_TERM = 'img_2023';
+
+interface Placement {
+  bigFolder: string;
+  /** Where the other 10% live, with weights. */
+  others: { id: string; weight: number }[];
+}
+
+function makeRow(n: number, r: () => number, placement: Placement, total: number): FileRow {
+  const kind = pickKind(r);
+  let fileName = kind.name(n, r);
+  // A handful of rows spread over the library carry the rare term.
+  if (n % Math.floor(total / RARE_COUNT) === 7) fileName = `${RARE_TERM}-crossing-${n}.jpg`;
+  const mime = fileName.endsWith('.jpg') ? 'image/jpeg' : kind.mime;
+  const mediaType = mediaTypeOf(mime, fileName);
+  const ext = path.extname(fileName).slice(1).toLowerCase();
+  const id = `${randomBytes(16).toString('hex')}${ext ? `.${ext}` : ''}`;
+  const [lo, hi] = kind.size;
+  const size = Math.round(Math.exp(Math.log(lo) + r() * (Math.log(hi) - Math.log(lo))));
+  const labels = r() < 0.15 ? [LABELS[Math.floor(r() * LABELS.length)]!] : [];
+  const created = NOW - Math.floor(r() * THREE_YEARS_MS);
+  const updated = r() < 0.7 ? created : created + Math.floor(r() * (NOW - created));
+
+  let parent = placement.bigFolder;
+  if (r() >= 0.9) {
+    let x = r() * placement.others.reduce((s, o) => s + o.weight, 0);
+    for (const other of placement.others) {
+      x -= other.weight;
+      if (x < 0) {
+        parent = other.id;
+        break;
+      }
+    }
+  }
+  const trashed = r() < 0.01;
+  return {
+    id,
+    display_name: fileName,
+    sort_name: fileName.toLowerCase(),
+    search_text: searchTextOf(fileName, mime, labels),
+    parent_folder_id: parent,
+    location_id: trashed ? 'trash-root' : parent,
+    root: 'MEDIA_ROOT',
+    scope: trashed ? 'TRASH_ROOT' : 'MEDIA_ROOT',
+    state: trashed ? 'DELETED' : 'OK',
+    trash_batch: trashed ? id : null,
+    mime_type: mime,
+    media_type: mediaType,
+    size_in_bytes: size,
+    hash: createHash('sha256').update(id).digest('hex'),
+    private: r() < 0.05 ? 1 : 0,
+    labels: JSON.stringify(labels),
+    operation_status: 'READY',
+    failure_reason: null,
+    source_url: null,
+    media: mediaJson(mediaType, id, fileName, size, r),
+    external_info: null,
+    blob_key: originalKey(id),
+    created_date: new Date(created).toISOString(),
+    updated_date: new Date(updated).toISOString(),
+  };
+}
+
+const COLUMNS = [
+  'id',
+  'display_name',
+  'sort_name',
+  'search_text',
+  'parent_folder_id',
+  'location_id',
+  'root',
+  'scope',
+  'state',
+  'trash_batch',
+  'mime_type',
+  'media_type',
+  'size_in_bytes',
+  'hash',
+  'private',
+  'labels',
+  'operation_status',
+  'failure_reason',
+  'source_url',
+  'media',
+  'external_info',
+  'blob_key',
+  'created_date',
+  'updated_date',
+] as const satisfies readonly (keyof FileRow)[];
+
+/** Inserts `total` rows through a second connection to the app's database file, BATCH rows per transaction. */
+function seed(dbFile: string, total: number, placement: Placement): void {
+  const db = new SQLite(dbFile);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -262144');
+  const insert = db.prepare(
+    `insert into files (${COLUMNS.join(', ')}) values (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
+  );
+  const insertBatch = db.transaction((rows: FileRow[]) => {
+    for (const row of rows) insert.run(row);
+  });
+  const r = rng(0x5eed ^ total);
+  const started = performance.now();
+  let lastReport = 0;
+  for (let done = 0; done < total;) {
+    const rows: FileRow[] = [];
+    const end = Math.min(total, done + BATCH);
+    for (let n = done; n < end; n++) rows.push(makeRow(n, r, placement, total));
+    insertBatch(rows);
+    done = end;
+    if (done - lastReport >= Math.max(BATCH, Math.floor(total / 10)) || done === total) {
+      lastReport = done;
+      const s = (performance.now() - started) / 1000;
+      console.error(
+        `  seeded ${done.toLocaleString('en')}/${total.toLocaleString('en')} rows in ${s.toFixed(1)} s (${Math.round(done / s).toLocaleString('en')} rows/s)`,
+      );
+    }
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
+
+// ---- measuring -------------------------------------------------------------------------------------------
+
+interface Stats {
+  p50: number;
+  p95: number;
+  max: number;
+  n: number;
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+  return { p50: at(0.5), p95: at(0.95), max: sorted.at(-1)!, n: sorted.length };
+}
+
+async function measure(run: () => Promise<void>): Promise<Stats> {
+  const warmupStarted = performance.now();
+  for (let i = 0; i < WARMUP && performance.now() - warmupStarted < BUDGET_MS / 4; i++) await run();
+  const samples: number[] = [];
+  const started = performance.now();
+  while (samples.length < SAMPLES) {
+    const t0 = performance.now();
+    await run();
+    samples.push(performance.now() - t0);
+    if (samples.length >= MIN_SAMPLES && performance.now() - started > BUDGET_MS) break;
+  }
+  return stats(samples);
+}
+
+interface Scenario {
+  name: string;
+  /** For deep pages: the name of the first-page scenario it is compared with. */
+  firstOf?: string;
+  http: { method: 'GET' | 'POST'; path: string; body?: unknown };
+  /** The store call the service makes for the same page (limit + 1 rows, as `pageOf` asks). */
+  store: {
+    filter: ListingFilter;
+    column: FileSortColumn;
+    order: 'ASC' | 'DESC';
+    after: readonly [string | number, string] | null;
+  };
+  /** What the page must start with, checked once before measuring. */
+  expectFirstId?: string;
+  expectCount?: number;
+}
+
+interface Result {
+  scenario: Scenario;
+  files: number;
+  http: Stats;
+  inProcess: Stats;
+}
+
+/** Captures the SQL and parameters `store.listFiles` runs, through a second, logging Kysely over the same file. */
+async function sqlOf(
+  dbFile: string,
+  scenario: Scenario,
+): Promise<{ sql: string; parameters: readonly unknown[] }> {
+  let captured: { sql: string; parameters: readonly unknown[] } | undefined;
+  const connection = new SQLite(dbFile, { readonly: true });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: connection }),
+    log: (event) => {
+      if (event.level === 'query') captured = { sql: event.query.sql, parameters: event.query.parameters };
+    },
+  });
+  await new MetadataStore(db).listFiles({ ...scenario.store, limit: PAGE + 1 });
+  await db.destroy();
+  if (!captured) throw new Error('no query captured');
+  return captured;
+}
+
+function explain(dbFile: string, query: { sql: string; parameters: readonly unknown[] }): string {
+  const connection = new SQLite(dbFile, { readonly: true });
+  const rows = connection.prepare(`explain query plan ${query.sql}`).all(...query.parameters) as {
+    detail: string;
+  }[];
+  connection.close();
+  return rows.map((r) => r.detail).join('\n');
+}
+
+async function runSize(
+  total: number,
+): Promise<{ results: Result[]; plans: Map<string, { sql: string; plan: string }> }> {
+  console.error(`\n== ${total.toLocaleString('en')} files ==`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-bench-'));
+  const config = loadConfig(
+    {},
+    { dataDir, apiKey: API_KEY, staticDir: undefined, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
+  );
+  let built: App | undefined = await buildApp(config);
+  const dbFile = path.join(dataDir, 'metadata.sqlite');
+  try {
+    // Folders through the service, as a user would make them.
+    const big = await built.folders.create('Camera Roll', 'media-root');
+    const edited = await built.folders.create('Edited', big.id);
+    const docs = await built.folders.create('Documents', 'media-root');
+    const videos = await built.folders.create('Videos', 'media-root');
+    const music = await built.folders.create('Music', 'media-root');
+    const placement: Placement = {
+      bigFolder: big.id,
+      others: [
+        { id: edited.id, weight: 2 },
+        { id: docs.id, weight: 2 },
+        { id: videos.id, weight: 2 },
+        { id: music.id, weight: 1 },
+        { id: 'media-root', weight: 2 },
+      ],
+    };
+    // Seeding writes through its own connection; close the app meanwhile and build it again on the seeded
+    // data dir, so the server starts as it would on an existing library.
+    await built.app.close();
+    built = undefined;
+    const seedStarted = performance.now();
+    seed(dbFile, total, placement);
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    const mb = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size / 1024 ** 2 : 0);
+    console.error(
+      `  seeding took ${seedSeconds.toFixed(1)} s; metadata.sqlite is ${mb(dbFile).toFixed(0)} MB (WAL ${mb(`${dbFile}-wal`).toFixed(0)} MB)`,
+    );
+    built = await buildApp(config);
+    const app = built;
+
+    const raw = new SQLite(dbFile, { readonly: true });
+    const count = (sql: string, ...params: unknown[]) => (raw.prepare(sql).get(...params) as { n: number }).n;
+    const bigCount = count(`select count(*) as n from files where location_id = ? and state = 'OK'`, big.id);
+    const trashCount = count(`select count(*) as n from files where location_id = 'trash-root'`);
+    const rareCount = count(
+      `select count(*) as n from files where scope = 'MEDIA_ROOT' and search_text like ?`,
+      `%${RARE_TERM}%`,
+    );
+    const commonCount = count(
+      `select count(*) as n from files where scope = 'MEDIA_ROOT' and search_text like ?`,
+      `%${COMMON_TERM}%`,
+    );
+    console.error(
+      `  big folder ${bigCount.toLocaleString('en')} live files, trash ${trashCount.toLocaleString('en')}, "${COMMON_TERM}" ${commonCount.toLocaleString('en')} matches, "${RARE_TERM}" ${rareCount} matches`,
+    );
+
+    // Cursors half-way into the big folder, for both sorts: encoded with the app's own codec and secret, for
+    // the position of the item at rank N/2, exactly as the service would have encoded it on the page before.
+    const codec = new CursorCodec(persistentSecret(dataDir, 'secret'));
+    const half = Math.floor(bigCount / 2);
+    const deep = (fieldName: 'updatedDate' | 'displayName', order: 'ASC' | 'DESC') => {
+      const column = FILE_SORT_COLUMNS[fieldName];
+      const dir = order === 'ASC' ? 'asc' : 'desc';
+      const rows = raw
+        .prepare(
+          `select ${column} as v, id from files where location_id = ? and state = 'OK' order by ${column} ${dir}, id ${dir} limit 2 offset ?`,
+        )
+        .all(big.id, half - 1) as { v: string | number; id: string }[];
+      const [last, next] = rows;
+      const filter: ListingFilter = { locationId: big.id, state: 'OK' };
+      const position = [last!.v, last!.id] as const;
+      const cursor = codec.encode({ listing: 'files.list', filter, sort: { fieldName, order }, position });
+      return { cursor, position, nextId: next!.id, filter, column };
+    };
+    const deepDefault = deep('updatedDate', 'DESC');
+    const deepByName = deep('displayName', 'ASC');
+    raw.close();
+
+    const listPath = `/files?parentFolderId=${encodeURIComponent(big.id)}&paging.limit=${PAGE}`;
+    const liveFilter: ListingFilter = { locationId: big.id, state: 'OK' };
+    const scenarios: Scenario[] = [
+      {
+        name: 'list first page (updatedDate DESC)',
+        http: { method: 'GET', path: listPath },
+        store: { filter: liveFilter, column: 'updated_date', order: 'DESC', after: null },
+        expectCount: PAGE,
+      },
+      {
+        name: 'list deep page (updatedDate DESC)',
+        firstOf: 'list first page (updatedDate DESC)',
+        http: {
+          method: 'GET',
+          path: `/files?paging.limit=${PAGE}&paging.cursor=${encodeURIComponent(deepDefault.cursor)}`,
+        },
+        store: {
+          filter: deepDefault.filter,
+          column: 'updated_date',
+          order: 'DESC',
+          after: deepDefault.position,
+        },
+        expectFirstId: deepDefault.nextId,
+        expectCount: PAGE,
+      },
+      {
+        name: 'list first page (displayName ASC)',
+        http: { method: 'GET', path: `${listPath}&sort.fieldName=displayName&sort.order=ASC` },
+        store: { filter: liveFilter, column: 'sort_name', order: 'ASC', after: null },
+        expectCount: PAGE,
+      },
+      {
+        name: 'list deep page (displayName ASC)',
+        firstOf: 'list first page (displayName ASC)',
+        http: {
+          method: 'GET',
+          path: `/files?paging.limit=${PAGE}&paging.cursor=${encodeURIComponent(deepByName.cursor)}`,
+        },
+        store: { filter: deepByName.filter, column: 'sort_name', order: 'ASC', after: deepByName.position },
+        expectFirstId: deepByName.nextId,
+        expectCount: PAGE,
+      },
+      {
+        name: `search "${COMMON_TERM}" (${commonCount.toLocaleString('en')} matches)`,
+        http: {
+          method: 'POST',
+          path: '/files/search',
+          body: { search: COMMON_TERM, paging: { limit: PAGE } },
+        },
+        store: {
+          filter: { scope: 'MEDIA_ROOT', search: COMMON_TERM },
+          column: 'updated_date',
+          order: 'DESC',
+          after: null,
+        },
+        expectCount: PAGE,
+      },
+      {
+        name: `search "${RARE_TERM}" (${rareCount} matches)`,
+        http: { method: 'POST', path: '/files/search', body: { search: RARE_TERM, paging: { limit: PAGE } } },
+        store: {
+          filter: { scope: 'MEDIA_ROOT', search: RARE_TERM },
+          column: 'updated_date',
+          order: 'DESC',
+          after: null,
+        },
+        expectCount: Math.min(PAGE, rareCount),
+      },
+      {
+        name: `trash listing (${trashCount.toLocaleString('en')} in trash)`,
+        http: { method: 'GET', path: `/trash-bin/files?paging.limit=${PAGE}` },
+        store: {
+          filter: { locationId: 'trash-root', state: 'DELETED' },
+          column: 'updated_date',
+          order: 'DESC',
+          after: null,
+        },
+        expectCount: PAGE,
+      },
+    ];
+
+    await app.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.app.server.address() as AddressInfo).port}/site-media/v1`;
+    const send = (s: Scenario) =>
+      fetch(base + s.http.path, {
+        method: s.http.method,
+        headers: {
+          Authorization: API_KEY,
+          ...(s.http.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        ...(s.http.body === undefined ? {} : { body: JSON.stringify(s.http.body) }),
+      });
+    const call = async (s: Scenario): Promise<string> => {
+      let response: Response;
+      try {
+        response = await send(s);
+      } catch (error) {
+        // After a long in-process run (the event loop blocked by synchronous SQLite) the server may have closed
+        // the idle keep-alive socket just as it is reused: these are reads, so retry once on a new connection.
+        if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
+        response = await send(s);
+      }
+      const text = await response.text();
+      if (response.status !== 200)
+        throw new Error(`${s.name}: HTTP ${response.status} ${text.slice(0, 300)}`);
+      return text;
+    };
+
+    const results: Result[] = [];
+    const plans = new Map<string, { sql: string; plan: string }>();
+    for (const s of scenarios) {
+      // Correctness first: the page is the one we think we are timing.
+      const page = JSON.parse(await call(s)) as { files: { id: string }[] };
+      if (s.expectCount !== undefined && page.files.length !== s.expectCount) {
+        throw new Error(`${s.name}: got ${page.files.length} files, expected ${s.expectCount}`);
+      }
+      if (s.expectFirstId !== undefined && page.files[0]?.id !== s.expectFirstId) {
+        throw new Error(`${s.name}: page starts with ${page.files[0]?.id}, expected ${s.expectFirstId}`);
+      }
+      const stored = await app.store.listFiles({ ...s.store, limit: PAGE + 1 });
+      if (
+        stored
+          .slice(0, PAGE)
+          .map((r) => r.id)
+          .join() !== page.files.map((f) => f.id).join()
+      ) {
+        throw new Error(`${s.name}: store.listFiles and HTTP disagree`);
+      }
+
+      const http = await measure(async () => {
+        await call(s);
+      });
+      const inProcess = await measure(async () => {
+        await app.store.listFiles({ ...s.store, limit: PAGE + 1 });
+      });
+      results.push({ scenario: s, files: total, http, inProcess });
+      const query = await sqlOf(dbFile, s);
+      plans.set(s.name, { sql: query.sql, plan: explain(dbFile, query) });
+      console.error(
+        `  ${s.name}: HTTP p50 ${http.p50.toFixed(2)} ms p95 ${http.p95.toFixed(2)} ms (n=${http.n}); in-process p50 ${inProcess.p50.toFixed(2)} ms p95 ${inProcess.p95.toFixed(2)} ms (n=${inProcess.n})`,
+      );
+    }
+    return { results, plans };
+  } finally {
+    if (built) await built.app.close();
+    if (KEEP) console.error(`  data dir kept: ${dataDir}`);
+    else fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// ---- report ----------------------------------------------------------------------------------------------
+
+const ms = (v: number) => v.toFixed(2);
+
+function report(all: Result[], plans: Map<number, Map<string, { sql: string; plan: string }>>): void {
+  const lines: string[] = [];
+  lines.push(
+    '| Scenario | N files | HTTP p50 ms | HTTP p95 ms | HTTP max ms | in-process p50 ms | in-process p95 ms | in-process max ms | deep/first (p50, HTTP / in-process) | samples |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  const ratio = (r: Result) => {
+    if (!r.scenario.firstOf) return undefined;
+    const first = all.find((x) => x.files === r.files && x.scenario.name === r.scenario.firstOf);
+    if (!first) return undefined;
+    return { http: r.http.p50 / first.http.p50, inProcess: r.inProcess.p50 / first.inProcess.p50 };
+  };
+  for (const r of all) {
+    const q = ratio(r);
+    lines.push(
+      `| ${r.scenario.name} | ${r.files.toLocaleString('en')} | ${ms(r.http.p50)} | ${ms(r.http.p95)} | ${ms(r.http.max)} | ${ms(r.inProcess.p50)} | ${ms(r.inProcess.p95)} | ${ms(r.inProcess.max)} | ${q ? `${q.http.toFixed(2)} / ${q.inProcess.toFixed(2)}` : ''} | ${r.http.n} / ${r.inProcess.n} |`,
+    );
+  }
+  console.log(lines.join('\n'));
+
+  console.log('\nGoals:');
+  const largest = Math.max(...all.map((r) => r.files));
+  const goalSize = all.some((r) => r.files >= GOAL_AT) ? largest : undefined;
+  if (goalSize === undefined)
+    console.log(
+      `- (the p95 goal is for ${GOAL_AT.toLocaleString('en')} files; shown here for ${largest.toLocaleString('en')})`,
+    );
+  for (const r of all.filter((x) => x.files === largest)) {
+    const pass = r.http.p95 < GOAL_P95_MS;
+    console.log(
+      `- ${pass ? 'PASS' : 'FAIL'} p95 < ${GOAL_P95_MS} ms at ${r.files.toLocaleString('en')} files: ${r.scenario.name}: HTTP p95 ${ms(r.http.p95)} ms${pass ? '' : ` (${(r.http.p95 / GOAL_P95_MS).toFixed(1)}x the goal, +${ms(r.http.p95 - GOAL_P95_MS)} ms)`}`,
+    );
+  }
+  for (const r of all) {
+    const q = ratio(r);
+    if (!q) continue;
+    const pass = q.http <= GOAL_DEEP_RATIO;
+    console.log(
+      `- ${pass ? 'PASS' : 'FAIL'} deep page within ${GOAL_DEEP_RATIO}x of the first page at ${r.files.toLocaleString('en')} files: ${r.scenario.name}: ${q.http.toFixed(2)}x (HTTP p50), ${q.inProcess.toFixed(2)}x (in-process p50)`,
+    );
+  }
+
+  console.log('\nEXPLAIN QUERY PLAN of each scenario (as `store.listFiles` runs it):');
+  for (const [size, bySize] of plans) {
+    if (size !== largest) continue;
+    for (const [name, { sql, plan }] of bySize) {
+      console.log(`\n${name} (${size.toLocaleString('en')} files)\n\n\`\`\`\n${sql}\n--\n${plan}\n\`\`\``);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  console.error(
+    `list-latency: sizes ${SIZES.join(', ')}; ${SAMPLES} samples per scenario after ${WARMUP} warm-up requests; node ${process.version}, ${os.cpus().length} CPUs`,
+  );
+  const all: Result[] = [];
+  const plans = new Map<number, Map<string, { sql: string; plan: string }>>();
+  for (const size of SIZES) {
+    const { results, plans: p } = await runSize(size);
+    all.push(...results);
+    plans.set(size, p);
+  }
+  report(all, plans);
+}
+
+await main();
