@@ -13,6 +13,7 @@ import { registerFileRoutes } from './http/file-routes.ts';
 import { registerFolderRoutes } from './http/folder-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
 import { registerUploadApiRoutes, registerUploadTargetRoutes } from './http/upload-routes.ts';
+import { registerZipApiRoutes, registerZipDownloadRoutes } from './http/zip-routes.ts';
 import { persistentSecret } from './secrets.ts';
 import { AuthService } from './services/auth-service.ts';
 import { CursorCodec } from './services/cursors.ts';
@@ -21,6 +22,7 @@ import { FileService } from './services/file-service.ts';
 import { FolderService } from './services/folder-service.ts';
 import { TrashService } from './services/trash-service.ts';
 import { UploadService } from './services/upload-service.ts';
+import { ZipService } from './services/zip-service.ts';
 import { MetadataStore } from './stores/metadata-store.ts';
 import { openSqlite } from './stores/sqlite.ts';
 
@@ -67,6 +69,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   const files = new FileService(store, folders, codec, config.siteId, urls);
   const uploads = new UploadService(store, blobs, folders, files, config, config.publicUrl);
   const downloads = new DownloadService(files, secret, config.publicUrl);
+  const zips = new ZipService(store, blobs, config.publicUrl);
   const auth = new AuthService(store, apiKey, {
     sessionDays: config.sessionTtlDays,
     loginLinkMinutes: config.loginLinkTtlMinutes,
@@ -94,6 +97,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   registerAuthRoutes(app, auth, config.publicUrl.startsWith('https://'));
   registerUploadTargetRoutes(app, uploads);
   registerMediaRoutes(app, files, downloads, blobs);
+  registerZipDownloadRoutes(app, zips);
 
   await app.register(
     (api, _options, done) => {
@@ -101,6 +105,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerFolderRoutes(api, folders, trash);
       registerFileRoutes(api, files, trash, downloads);
       registerUploadApiRoutes(api, uploads);
+      registerZipApiRoutes(api, zips);
       done();
     },
     { prefix: API_PREFIX },

@@ -11,6 +11,7 @@ import type {
   NewFileRow,
   NewFolderRow,
   Scope,
+  ZipDownloadRow,
 } from './schema.ts';
 
 export type LiveRoot = 'MEDIA_ROOT' | 'VISITOR_UPLOADS_ROOT';
@@ -355,6 +356,16 @@ export class MetadataStore {
       await this.db.deleteFrom('folders').where('id', 'in', part).execute();
     }
     return blobKeys;
+  }
+
+  // ---- zip downloads -------------------------------------------------------------------------------------
+
+  async insertZipDownload(row: ZipDownloadRow): Promise<void> {
+    await this.db.insertInto('zip_downloads').values(row).execute();
+  }
+
+  getZipDownload(id: string): Promise<ZipDownloadRow | undefined> {
+    return this.db.selectFrom('zip_downloads').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   // ---- upload tokens, sessions, login links --------------------------------------------------------------

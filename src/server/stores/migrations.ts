@@ -81,6 +81,18 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002-zip-downloads': {
+    async up(db: Kysely<unknown>) {
+      // Zip download URLs never expire, so their rows are kept for good; the token itself is never stored.
+      await db.schema
+        .createTable('zip_downloads')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('params', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

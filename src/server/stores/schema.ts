@@ -73,12 +73,23 @@ export interface LoginTokenTable {
   expires_at: string;
 }
 
+/** A zip download URL (`/download/v1/zip/<token>`): what it zips, resolved again at each download. */
+export interface ZipDownloadTable {
+  /** sha256 of the URL's token; the token itself is only ever in the URL. */
+  id: string;
+  kind: 'files' | 'folder';
+  /** JSON: `{fileIds}` (in the order asked for) or `{folderId}`. */
+  params: string;
+  created_at: string;
+}
+
 export interface Database {
   folders: FolderTable;
   files: FileTable;
   upload_tokens: UploadTokenTable;
   sessions: SessionTable;
   login_tokens: LoginTokenTable;
+  zip_downloads: ZipDownloadTable;
 }
 
 export type FolderRow = Selectable<FolderTable>;
@@ -87,3 +98,4 @@ export type FolderUpdate = Updateable<FolderTable>;
 export type FileRow = Selectable<FileTable>;
 export type NewFileRow = Insertable<FileTable>;
 export type FileUpdate = Updateable<FileTable>;
+export type ZipDownloadRow = Selectable<ZipDownloadTable>;

@@ -1,0 +1,393 @@
+import type { PassThrough, Readable } from 'node:stream';
+import { ZipFile } from 'yazl';
+import { TRASH_ROOT_ID, ZIP_FILE_IDS_MAX, fileIdFromIdOrUri } from '../../contract/index.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import { nowIso } from '../clock.ts';
+import { ApiError, invalid, notFound } from '../errors.ts';
+import { randomToken, sha256 } from '../secrets.ts';
+import type { KeysetPosition, MetadataStore } from '../stores/metadata-store.ts';
+import type { FileRow } from '../stores/schema.ts';
+import { isRootId } from './folder-service.ts';
+import { ROOT_FOLDER_NAMES } from './serializers.ts';
+
+/**
+ * Folders walked for one folder zip, at most. The contract bounds files (1000), not folders; without a bound a
+ * tree of many empty folders would make one request walk it all.
+ */
+export const ZIP_FOLDERS_MAX = 10_000;
+
+/** Rows per store call while walking a folder tree: every call is one bounded keyset page. */
+const PAGE = 500;
+
+/** Bytes of one path segment: what common file systems (ext4, APFS, NTFS) accept. */
+const SEGMENT_BYTES_MAX = 255;
+
+/** Bytes of a whole entry path: the zip format stores its length in 16 bits. */
+const PATH_BYTES_MAX = 0xffff;
+
+/** Tokens are `randomToken(32)`: 43 base64url characters. Anything else is not a token, no lookup needed. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+export interface ZipFileEntry {
+  kind: 'file';
+  /** Path inside the zip, relative, `/`-separated, every segment sanitised and unique in its directory. */
+  path: string;
+  fileId: string;
+  blobKey: string;
+  size: number;
+  mtime: Date;
+}
+
+export interface ZipDirectoryEntry {
+  kind: 'directory';
+  /** Ends with `/`. */
+  path: string;
+  mtime: Date;
+}
+
+export type ZipEntry = ZipFileEntry | ZipDirectoryEntry;
+
+/** What one download of a zip URL sends: resolved when the URL is fetched, streamed afterwards. */
+export interface ZipPlan {
+  /** The attachment's file name: `<folder name>.zip` or `files.zip`. */
+  fileName: string;
+  entries: ZipEntry[];
+}
+
+/** When a zip is planned: answering generate-download-url, or sending the zip of a URL handed out earlier. */
+type Stage = 'request' | 'download';
+
+type ZipParams = { fileIds: string[] } | { folderId: string };
+
+function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** The longest prefix of `text` that fits in `max` UTF-8 bytes, cut between code points. */
+function truncateUtf8(text: string, max: number): string {
+  if (byteLength(text) <= max) return text;
+  let out = '';
+  let bytes = 0;
+  for (const char of text) {
+    const size = byteLength(char);
+    if (bytes + size > max) break;
+    out += char;
+    bytes += size;
+  }
+  return out;
+}
+
+/** `name.ext` → [`name`, `.ext`]; no extension for folders, dot-files or absurdly long "extensions". */
+function splitExtension(name: string, isFile: boolean): [string, string] {
+  const dot = isFile ? name.lastIndexOf('.') : -1;
+  if (dot <= 0 || byteLength(name.slice(dot)) > 32) return [name, ''];
+  return [name.slice(0, dot), name.slice(dot)];
+}
+
+/** `base` cut so that `base + tail` fits one path segment. */
+function fitSegment(base: string, tail: string): string {
+  return truncateUtf8(base, SEGMENT_BYTES_MAX - byteLength(tail)).trimEnd() + tail;
+}
+
+/**
+ * One path segment that every unzip tool extracts where it belongs. The server's names are validated already
+ * (no control characters, slashes, `.` or `..`), but rows may predate a rule, and an entry name is the one
+ * place where a bad name turns into a file written outside the target directory ("zip slip"): so check again.
+ */
+export function sanitizeSegment(name: string, isFile: boolean): string {
+  let clean = name
+    .normalize('NFC')
+    .replace(CONTROL, '_')
+    .replace(/[/\\]/g, '_')
+    // `C:name` is a drive-relative path on Windows, and yazl refuses it as absolute.
+    .replace(/^([A-Za-z]):/, '$1_')
+    .trim();
+  if (clean === '') clean = 'unnamed';
+  if (clean === '.' || clean === '..') clean = clean.replace(/\./g, '_');
+  if (byteLength(clean) > SEGMENT_BYTES_MAX) {
+    const [base, ext] = splitExtension(clean, isFile);
+    clean = fitSegment(base, ext);
+  }
+  return clean;
+}
+
+/**
+ * The names of one directory of the zip. Two entries must never share a name: an unzip would overwrite one
+ * with the other, or fail. Names are compared case-insensitively, since the zip may be extracted on a
+ * case-insensitive file system (Windows, macOS); the later one becomes `name (2).ext`, `name (3).ext`...
+ */
+export class DirectoryNames {
+  private readonly taken = new Set<string>();
+
+  take(name: string, isFile: boolean): string {
+    if (this.claim(name)) return name;
+    const [base, ext] = splitExtension(name, isFile);
+    for (let n = 2; ; n++) {
+      const candidate = fitSegment(base, ` (${n})${ext}`);
+      if (this.claim(candidate)) return candidate;
+    }
+  }
+
+  private claim(name: string): boolean {
+    const key = name.toLowerCase();
+    if (this.taken.has(key)) return false;
+    this.taken.add(key);
+    return true;
+  }
+}
+
+function fileEntry(path: string, file: FileRow): ZipFileEntry {
+  return {
+    kind: 'file',
+    path,
+    fileId: file.id,
+    blobKey: file.blob_key,
+    size: Number(file.size_in_bytes),
+    mtime: new Date(file.created_date),
+  };
+}
+
+/**
+ * Zip downloads: "The zip URLs of several files or a folder do not expire; private files never go into them."
+ * A URL is `PUBLIC_URL/download/v1/zip/<token>`, a capability: the token is 32 random bytes, stored only as
+ * its sha256 with what it zips. The zip is planned again at each download (a folder zip holds the folder as it
+ * is then) and streamed with STORE entries, one blob open at a time, never buffered or written to disk.
+ */
+export class ZipService {
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly blobs: BlobStore,
+    private readonly publicUrl: string,
+  ) {}
+
+  /** `POST /files/generate-download-url`: ids or media URIs, in the order given; duplicates count once. */
+  async filesDownloadUrl(idsOrUris: readonly string[]): Promise<{ downloadUrl: string }> {
+    const ids = [...new Set(idsOrUris.map(fileIdFromIdOrUri))];
+    const plan = await this.planFiles(ids, 'request');
+    const fileIds = plan.entries.flatMap((e) => (e.kind === 'file' ? [e.fileId] : []));
+    return this.issue('files', { fileIds });
+  }
+
+  /** `POST /folders/{folderId}/generate-download-url`: checked now (404, trash, size) and again at download. */
+  async folderDownloadUrl(folderId: string): Promise<{ downloadUrl: string }> {
+    await this.planFolder(folderId, 'request');
+    return this.issue('folder', { folderId });
+  }
+
+  /** Resolves a zip URL's token into what to send; an unknown or malformed token is a 404. */
+  async open(token: string): Promise<ZipPlan> {
+    const row = TOKEN.test(token) ? await this.store.getZipDownload(sha256(token)) : undefined;
+    if (!row) throw new ApiError('RESOURCE_NOT_FOUND', 'This download link is not valid');
+    const params = JSON.parse(row.params) as ZipParams;
+    if ('folderId' in params) return this.planFolder(params.folderId, 'download');
+    return this.planFiles(params.fileIds, 'download');
+  }
+
+  /**
+   * Streams the zip of a plan. Entries are stored, not deflated (media is compressed already, and STORE keeps
+   * the CPU out of the way); yazl switches to ZIP64 where sizes or offsets need it. yazl asks for an entry's
+   * bytes only when it reaches that entry, so one blob is open at a time and memory stays flat whatever the
+   * total size; backpressure runs from the client's socket to the blob read. A blob that is missing, short or
+   * unreadable destroys the stream: the client sees an aborted download, never a zip that looks complete.
+   */
+  stream(plan: ZipPlan): Readable {
+    const zip = new ZipFile();
+    // yazl's output is a PassThrough (typed as the older NodeJS.ReadableStream).
+    const output = zip.outputStream as PassThrough;
+    let current: Readable | undefined;
+    let closed = false;
+    // A download cut short (client gone, or an error) must not leave the blob being read open.
+    output.once('close', () => {
+      closed = true;
+      current?.destroy();
+    });
+    zip.on('error', (error: Error) => output.destroy(error));
+
+    for (const entry of plan.entries) {
+      if (entry.kind === 'directory') {
+        zip.addEmptyDirectory(entry.path, { mtime: entry.mtime, mode: 0o40755 });
+        continue;
+      }
+      const options = { compress: false, size: entry.size, mtime: entry.mtime, mode: 0o100644 };
+      zip.addReadStreamLazy(entry.path, options, (callback) => {
+        if (closed) return;
+        this.blobs.get(entry.blobKey).then(
+          (blob) => {
+            if (closed) {
+              blob.destroy();
+              return;
+            }
+            current = blob;
+            // yazl pipes the stream but does not listen for its errors.
+            blob.on('error', (error) => {
+              zip.emit(
+                'error',
+                new Error(`Reading the bytes of file ${entry.fileId} failed`, { cause: error }),
+              );
+            });
+            callback(null, blob);
+          },
+          (error: unknown) => {
+            zip.emit(
+              'error',
+              new Error(`The bytes of file ${entry.fileId} cannot be opened`, { cause: error }),
+            );
+          },
+        );
+      });
+    }
+    zip.end();
+    return output;
+  }
+
+  private async issue(kind: 'files' | 'folder', params: ZipParams): Promise<{ downloadUrl: string }> {
+    const token = randomToken(32);
+    await this.store.insertZipDownload({
+      id: sha256(token),
+      kind,
+      params: JSON.stringify(params),
+      created_at: nowIso(),
+    });
+    return { downloadUrl: `${this.publicUrl}/download/v1/zip/${token}` };
+  }
+
+  /**
+   * A flat zip of the named files, in the order given. Files in the trash still go in (they are downloadable
+   * until purged, as with `/media/<id>`); private files never do. At request time an unknown id is a 404; at
+   * download time files purged since are left out.
+   */
+  private async planFiles(ids: readonly string[], stage: Stage): Promise<ZipPlan> {
+    const rows = await this.store.getFiles(ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const missing = ids.filter((id) => !byId.has(id));
+    if (stage === 'request' && missing.length > 0) {
+      throw new ApiError('RESOURCE_NOT_FOUND', `Files not found: ${missing.slice(0, 10).join(', ')}`, {
+        ids: missing,
+      });
+    }
+    const names = new DirectoryNames();
+    const entries: ZipEntry[] = [];
+    for (const id of ids) {
+      const file = byId.get(id);
+      if (!file || file.private !== 0) continue;
+      entries.push(fileEntry(names.take(sanitizeSegment(file.display_name, true), true), file));
+    }
+    if (entries.length === 0) {
+      if (stage === 'download') {
+        throw new ApiError('RESOURCE_NOT_FOUND', 'None of the files of this download exist any more');
+      }
+      throw invalid(
+        'fileIds',
+        'every file named is private, and private files never go into zips; ' +
+          'use generate-file-download-url for each private file',
+      );
+    }
+    return { fileName: 'files.zip', entries };
+  }
+
+  /**
+   * The zip of a live folder (or of `media-root` / `visitor-uploads`) with its live sub-folders, paths relative
+   * to it. Trashed items and private files are left out. The tree is walked folder by folder in bounded keyset pages (depth first, by name), and the walk
+   * stops as soon as it passes a limit.
+   */
+  private async planFolder(folderId: string, stage: Stage): Promise<ZipPlan> {
+    let name: string;
+    if (folderId === TRASH_ROOT_ID) {
+      throw invalid('folderId', 'the trash cannot be downloaded as a zip; restore the items first');
+    } else if (isRootId(folderId)) {
+      name = ROOT_FOLDER_NAMES[folderId] ?? folderId;
+    } else {
+      const row = await this.store.getFolder(folderId);
+      if (!row) throw notFound('Folder', folderId);
+      if (row.state !== 'OK') {
+        throw new ApiError('FAILED_PRECONDITION', `Folder ${folderId} is in the trash; restore it first`);
+      }
+      name = row.display_name;
+    }
+
+    const tooBig = (problem: string) =>
+      stage === 'request'
+        ? invalid('folderId', problem)
+        : new ApiError('FAILED_PRECONDITION', `This folder ${problem}`);
+    const entries: ZipEntry[] = [];
+    // Guards against a concurrent move showing a folder or file twice during the walk.
+    const seenFolders = new Set<string>([folderId]);
+    const seenFiles = new Set<string>();
+    type Pending = { id: string; prefix: string; mtime?: Date };
+    const stack: Pending[] = [{ id: folderId, prefix: '' }];
+    while (stack.length > 0) {
+      const { id, prefix, mtime } = stack.pop()!;
+      // A directory entry for every sub-folder, right before its contents, so that empty ones survive too.
+      if (mtime) entries.push({ kind: 'directory', path: prefix, mtime });
+      const names = new DirectoryNames();
+      const pathOf = (segment: string, suffix: string) => {
+        const path = `${prefix}${segment}${suffix}`;
+        if (byteLength(path) > PATH_BYTES_MAX) {
+          throw tooBig('is nested too deeply to zip: entry paths are limited to 65535 bytes');
+        }
+        return path;
+      };
+
+      for await (const file of this.pages((after) =>
+        this.store.listFiles({
+          filter: { locationId: id, state: 'OK', private: false },
+          column: 'sort_name',
+          order: 'ASC',
+          after,
+          limit: PAGE,
+        }),
+      )) {
+        if (seenFiles.has(file.id)) continue;
+        seenFiles.add(file.id);
+        if (seenFiles.size > ZIP_FILE_IDS_MAX) {
+          throw tooBig(
+            `holds more than ${ZIP_FILE_IDS_MAX} files (counting its sub-folders); ` +
+              `a zip holds at most ${ZIP_FILE_IDS_MAX}`,
+          );
+        }
+        entries.push(fileEntry(pathOf(names.take(sanitizeSegment(file.display_name, true), true), ''), file));
+      }
+
+      const children: Pending[] = [];
+      for await (const folder of this.pages((after) =>
+        this.store.listFolders({
+          filter: { locationId: id, state: 'OK' },
+          column: 'sort_name',
+          order: 'ASC',
+          after,
+          limit: PAGE,
+        }),
+      )) {
+        if (seenFolders.has(folder.id)) continue;
+        seenFolders.add(folder.id);
+        if (seenFolders.size > ZIP_FOLDERS_MAX) {
+          throw tooBig(
+            `has more than ${ZIP_FOLDERS_MAX} sub-folders; a zip holds at most ${ZIP_FOLDERS_MAX}`,
+          );
+        }
+        const path = pathOf(names.take(sanitizeSegment(folder.display_name, false), false), '/');
+        children.push({ id: folder.id, prefix: path, mtime: new Date(folder.created_date) });
+      }
+      // Depth first, in name order: push the children reversed so the first is walked next.
+      stack.push(...children.reverse());
+    }
+    return { fileName: `${sanitizeSegment(name, false)}.zip`, entries };
+  }
+
+  /** Every row of a listing, fetched in keyset pages of PAGE rows by (sort_name, id). */
+  private async *pages<R extends { id: string; sort_name: string }>(
+    fetch: (after: KeysetPosition | null) => Promise<R[]>,
+  ): AsyncGenerator<R> {
+    let after: KeysetPosition | null = null;
+    for (;;) {
+      const rows = await fetch(after);
+      yield* rows;
+      const last = rows.at(-1);
+      if (rows.length < PAGE || !last) return;
+      after = [last.sort_name, last.id];
+    }
+  }
+}
