@@ -3,11 +3,13 @@
 // All specs of a run share one server and one DATA_DIR (workers: 1, files run in name order), so a spec that
 // creates content should do it inside a folder of its own, not at the root of Site Files, which
 // sign-in.spec.ts expects to be empty.
+import { randomBytes } from 'node:crypto';
 import {
   type APIRequestContext,
   type BrowserContext,
   test as base,
   expect,
+  type Locator,
   type Page,
 } from '@playwright/test';
 import { E2E_API_KEY, E2E_BASE_URL } from './env';
@@ -38,11 +40,154 @@ export async function signIn(
   return { csrfToken: body.csrfToken };
 }
 
+/** The fields of the API's folder and file objects the specs read. */
+export interface ApiFolder {
+  id: string;
+  displayName: string;
+  parentFolderId: string;
+  state: 'OK' | 'DELETED';
+}
+
+export interface ApiFile {
+  id: string;
+  displayName: string;
+  parentFolderId: string;
+  hash: string;
+  sizeInBytes: string;
+  mediaType: string;
+  state: 'OK' | 'DELETED';
+}
+
+export const MEDIA_ROOT = 'media-root';
+const API = '/site-media/v1';
+
+/** A name no other spec (or earlier run) uses: `<prefix> <random>`. */
+export function uniqueName(prefix: string): string {
+  return `${prefix} ${randomBytes(4).toString('hex')}`;
+}
+
+async function ok<T>(response: Awaited<ReturnType<APIRequestContext['get']>>, what: string): Promise<T> {
+  if (!response.ok()) throw new Error(`${what} answered ${response.status()}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** `POST /folders`. */
+export async function createFolder(
+  api: APIRequestContext,
+  displayName: string,
+  parentFolderId: string = MEDIA_ROOT,
+): Promise<ApiFolder> {
+  const response = await api.post(`${API}/folders`, { data: { displayName, parentFolderId } });
+  return (await ok<{ folder: ApiFolder }>(response, `POST /folders ${displayName}`)).folder;
+}
+
+/** `generate-upload-url`, then `PUT` the raw bytes to the upload URL. */
+export async function uploadFile(
+  api: APIRequestContext,
+  options: { fileName: string; mimeType: string; data: Buffer | string; parentFolderId: string },
+): Promise<ApiFile> {
+  const data = typeof options.data === 'string' ? Buffer.from(options.data) : options.data;
+  const urlResponse = await api.post(`${API}/files/generate-upload-url`, {
+    data: {
+      mimeType: options.mimeType,
+      fileName: options.fileName,
+      sizeInBytes: String(data.length),
+      parentFolderId: options.parentFolderId,
+    },
+  });
+  const { uploadUrl } = await ok<{ uploadUrl: string }>(
+    urlResponse,
+    `generate-upload-url ${options.fileName}`,
+  );
+  const put = await api.put(uploadUrl, { data, headers: { 'content-type': options.mimeType } });
+  return (await ok<{ file: ApiFile }>(put, `PUT ${options.fileName}`)).file;
+}
+
+/** `GET /files/get-file-by-id`: the file, or null when the server no longer knows it (404). */
+export async function getFile(api: APIRequestContext, fileId: string): Promise<ApiFile | null> {
+  const response = await api.get(`${API}/files/get-file-by-id`, { params: { fileId } });
+  if (response.status() === 404) return null;
+  return (await ok<{ file: ApiFile }>(response, `get-file-by-id ${fileId}`)).file;
+}
+
+/** `GET /folders/{id}`: the folder, or null when the server no longer knows it (404). */
+export async function getFolder(api: APIRequestContext, folderId: string): Promise<ApiFolder | null> {
+  const response = await api.get(`${API}/folders/${encodeURIComponent(folderId)}`, { params: { folderId } });
+  if (response.status() === 404) return null;
+  return (await ok<{ folder: ApiFolder }>(response, `GET /folders/${folderId}`)).folder;
+}
+
+/** Moves files to the trash (`permanent: false`) or deletes them for good. */
+export async function deleteFiles(
+  api: APIRequestContext,
+  fileIds: string[],
+  permanent = false,
+): Promise<void> {
+  await ok(await api.post(`${API}/bulk/files/delete`, { data: { fileIds, permanent } }), 'bulk/files/delete');
+}
+
+/** Moves folders (with their subtrees) to the trash, or deletes them for good. */
+export async function deleteFolders(
+  api: APIRequestContext,
+  folderIds: string[],
+  permanent = false,
+): Promise<void> {
+  await ok(
+    await api.post(`${API}/bulk/folders/delete`, { data: { folderIds, permanent } }),
+    'bulk/folders/delete',
+  );
+}
+
+/** The path of a folder of Site Files in the app (`/files/<id>`), with any query string. */
+export function folderUrl(folderId: string): RegExp {
+  return new RegExp(`/files/${folderId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\?.*)?$`);
+}
+
+/** The query parameters of the page's URL, as a plain object (for `expect.poll(...).toEqual`). */
+export function urlParams(page: Page): Record<string, string> {
+  return Object.fromEntries(new URL(page.url()).searchParams);
+}
+
+/** The browser's grid (or list) of items. */
+export function itemGrid(page: Page): Locator {
+  return page.getByRole('grid');
+}
+
+/** The tile (or list row) of an item, by its exact name. */
+export function itemCell(page: Page, name: string): Locator {
+  return itemGrid(page).getByRole('gridcell', { name, exact: true });
+}
+
+/** The names of the items in the grid, in display order. */
+export async function itemNames(page: Page): Promise<string[]> {
+  return itemGrid(page)
+    .locator('[role="gridcell"][data-key]')
+    .evaluateAll((cells) => cells.map((cell) => cell.getAttribute('aria-label') ?? ''));
+}
+
+/**
+ * A node of a folder tree by the folder's exact name (its own name, not the text of its sub-folders, which a
+ * tree item's accessible name also holds).
+ */
+export function treeNode(tree: Locator, name: string): Locator {
+  return tree.getByRole('treeitem').and(tree.locator(`[data-folder-name="${name.replace(/"/g, '\\"')}"]`));
+}
+
+/** The clickable row of a tree node (the node's own line, without its sub-folders). */
+export function treeRow(node: Locator): Locator {
+  return node.locator(':scope > .tree__row');
+}
+
 interface Fixtures {
   /** A page whose context is already signed in (through the API, not the form). */
   signedInPage: Page;
   /** The REST API with the admin key in `Authorization`, for setting up data (no cookie, no CSRF needed). */
   api: APIRequestContext;
+  /**
+   * A uniquely named folder at the root of Site Files for the test's content. It is deleted for good (with
+   * everything in it, the trash included) when the test ends, so the root of Site Files stays empty.
+   */
+  workspace: ApiFolder;
 }
 
 export const test = base.extend<Fixtures>({
@@ -57,5 +202,10 @@ export const test = base.extend<Fixtures>({
     });
     await use(api);
     await api.dispose();
+  },
+  workspace: async ({ api }, use) => {
+    const folder = await createFolder(api, uniqueName('e2e'));
+    await use(folder);
+    await deleteFolders(api, [folder.id], true);
   },
 });

@@ -54,7 +54,7 @@ async function upload(fileName: string, mimeType: string, bytes: Buffer, parentF
   const response = await fetch(uploadUrl, {
     method: 'PUT',
     headers: { 'Content-Type': mimeType },
-    body: bytes,
+    body: new Uint8Array(bytes),
   });
   if (!response.ok) throw new Error(`PUT ${fileName}: ${response.status}`);
   return ((await response.json()) as { file: { id: string } }).file.id;
