@@ -172,6 +172,12 @@ const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 /** The few rows the "few matches" search finds. */
 const RARE_TERM = 'zebra';
 const RARE_COUNT = 20;
+/**
+ * Just above the store's trigram candidate limit (5,000): the worst case of the search planner, which then walks
+ * the sort index and meets a match only every N/6,000 rows.
+ */
+const MID_TERM = 'quokka';
+const MID_COUNT = 6000;
 /** Matches a large share of the library (JPEG names of one year). */
 const COMMON_TERM = 'img_2023';
 
@@ -186,6 +192,7 @@ function makeRow(n: number, r: () => number, placement: Placement, total: number
   let fileName = kind.name(n, r);
   // A handful of rows spread over the library carry the rare term.
   if (n % Math.floor(total / RARE_COUNT) === 7) fileName = `${RARE_TERM}-crossing-${n}.jpg`;
+  else if (n % Math.floor(total / MID_COUNT) === 3) fileName = `${MID_TERM}-${n}.jpg`;
   const mime = fileName.endsWith('.jpg') ? 'image/jpeg' : kind.mime;
   const mediaType = mediaTypeOf(mime, fileName);
   const ext = path.extname(fileName).slice(1).toLowerCase();
@@ -431,6 +438,11 @@ async function runSize(
       `select count(*) as n from files where scope = 'MEDIA_ROOT' and search_text like ?`,
       `%${COMMON_TERM}%`,
     );
+    const midCount = count(
+      `select count(*) as n from files where scope = 'MEDIA_ROOT' and search_text like ?`,
+      `%${MID_TERM}%`,
+    );
+    console.error(`  "${MID_TERM}" ${midCount.toLocaleString('en')} matches`);
     console.error(
       `  big folder ${bigCount.toLocaleString('en')} live files, trash ${trashCount.toLocaleString('en')}, "${COMMON_TERM}" ${commonCount.toLocaleString('en')} matches, "${RARE_TERM}" ${rareCount} matches`,
     );
@@ -513,6 +525,17 @@ async function runSize(
           after: null,
         },
         expectCount: PAGE,
+      },
+      {
+        name: `search "${MID_TERM}" (${midCount.toLocaleString('en')} matches)`,
+        http: { method: 'POST', path: '/files/search', body: { search: MID_TERM, paging: { limit: PAGE } } },
+        store: {
+          filter: { scope: 'MEDIA_ROOT', search: MID_TERM },
+          column: 'updated_date',
+          order: 'DESC',
+          after: null,
+        },
+        expectCount: Math.min(PAGE, midCount),
       },
       {
         name: `search "${RARE_TERM}" (${rareCount} matches)`,

@@ -54,6 +54,11 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/** An FTS5 phrase matching the text as a substring (trigram tokenizer); quotes are doubled. */
+function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
 /** LIKE pattern for a substring, with the pattern characters escaped (`ESCAPE '\'`). */
 function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -96,7 +101,11 @@ export class MetadataStore {
   /** The transaction of the current async context, if any: every method joins it. */
   private readonly currentTransaction = new AsyncLocalStorage<Transaction<Database>>();
 
-  constructor(private readonly root: Kysely<Database>) {}
+  constructor(
+    private readonly root: Kysely<Database>,
+    /** Above this many files containing a term, walking the sort index finds a page sooner than sorting them. */
+    private readonly trigramCandidatesMax = 5000,
+  ) {}
 
   /**
    * The connection to use: the caller's transaction when one is open. SQLite has one connection, so a query
@@ -242,12 +251,39 @@ export class MetadataStore {
     await this.db.updateTable('files').set(patch).where('id', '=', id).execute();
   }
 
-  listFiles(query: PageQuery<FileSortColumn>): Promise<FileRow[]> {
+  async listFiles(query: PageQuery<FileSortColumn>): Promise<FileRow[]> {
     let qb = this.db.selectFrom('files').selectAll();
-    const { mediaTypes, private: isPrivate } = query.filter;
+    const { mediaTypes, private: isPrivate, search } = query.filter;
     if (mediaTypes && mediaTypes.length > 0) qb = qb.where('media_type', 'in', mediaTypes);
     if (isPrivate !== undefined) qb = qb.where('private', '=', isPrivate ? 1 : 0);
+    if (search) {
+      const plan = await this.searchPlan(search);
+      if (plan === 'none') return [];
+      if (plan === 'trigram') {
+        qb = qb.where(
+          sql<boolean>`files.rowid in (select rowid from files_fts where files_fts match ${ftsPhrase(search)})`,
+        );
+      }
+    }
     return applyPage(qb, query, 'search_text').execute();
+  }
+
+  /**
+   * How to run a substring search. A term that few files contain is found through the trigram index (then
+   * those rows are sorted: cheap, there are few); a term that many files contain is found by walking the sort
+   * index and testing each row, which stops after one page because matches are dense. Terms under 3
+   * characters cannot use trigrams and always walk.
+   */
+  private async searchPlan(search: string): Promise<'walk' | 'trigram' | 'none'> {
+    if ([...search].length < 3) return 'walk';
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*) as n from (select 1 from files_fts where files_fts match ${ftsPhrase(search)} limit ${this.trigramCandidatesMax + 1})`.execute(
+      this.db,
+    );
+    const n = rows[0]?.n ?? 0;
+    if (n === 0) return 'none';
+    return n <= this.trigramCandidatesMax ? 'trigram' : 'walk';
   }
 
   // ---- trash ---------------------------------------------------------------------------------------------

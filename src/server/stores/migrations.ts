@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 /**
  * Schema migrations, in order. Written with Kysely's schema builder only, so the same list runs on SQLite and
@@ -91,6 +91,28 @@ const migrations: Record<string, Migration> = {
         .addColumn('params', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0003-files-search-trigram': {
+    async up(db: Kysely<unknown>) {
+      // A substring search (`search` matches anywhere in name, MIME type and labels) cannot use a B-tree. On
+      // SQLite an FTS5 trigram index over `search_text` finds the rows that contain a term of 3+ characters
+      // without reading the table; it follows `files` through triggers. It is keyed by the files' rowid, which
+      // only a VACUUM can change: after one, run `INSERT INTO files_fts(files_fts) VALUES('rebuild')`.
+      await sql`create virtual table files_fts using fts5(search_text, content='files', content_rowid='rowid', tokenize='trigram')`.execute(
+        db,
+      );
+      await sql`create trigger files_fts_insert after insert on files begin
+        insert into files_fts(rowid, search_text) values (new.rowid, new.search_text);
+      end`.execute(db);
+      await sql`create trigger files_fts_delete after delete on files begin
+        insert into files_fts(files_fts, rowid, search_text) values ('delete', old.rowid, old.search_text);
+      end`.execute(db);
+      await sql`create trigger files_fts_update after update of search_text on files begin
+        insert into files_fts(files_fts, rowid, search_text) values ('delete', old.rowid, old.search_text);
+        insert into files_fts(rowid, search_text) values (new.rowid, new.search_text);
+      end`.execute(db);
+      await sql`insert into files_fts(files_fts) values ('rebuild')`.execute(db);
     },
   },
 };
