@@ -79,7 +79,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     logger,
     bodyLimit: 1024 * 1024,
     // Ids are checked by the routes (and answered in the contract's shape); let long ones reach them.
-    maxParamLength: 4096,
+    routerOptions: { maxParamLength: 4096 },
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     forceCloseConnections: true,
