@@ -72,23 +72,30 @@ function applyPage<QB extends SelectQueryBuilder<Database, 'folders' | 'files', 
   qb: QB,
   query: PageQuery<string>,
   searchColumn: 'sort_name' | 'search_text',
+  /**
+   * The rows come from a short candidate list (the trigram plan): then no index may drive the query, or SQLite
+   * walks a sort index testing each row against the list. A unary `+` keeps a column out of index planning.
+   */
+  candidatesDriven = false,
 ): QB {
   const { filter, column, order, after, limit } = query;
   let q = qb as SelectQueryBuilder<Database, 'folders' | 'files', object>;
   const direction = order === 'ASC' ? sql`asc` : sql`desc`;
-  if (filter.locationId !== undefined) q = q.where('location_id', '=', filter.locationId);
-  if (filter.scope !== undefined) q = q.where('scope', '=', filter.scope);
+  const col = (name: string) => (candidatesDriven ? sql`+${sql.ref(name)}` : sql.ref(name));
+  if (filter.locationId !== undefined)
+    q = q.where(sql<boolean>`${col('location_id')} = ${filter.locationId}`);
+  if (filter.scope !== undefined) q = q.where(sql<boolean>`${col('scope')} = ${filter.scope}`);
   if (filter.state !== undefined) q = q.where('state', '=', filter.state);
   if (filter.search) {
     q = q.where(sql<boolean>`${sql.ref(searchColumn)} like ${containsPattern(filter.search)} escape '\\'`);
   }
   if (after) {
     const op = order === 'ASC' ? sql`>` : sql`<`;
-    q = q.where(sql<boolean>`(${sql.ref(column)}, id) ${op} (${after[0]}, ${after[1]})`);
+    q = q.where(sql<boolean>`(${col(column)}, ${col('id')}) ${op} (${after[0]}, ${after[1]})`);
   }
   q = q
-    .orderBy(sql`${sql.ref(column)} ${direction}`)
-    .orderBy(sql`id ${direction}`)
+    .orderBy(sql`${col(column)} ${direction}`)
+    .orderBy(sql`${col('id')} ${direction}`)
     .limit(limit);
   return q as QB;
 }
@@ -256,16 +263,14 @@ export class MetadataStore {
     const { mediaTypes, private: isPrivate, search } = query.filter;
     if (mediaTypes && mediaTypes.length > 0) qb = qb.where('media_type', 'in', mediaTypes);
     if (isPrivate !== undefined) qb = qb.where('private', '=', isPrivate ? 1 : 0);
-    if (search) {
-      const plan = await this.searchPlan(search);
-      if (plan === 'none') return [];
-      if (plan === 'trigram') {
-        qb = qb.where(
-          sql<boolean>`files.rowid in (select rowid from files_fts where files_fts match ${ftsPhrase(search)})`,
-        );
-      }
+    const plan = search ? await this.searchPlan(search) : 'walk';
+    if (plan === 'none') return [];
+    if (plan === 'trigram') {
+      qb = qb.where(
+        sql<boolean>`files.rowid in (select rowid from files_fts where files_fts match ${ftsPhrase(search ?? '')})`,
+      );
     }
-    return applyPage(qb, query, 'search_text').execute();
+    return applyPage(qb, query, 'search_text', plan === 'trigram').execute();
   }
 
   /**
