@@ -6,6 +6,8 @@ import { ShortcutSheet } from '../files/dialogs';
 import { DragProvider } from '../files/drag';
 import { folderPathQueryOptions } from '../folders/api/folders';
 import { FolderTree } from '../folders/folder-tree';
+import { UploadTray } from '../uploads/upload-tray';
+import { UploaderProvider } from '../uploads/uploader-context';
 import { TrashIcon } from './ui/icons';
 import { AREAS, folderPath, type Area } from '../folders/paths';
 
@@ -35,47 +37,50 @@ export function AppLayout() {
   }, []);
 
   return (
-    <DragProvider>
-      <div className="app">
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="app-header">
-          <button
-            type="button"
-            className="icon-button app-header__menu"
-            aria-expanded={menuOpen}
-            aria-controls="sidebar"
-            aria-label="Folders and areas"
-            onClick={() => setMenuOpen((open) => !open)}
-          >
-            ☰
-          </button>
-          <Link className="app-header__brand" to="/">
-            Site Media Manager
-          </Link>
-          <div className="app-header__actions">
+    <UploaderProvider>
+      <DragProvider>
+        <div className="app">
+          <a className="skip-link" href="#main">
+            Skip to content
+          </a>
+          <header className="app-header">
             <button
               type="button"
-              className="icon-button"
-              aria-label="Keyboard shortcuts"
-              title="Keyboard shortcuts (?)"
-              onClick={() => setShortcutsOpen(true)}
+              className="icon-button app-header__menu"
+              aria-expanded={menuOpen}
+              aria-controls="sidebar"
+              aria-label="Folders and areas"
+              onClick={() => setMenuOpen((open) => !open)}
             >
-              ?
+              ☰
             </button>
-            <SignOutButton />
+            <Link className="app-header__brand" to="/">
+              Site Media Manager
+            </Link>
+            <div className="app-header__actions">
+              <button
+                type="button"
+                className="icon-button"
+                aria-label="Keyboard shortcuts"
+                title="Keyboard shortcuts (?)"
+                onClick={() => setShortcutsOpen(true)}
+              >
+                ?
+              </button>
+              <SignOutButton />
+            </div>
+          </header>
+          <ShortcutSheet open={shortcutsOpen} onOpenChange={setShortcutsOpen} />
+          <div className="app-body">
+            <Sidebar open={menuOpen} onNavigate={() => setMenuOpen(false)} />
+            <main className="app-main" id="main" tabIndex={-1}>
+              <Outlet />
+            </main>
           </div>
-        </header>
-        <ShortcutSheet open={shortcutsOpen} onOpenChange={setShortcutsOpen} />
-        <div className="app-body">
-          <Sidebar open={menuOpen} onNavigate={() => setMenuOpen(false)} />
-          <main className="app-main" id="main" tabIndex={-1}>
-            <Outlet />
-          </main>
+          <UploadTray />
         </div>
-      </div>
-    </DragProvider>
+      </DragProvider>
+    </UploaderProvider>
   );
 }
 

@@ -1,4 +1,5 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useDropzone } from 'react-dropzone';
 import {
   useCallback,
   useEffect,
@@ -15,9 +16,12 @@ import { ConfirmDialog } from '../components/ui/confirm-dialog';
 import { ChoiceMenu } from '../components/ui/menu';
 import { EmptyState, ErrorState, LoadingState } from '../components/ui/status';
 import { useToast } from '../components/ui/toast';
+import { folderQueryOptions } from '../folders/api/folders';
 import { Breadcrumb } from '../folders/breadcrumb';
 import { AREAS, folderPath, type Area } from '../folders/paths';
 import { useDocumentTitle } from '../lib/use-document-title';
+import { ImportDialog } from '../uploads/import-dialog';
+import { useUploader } from '../uploads/uploader-context';
 import { downloadFile, downloadFilesAsZip, downloadFolderAsZip } from './api/files';
 import { itemListQueryOptions, itemName, type Item, type ListingParams, type SortKey } from './api/items';
 import { useItemActions } from './api/mutations';
@@ -75,7 +79,16 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
     order: view.order,
     type: view.type,
   };
-  const listing = useInfiniteQuery(itemListQueryOptions(params));
+  const listing = useInfiniteQuery({
+    ...itemListQueryOptions(params),
+    // Files still being processed or imported turn READY (or FAILED) by themselves.
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((page) =>
+        page.items.some((i) => i.kind === 'file' && i.file.operationStatus === 'PENDING'),
+      )
+        ? 3000
+        : false,
+  });
   const items = useMemo(() => listing.data?.pages.flatMap((page) => page.items) ?? [], [listing.data]);
   const order = useMemo(() => items.map((i) => i.key), [items]);
   const byKey = useMemo(() => new Map(items.map((i) => [i.key, i])), [items]);
@@ -88,6 +101,39 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   const [confirm, setConfirm] = useState<Confirm>(null);
   const [newFolderOpen, setNewFolderOpen] = useState(false);
   const [searchDraft, setSearchDraft] = useState(view.search);
+  const [importOpen, setImportOpen] = useState(false);
+  const { upload } = useUploader();
+  const canUpload = !inTrash && !view.search;
+  const folderName =
+    useQuery({ ...folderQueryOptions(folderId), enabled: folderId !== root.root }).data?.displayName ??
+    root.name;
+  const uploadHere = useCallback(
+    (files: readonly File[]) => {
+      const count = upload(files, { parentFolderId: folderId });
+      if (count > 0) toast({ title: `Uploading ${count} file${count > 1 ? 's' : ''} to ${folderName}` });
+    },
+    [upload, folderId, folderName, toast],
+  );
+  const dropzone = useDropzone({
+    onDrop: (files) => uploadHere(files),
+    noClick: true,
+    noKeyboard: true,
+    disabled: !canUpload,
+  });
+
+  // Paste files from the clipboard (screenshots, copied files) into the current folder.
+  useEffect(() => {
+    if (!canUpload) return;
+    const onPaste = (event: ClipboardEvent) => {
+      if (isTyping(event.target)) return;
+      const files = [...(event.clipboardData?.files ?? [])];
+      if (files.length === 0) return;
+      event.preventDefault();
+      uploadHere(files);
+    };
+    window.addEventListener('paste', onPaste);
+    return () => window.removeEventListener('paste', onPaste);
+  }, [canUpload, uploadHere]);
   const searchRef = useRef<HTMLInputElement>(null);
 
   // A new folder or listing starts with nothing selected.
@@ -332,7 +378,13 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
 
   return (
     <div className="browser">
-      <div className="browser__main">
+      <div className="browser__main" {...dropzone.getRootProps()}>
+        <input {...dropzone.getInputProps()} aria-label="Files to upload" />
+        {dropzone.isDragActive ? (
+          <div className="drop-overlay" aria-hidden="true">
+            Drop files to upload to {folderName}
+          </div>
+        ) : null}
         <div className="toolbar" role="toolbar" aria-label="View and actions">
           <input
             ref={searchRef}
@@ -408,9 +460,17 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
               Empty trash
             </Button>
           ) : (
-            <Button variant="primary" onClick={() => setNewFolderOpen(true)} disabled={!!view.search}>
-              New folder
-            </Button>
+            <>
+              <Button onClick={() => setNewFolderOpen(true)} disabled={!!view.search}>
+                New folder
+              </Button>
+              <Button onClick={() => setImportOpen(true)} disabled={!canUpload}>
+                Import
+              </Button>
+              <Button variant="primary" onClick={dropzone.open} disabled={!canUpload}>
+                Upload
+              </Button>
+            </>
           )}
         </div>
 
@@ -476,6 +536,12 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
           const folder = await actions.createFolder(folderId, name);
           toast({ title: `Created folder “${folder.displayName}”` });
         }}
+      />
+      <ImportDialog
+        open={importOpen}
+        onOpenChange={setImportOpen}
+        parentFolderId={folderId}
+        onImported={() => void listing.refetch()}
       />
       <RenameDialog
         item={renaming}

@@ -1,5 +1,7 @@
 import { createContext, useContext, useMemo, useRef, useState, type DragEvent, type ReactNode } from 'react';
+import { fromEvent } from 'file-selector';
 import { useToast } from '../components/ui/toast';
+import { useUploader } from '../uploads/uploader-context';
 import { useItemActions } from './api/mutations';
 import type { Item } from './api/items';
 
@@ -66,11 +68,19 @@ export function useDrag(): DragApi {
   return api;
 }
 
-/** Props that make an element a drop target for dragged items; `active` is true while something hovers it. */
+const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
+
+/**
+ * Props that make an element a drop target: items dragged inside the app move into the folder, files dragged
+ * from the desktop upload into it (a dropped directory keeps its structure). `active` is true while hovered.
+ */
 export function useDropTarget(target: { id: string; name: string } | null) {
   const drag = useDrag();
+  const { upload } = useUploader();
+  const toast = useToast();
   const [active, setActive] = useState(false);
-  const accepts = (event: DragEvent) => target !== null && event.dataTransfer.types.includes(ITEM_DRAG_TYPE);
+  const accepts = (event: DragEvent) =>
+    target !== null && (event.dataTransfer.types.includes(ITEM_DRAG_TYPE) || hasFiles(event));
   return {
     active,
     props: {
@@ -88,7 +98,14 @@ export function useDropTarget(target: { id: string; name: string } | null) {
         event.preventDefault();
         event.stopPropagation();
         setActive(false);
-        drag.drop(target);
+        if (!hasFiles(event)) {
+          drag.drop(target);
+          return;
+        }
+        void fromEvent(event.nativeEvent).then((files) => {
+          const count = upload(files as File[], { parentFolderId: target.id });
+          if (count > 0) toast({ title: `Uploading ${count} file${count > 1 ? 's' : ''} to ${target.name}` });
+        });
       },
     },
   };

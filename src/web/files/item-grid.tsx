@@ -61,8 +61,7 @@ export function ItemGrid(props: ItemGridProps) {
     return () => observer.disconnect();
   }, []);
 
-  const columns =
-    view === 'list' ? 1 : Math.max(1, Math.floor((width - GAP) / (tileMinWidth(width) + GAP)));
+  const columns = view === 'list' ? 1 : Math.max(1, Math.floor((width - GAP) / (tileMinWidth(width) + GAP)));
   const rowCount = Math.ceil(items.length / columns);
   const rowHeight = view === 'list' ? ROW_HEIGHT : TILE_HEIGHT + GAP;
 

@@ -1,0 +1,244 @@
+import Uppy, { type Meta, type UppyFile } from '@uppy/core';
+import GoldenRetriever from '@uppy/golden-retriever';
+import Tus from '@uppy/tus';
+import XHRUpload from '@uppy/xhr-upload';
+import type { QueryClient } from '@tanstack/react-query';
+import type { FileDescriptor } from '../../contract';
+import { folderKeys } from '../folders/api/folders';
+import { itemKeys } from '../files/api/items';
+import { apiClient, isApiError } from '../lib/api-client';
+
+/** Files up to this size go by one plain PUT; larger ones by tus, resumable. */
+export const PLAIN_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+
+export interface UploadMeta extends Meta {
+  /** Folder the file goes into. */
+  parentFolderId?: string;
+  /** Folders to create below it (a dropped directory's structure), e.g. `/holiday/day 1`. */
+  filePath?: string;
+  /** Set once the server has handed out a URL for this file (kept across reloads by Golden Retriever). */
+  token?: string;
+  uploadUrl?: string;
+  filename?: string;
+  contentType?: string;
+}
+
+interface UploadBody extends Record<string, unknown> {
+  file?: FileDescriptor;
+}
+
+export type AppUppy = Uppy<UploadMeta, UploadBody>;
+export type AppUppyFile = UppyFile<UploadMeta, UploadBody>;
+
+const isPlain = (file: AppUppyFile) => (file.size ?? 0) <= PLAIN_UPLOAD_MAX_BYTES;
+
+/** The contract's error message hidden in a tus-js-client error ("... response text: {json} ..."). */
+export function uploadErrorMessage(error: unknown): string {
+  if (isApiError(error)) return error.message;
+  const text = error instanceof Error ? error.message : String(error);
+  const match = /response text: (\{.*\})(?:, request id|$)/s.exec(text);
+  if (match?.[1]) {
+    try {
+      const body = JSON.parse(match[1]) as { message?: string };
+      if (body.message) return body.message;
+    } catch {
+      // Not JSON after all: fall through.
+    }
+  }
+  if (/failed to fetch|network|ERR_|connection/i.test(text))
+    return 'The connection was lost. Retry to continue.';
+  return text;
+}
+
+/**
+ * Registers an uploader for the files `accepts` picks: Uppy runs every uploader on every file, and this app
+ * sends small files by plain PUT (XHRUpload) and large ones by tus. One Uppy instance, two routes.
+ */
+function installFor(uppy: AppUppy, accepts: (file: AppUppyFile) => boolean, install: () => void) {
+  const addUploader = uppy.addUploader.bind(uppy);
+  uppy.addUploader = (fn) =>
+    addUploader((fileIDs, uploadID) =>
+      fn(
+        fileIDs.filter((id) => accepts(uppy.getFile(id))),
+        uploadID,
+      ),
+    );
+  try {
+    install();
+  } finally {
+    uppy.addUploader = addUploader;
+  }
+}
+
+/**
+ * The app's one Uppy instance. Before uploading, each file gets its URL from the server (generate-upload-url, or
+ * generate-resumable-upload-url for tus); after a tus upload the server is asked to finalize it. Golden
+ * Retriever keeps unfinished uploads across a reload; tus then resumes from the server's offset.
+ */
+export function createUploader(queryClient: QueryClient): AppUppy {
+  const uppy = new Uppy<UploadMeta, UploadBody>({
+    id: 'site-media',
+    autoProceed: true,
+    allowMultipleUploadBatches: true,
+  });
+
+  installFor(uppy, isPlain, () =>
+    uppy.use(XHRUpload, {
+      endpoint: (file) => (file as AppUppyFile).meta.uploadUrl ?? '',
+      method: 'PUT',
+      formData: false,
+      limit: 4,
+      headers: (file) => ({ 'Content-Type': file.type || 'application/octet-stream' }),
+      // Say why the server refused, in its own words (too big, wrong type, quota...).
+      onAfterResponse: (xhr) => {
+        if (xhr.status >= 400) throw new Error(uploadErrorMessage(`response text: ${xhr.responseText}`));
+      },
+    }),
+  );
+  installFor(
+    uppy,
+    (file) => !isPlain(file),
+    () =>
+      uppy.use(Tus, {
+        endpoint: '/upload/tus',
+        limit: 3,
+        allowedMetaFields: ['filename', 'contentType', 'token'],
+        removeFingerprintOnSuccess: true,
+      }),
+  );
+  uppy.use(GoldenRetriever);
+
+  // Ask the server for each file's URL. A refusal (too big, wrong type, quota) fails that file with the
+  // server's reason; the others go on.
+  uppy.addPreProcessor(async (fileIDs) => {
+    await Promise.all(
+      fileIDs.map(async (id) => {
+        const file = uppy.getFile(id);
+        if (!file || file.meta.uploadUrl) return;
+        const body = {
+          mimeType: file.type || 'application/octet-stream',
+          fileName: file.name,
+          sizeInBytes: String(file.size ?? 0),
+          parentFolderId: file.meta.parentFolderId,
+          ...(file.meta.filePath ? { filePath: file.meta.filePath } : {}),
+        };
+        try {
+          if (isPlain(file)) {
+            const { uploadUrl } = await apiClient.post<{ uploadUrl: string }>(
+              '/site-media/v1/files/generate-upload-url',
+              body,
+            );
+            uppy.setFileMeta(id, { uploadUrl });
+          } else {
+            const { uploadUrl, uploadToken } = await apiClient.post<{
+              uploadUrl: string;
+              uploadToken: string;
+            }>('/site-media/v1/files/generate-resumable-upload-url', { ...body, uploadProtocol: 'TUS' });
+            uppy.setFileMeta(id, {
+              uploadUrl,
+              token: uploadToken,
+              filename: file.name,
+              contentType: body.mimeType,
+            });
+            uppy.setFileState(id, { tus: { endpoint: uploadUrl } });
+          }
+        } catch (error) {
+          uppy.emit('upload-error', uppy.getFile(id), new Error(uploadErrorMessage(error)));
+        }
+      }),
+    );
+  });
+
+  // A completed tus upload becomes a file only when finalized: PUT {uploadUrl}/{uploadToken}?filename=.
+  uppy.addPostProcessor(async (fileIDs) => {
+    await Promise.all(
+      fileIDs.map(async (id) => {
+        const file = uppy.getFile(id);
+        if (
+          !file ||
+          isPlain(file) ||
+          !file.progress.uploadComplete ||
+          file.error ||
+          file.response?.body?.file
+        )
+          return;
+        const { uploadUrl, token } = file.meta;
+        try {
+          const response = await fetch(
+            `${uploadUrl}/${token}?filename=${encodeURIComponent(file.name ?? '')}`,
+            {
+              method: 'PUT',
+            },
+          );
+          const body = (await response.json()) as UploadBody & { message?: string };
+          if (!response.ok) throw new Error(body.message ?? `The server answered ${response.status}`);
+          uppy.setFileState(id, {
+            response: { status: response.status, body, uploadURL: file.response?.uploadURL },
+          });
+        } catch (error) {
+          uppy.emit('upload-error', uppy.getFile(id), new Error(uploadErrorMessage(error)));
+        }
+      }),
+    );
+  });
+
+  // New files show in the grid as soon as they exist, without a reload.
+  let refresh: ReturnType<typeof setTimeout> | undefined;
+  const refreshListings = () => {
+    clearTimeout(refresh);
+    refresh = setTimeout(() => {
+      void queryClient.invalidateQueries({ queryKey: itemKeys.all });
+      void queryClient.invalidateQueries({ queryKey: folderKeys.all });
+    }, 250);
+  };
+  uppy.on('upload-success', refreshListings);
+  uppy.on('complete', refreshListings);
+  return uppy;
+}
+
+export interface UploadTarget {
+  parentFolderId: string;
+}
+
+/** A file as it comes from a drop, a picker or the clipboard; `path` is its place in a dropped directory. */
+export type IncomingFile = File & { path?: string; relativePath?: string };
+
+/** Queues files for upload into a folder, keeping a dropped directory's structure as `filePath`. */
+export function addFiles(uppy: AppUppy, files: readonly IncomingFile[], target: UploadTarget): number {
+  let added = 0;
+  for (const file of files) {
+    const relative = (file.relativePath || file.path || file.webkitRelativePath || '').replace(/^\.?\/+/, '');
+    const directory = relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '';
+    try {
+      uppy.addFile({
+        name: file.name,
+        type: file.type,
+        data: file,
+        source: 'local',
+        meta: {
+          parentFolderId: target.parentFolderId,
+          filePath: directory ? `/${directory}` : '',
+          // Part of Uppy's file id: the same file may go to two folders.
+          relativePath: `${target.parentFolderId}/${relative || file.name}`,
+        },
+      });
+      added++;
+    } catch (error) {
+      // Uppy refuses a file it already holds; if that one is done, upload again.
+      const existing = uppy
+        .getFiles()
+        .find(
+          (f) =>
+            f.data === file ||
+            (f.name === file.name && f.size === file.size && f.meta.parentFolderId === target.parentFolderId),
+        );
+      if (existing?.progress.uploadComplete) {
+        uppy.removeFile(existing.id);
+        added += addFiles(uppy, [file], target);
+      } else {
+        uppy.log(error instanceof Error ? error.message : String(error), 'warning');
+      }
+    }
+  }
+  return added;
+}
