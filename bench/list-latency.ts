@@ -172,12 +172,15 @@ const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 /** The few rows the "few matches" search finds. */
 const RARE_TERM = 'zebra';
 const RARE_COUNT = 20;
-/**
- * Just above the store's trigram candidate limit (5,000): the worst case of the search planner, which then walks
- * the sort index and meets a match only every N/6,000 rows.
- */
+/** A term of middling frequency, found through the trigram index (below its 20,000-candidate limit). */
 const MID_TERM = 'quokka';
 const MID_COUNT = 6000;
+/**
+ * Just above the store's trigram candidate limit (20,000): the worst case of the search planner, which then
+ * walks the sort index and meets a match only every N/25,000 rows.
+ */
+const EDGE_TERM = 'wombat';
+const EDGE_COUNT = 25_000;
 /** Matches a large share of the library (JPEG names of one year). */
 const COMMON_TERM = 'img_2023';
 
@@ -193,6 +196,7 @@ function makeRow(n: number, r: () => number, placement: Placement, total: number
   // A handful of rows spread over the library carry the rare term.
   if (n % Math.floor(total / RARE_COUNT) === 7) fileName = `${RARE_TERM}-crossing-${n}.jpg`;
   else if (n % Math.floor(total / MID_COUNT) === 3) fileName = `${MID_TERM}-${n}.jpg`;
+  else if (n % Math.floor(total / EDGE_COUNT) === 1) fileName = `${EDGE_TERM}-${n}.jpg`;
   const mime = fileName.endsWith('.jpg') ? 'image/jpeg' : kind.mime;
   const mediaType = mediaTypeOf(mime, fileName);
   const ext = path.extname(fileName).slice(1).toLowerCase();
@@ -442,7 +446,13 @@ async function runSize(
       `select count(*) as n from files where scope = 'MEDIA_ROOT' and search_text like ?`,
       `%${MID_TERM}%`,
     );
-    console.error(`  "${MID_TERM}" ${midCount.toLocaleString('en')} matches`);
+    const edgeCount = count(
+      `select count(*) as n from files where scope = 'MEDIA_ROOT' and search_text like ?`,
+      `%${EDGE_TERM}%`,
+    );
+    console.error(
+      `  "${MID_TERM}" ${midCount.toLocaleString('en')} matches, "${EDGE_TERM}" ${edgeCount.toLocaleString('en')}`,
+    );
     console.error(
       `  big folder ${bigCount.toLocaleString('en')} live files, trash ${trashCount.toLocaleString('en')}, "${COMMON_TERM}" ${commonCount.toLocaleString('en')} matches, "${RARE_TERM}" ${rareCount} matches`,
     );
@@ -536,6 +546,17 @@ async function runSize(
           after: null,
         },
         expectCount: Math.min(PAGE, midCount),
+      },
+      {
+        name: `search "${EDGE_TERM}" (${edgeCount.toLocaleString('en')} matches)`,
+        http: { method: 'POST', path: '/files/search', body: { search: EDGE_TERM, paging: { limit: PAGE } } },
+        store: {
+          filter: { scope: 'MEDIA_ROOT', search: EDGE_TERM },
+          column: 'updated_date',
+          order: 'DESC',
+          after: null,
+        },
+        expectCount: Math.min(PAGE, edgeCount),
       },
       {
         name: `search "${RARE_TERM}" (${rareCount} matches)`,

@@ -8,6 +8,7 @@ import type {
   FileUpdate,
   FolderRow,
   FolderUpdate,
+  JobRow,
   NewFileRow,
   NewFolderRow,
   Scope,
@@ -111,7 +112,7 @@ export class MetadataStore {
   constructor(
     private readonly root: Kysely<Database>,
     /** Above this many files containing a term, walking the sort index finds a page sooner than sorting them. */
-    private readonly trigramCandidatesMax = 5000,
+    private readonly trigramCandidatesMax = 20_000,
   ) {}
 
   /**
@@ -250,12 +251,51 @@ export class MetadataStore {
     return out;
   }
 
+  /** Inserts a file and adds its size to the site's usage (one transaction). */
   async insertFile(row: NewFileRow): Promise<void> {
-    await this.db.insertInto('files').values(row).execute();
+    await this.transaction(async () => {
+      await this.db.insertInto('files').values(row).execute();
+      await this.addUsage(Number(row.size_in_bytes));
+    });
   }
 
+  /** Updates a file; a new `size_in_bytes` moves the site's usage by the difference (one transaction). */
   async updateFile(id: string, patch: FileUpdate): Promise<void> {
-    await this.db.updateTable('files').set(patch).where('id', '=', id).execute();
+    if (patch.size_in_bytes === undefined) {
+      await this.db.updateTable('files').set(patch).where('id', '=', id).execute();
+      return;
+    }
+    await this.transaction(async () => {
+      const before = await this.db
+        .selectFrom('files')
+        .select('size_in_bytes')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!before) return;
+      await this.db.updateTable('files').set(patch).where('id', '=', id).execute();
+      await this.addUsage(Number(patch.size_in_bytes) - Number(before.size_in_bytes));
+    });
+  }
+
+  // ---- usage ---------------------------------------------------------------------------------------------
+
+  /** Bytes of every file, live or trashed: a running total, not a SUM. */
+  async usageBytes(): Promise<number> {
+    const row = await this.db
+      .selectFrom('site_usage')
+      .select('bytes')
+      .where('id', '=', 'site')
+      .executeTakeFirst();
+    return Number(row?.bytes ?? 0);
+  }
+
+  private async addUsage(delta: number): Promise<void> {
+    if (delta === 0) return;
+    await this.db
+      .updateTable('site_usage')
+      .set({ bytes: sql`bytes + ${delta}` })
+      .where('id', '=', 'site')
+      .execute();
   }
 
   async listFiles(query: PageQuery<FileSortColumn>): Promise<FileRow[]> {
@@ -381,22 +421,36 @@ export class MetadataStore {
 
   /** Deletes files and folder subtrees for good and returns the blob keys the caller must remove. */
   async purge(fileIds: readonly string[], folderIds: readonly string[]): Promise<string[]> {
-    const blobKeys: string[] = [];
-    for (const part of chunks(fileIds)) {
-      const rows = await this.db.deleteFrom('files').where('id', 'in', part).returning('blob_key').execute();
-      blobKeys.push(...rows.map((r) => r.blob_key));
-    }
-    const folders = await this.subtreeFolderIds(folderIds);
-    for (const part of chunks(folders)) {
-      const rows = await this.db
-        .deleteFrom('files')
-        .where('parent_folder_id', 'in', part)
-        .returning('blob_key')
-        .execute();
-      blobKeys.push(...rows.map((r) => r.blob_key));
-      await this.db.deleteFrom('folders').where('id', 'in', part).execute();
-    }
-    return blobKeys;
+    return this.transaction(async () => {
+      const blobKeys: string[] = [];
+      let freed = 0;
+      for (const part of chunks(fileIds)) {
+        const rows = await this.db
+          .deleteFrom('files')
+          .where('id', 'in', part)
+          .returning(['blob_key', 'size_in_bytes'])
+          .execute();
+        for (const r of rows) {
+          blobKeys.push(r.blob_key);
+          freed += Number(r.size_in_bytes);
+        }
+      }
+      const folders = await this.subtreeFolderIds(folderIds);
+      for (const part of chunks(folders)) {
+        const rows = await this.db
+          .deleteFrom('files')
+          .where('parent_folder_id', 'in', part)
+          .returning(['blob_key', 'size_in_bytes'])
+          .execute();
+        for (const r of rows) {
+          blobKeys.push(r.blob_key);
+          freed += Number(r.size_in_bytes);
+        }
+        await this.db.deleteFrom('folders').where('id', 'in', part).execute();
+      }
+      await this.addUsage(-freed);
+      return blobKeys;
+    });
   }
 
   // ---- zip downloads -------------------------------------------------------------------------------------
@@ -414,21 +468,81 @@ export class MetadataStore {
   async insertUploadToken(tokenHash: string, params: string, expiresAt: string): Promise<void> {
     await this.db
       .insertInto('upload_tokens')
-      .values({ token_hash: tokenHash, params, expires_at: expiresAt, claimed_at: null })
+      .values({ token_hash: tokenHash, params, expires_at: expiresAt, claimed_at: null, upload_id: null })
       .execute();
   }
 
-  /** Claims an unexpired, unclaimed token atomically; a second claimant gets nothing. */
+  /**
+   * Claims an unexpired, unclaimed token that has not started a resumable upload, atomically; a second
+   * claimant gets nothing.
+   */
   async claimUploadToken(tokenHash: string, now: string): Promise<string | undefined> {
     const row = await this.db
       .updateTable('upload_tokens')
       .set({ claimed_at: now })
       .where('token_hash', '=', tokenHash)
       .where('claimed_at', 'is', null)
+      .where('upload_id', 'is', null)
       .where('expires_at', '>', now)
       .returning('params')
       .executeTakeFirst();
     return row?.params;
+  }
+
+  /** The params of an unexpired token that is free (neither claimed nor tied to an upload). */
+  async freeUploadToken(tokenHash: string, now: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('upload_tokens')
+      .select('params')
+      .where('token_hash', '=', tokenHash)
+      .where('claimed_at', 'is', null)
+      .where('upload_id', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return row?.params;
+  }
+
+  /**
+   * Ties a free token to the resumable upload it creates, atomically (one upload per token), and keeps it
+   * until the upload itself expires. False when the token is not free any more.
+   */
+  async bindUploadToken(
+    tokenHash: string,
+    uploadId: string,
+    now: string,
+    expiresAt: string,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('upload_tokens')
+      .set({ upload_id: uploadId, expires_at: expiresAt })
+      .where('token_hash', '=', tokenHash)
+      .where('claimed_at', 'is', null)
+      .where('upload_id', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Claims a token tied to a resumable upload, for its finalize call; a second claimant gets nothing. */
+  async claimBoundUploadToken(
+    tokenHash: string,
+    now: string,
+  ): Promise<{ params: string; uploadId: string } | undefined> {
+    const row = await this.db
+      .updateTable('upload_tokens')
+      .set({ claimed_at: now })
+      .where('token_hash', '=', tokenHash)
+      .where('claimed_at', 'is', null)
+      .where('upload_id', 'is not', null)
+      .where('expires_at', '>', now)
+      .returning(['params', 'upload_id'])
+      .executeTakeFirst();
+    return row?.upload_id ? { params: row.params, uploadId: row.upload_id } : undefined;
+  }
+
+  /** Forgets the token of a resumable upload (terminated by its client). */
+  async deleteUploadTokensOfUpload(uploadId: string): Promise<void> {
+    await this.db.deleteFrom('upload_tokens').where('upload_id', '=', uploadId).execute();
   }
 
   /** Gives a claimed token back after a transfer that did not complete, so the client may retry. */
@@ -481,8 +595,116 @@ export class MetadataStore {
     return row !== undefined && row.expires_at > now;
   }
 
-  /** Removes expired tokens and sessions; run at start and now and then. */
+  // ---- jobs ----------------------------------------------------------------------------------------------
+
+  async enqueueJob(job: { id: string; kind: string; payload: string; runAfter: string; now: string }) {
+    await this.db
+      .insertInto('jobs')
+      .values({
+        id: job.id,
+        kind: job.kind,
+        payload: job.payload,
+        state: 'queued',
+        attempts: 0,
+        run_after: job.runAfter,
+        locked_until: null,
+        last_error: null,
+        created_at: job.now,
+        updated_at: job.now,
+      })
+      .execute();
+  }
+
+  getJob(id: string): Promise<JobRow | undefined> {
+    return this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * Claims the next due job of one of `kinds` in one statement: a queued job whose `run_after` has come, or a
+   * running one whose lock ran out (its runner died). The claim counts as an attempt; `attempts` after it is
+   * the claim's fencing token for complete/fail/extend.
+   */
+  claimNextJob(kinds: readonly string[], now: string, lockedUntil: string): Promise<JobRow | undefined> {
+    if (kinds.length === 0) return Promise.resolve(undefined);
+    const next = this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('kind', 'in', kinds)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('state', '=', 'queued'), eb('run_after', '<=', now)]),
+          eb.and([eb('state', '=', 'running'), eb('locked_until', '<=', now)]),
+        ]),
+      )
+      .orderBy('run_after')
+      .orderBy('id')
+      .limit(1);
+    return this.db
+      .updateTable('jobs')
+      .set({ state: 'running', attempts: sql`attempts + 1`, locked_until: lockedUntil, updated_at: now })
+      .where('id', '=', next)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Keeps a long job's claim; false when the claim was lost (another runner took the job over). */
+  async extendJobLock(id: string, attempts: number, lockedUntil: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('jobs')
+      .set({ locked_until: lockedUntil })
+      .where('id', '=', id)
+      .where('state', '=', 'running')
+      .where('attempts', '=', attempts)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async completeJob(id: string, attempts: number, now: string): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ state: 'done', locked_until: null, updated_at: now })
+      .where('id', '=', id)
+      .where('state', '=', 'running')
+      .where('attempts', '=', attempts)
+      .execute();
+  }
+
+  /** Records a failed attempt: queued again after `retryAt`, or failed for good when it is null. */
+  async failJob(id: string, attempts: number, error: string, retryAt: string | null, now: string) {
+    await this.db
+      .updateTable('jobs')
+      .set({
+        state: retryAt === null ? 'failed' : 'queued',
+        run_after: retryAt ?? sql`run_after`,
+        locked_until: null,
+        last_error: error,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .where('state', '=', 'running')
+      .where('attempts', '=', attempts)
+      .execute();
+  }
+
+  /** Hands a job back unfinished (the runner is stopping); the attempt does not count. */
+  async releaseJob(id: string, attempts: number, now: string): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ state: 'queued', attempts: attempts - 1, locked_until: null, updated_at: now })
+      .where('id', '=', id)
+      .where('state', '=', 'running')
+      .where('attempts', '=', attempts)
+      .execute();
+  }
+
+  /** Removes expired tokens and sessions, and jobs finished more than a week ago; run at start and now and then. */
   async deleteExpired(now: string): Promise<void> {
+    const weekAgo = new Date(Date.parse(now) - 7 * 24 * 3600_000).toISOString();
+    await this.db
+      .deleteFrom('jobs')
+      .where('state', 'in', ['done', 'failed'])
+      .where('updated_at', '<', weekAgo)
+      .execute();
     await this.db.deleteFrom('upload_tokens').where('expires_at', '<=', now).execute();
     await this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
     await this.db.deleteFrom('login_tokens').where('expires_at', '<=', now).execute();
