@@ -87,10 +87,18 @@ export function UploadTray() {
         <div className="upload-tray__recovered" role="alert">
           <p>Uploads were interrupted when the page closed.</p>
           <div className="upload-tray__actions">
-            <Button variant="primary" onClick={() => void uppy.upload()}>
+            {/* Golden Retriever restarts the restored uploads; tus continues each from the server's offset. */}
+            <Button variant="primary" onClick={() => uppy.emit('restore-confirmed')}>
               Resume uploads
             </Button>
-            <Button onClick={() => uppy.cancelAll()}>Discard</Button>
+            <Button
+              onClick={() => {
+                uppy.cancelAll();
+                uppy.setState({ recoveredState: null });
+              }}
+            >
+              Discard
+            </Button>
           </div>
         </div>
       ) : null}
@@ -126,14 +134,15 @@ function UploadRow({ file, status }: { file: AppUppyFile; status: Status }) {
     case 'failed':
       detail = typeof file.error === 'string' ? file.error : 'Upload failed';
       break;
+    case 'waiting':
+      detail = file.isGhost ? 'Choose this file again to resume it' : 'Waiting…';
+      break;
     case 'paused':
       detail = `Paused at ${percent}%`;
       break;
     case 'uploading':
       detail = `${percent}% · ${formatBytes(speed)}/s · ${formatDuration(left)}`;
       break;
-    default:
-      detail = 'Waiting…';
   }
   return (
     <li className={`upload-row upload-row--${status}`} aria-label={`${name}: ${detail}`}>
