@@ -20,6 +20,8 @@ export const ERROR_STATUS = {
   ALREADY_EXISTS: 409,
   FAILED_PRECONDITION: 409,
   SITE_QUOTA_EXCEEDED: 409,
+  /** Too many requests (visitor upload rate limit); sent with `Retry-After`. */
+  RESOURCE_EXHAUSTED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 } as const;

@@ -207,3 +207,64 @@ export interface DownloadUrl {
   url: string;
   assetKey: string;
 }
+
+export interface GenerateResumableUploadUrlResponse {
+  uploadProtocol: UploadProtocol;
+  /** The tus 1.0.0 creation endpoint; finalize with `PUT {uploadUrl}/{uploadToken}?filename=`. */
+  uploadUrl: string;
+  uploadToken: string;
+}
+
+export interface ImportFileRequest {
+  url: string;
+  mediaType?: MediaType;
+  displayName?: string;
+  parentFolderId?: string;
+  private?: boolean;
+  labels?: string[];
+  mimeType?: string;
+  externalInfo?: { origin?: string; externalIds?: string[] };
+  /** Query parameters added to `url` when it is fetched. */
+  urlParams?: Record<string, string | number | boolean>;
+  /** Headers sent when `url` is fetched. */
+  urlHeaders?: Record<string, string>;
+  filePath?: string;
+}
+
+export interface ItemMetadata {
+  id: string | null;
+  originalIndex: number;
+  success: boolean;
+  error: { code: string; description: string; data: Record<string, unknown> } | null;
+}
+
+export interface BulkImportFileResult {
+  itemMetadata: ItemMetadata;
+  item?: FileDescriptor;
+}
+
+export interface BulkImportFileResponse {
+  results: BulkImportFileResult[];
+  bulkActionMetadata: { totalSuccesses: number; totalFailures: number; undetailedFailures: number };
+}
+
+/** `POST /visitor/v1/upload-url`: one single-use token, usable by either protocol (the first use wins). */
+export interface VisitorUploadUrlResponse {
+  /** Plain upload: `PUT` the raw bytes here. */
+  uploadUrl: string;
+  /** Resumable upload: the tus creation endpoint (metadata `token` = `uploadToken`), then finalize with `PUT {resumableUploadUrl}/{uploadToken}`. */
+  resumableUploadUrl: string;
+  uploadToken: string;
+  /** When the token expires unless an upload has started with it. */
+  expiresAt: Timestamp;
+}
+
+/** `GET /visitor/v1/config`: what the public upload page needs to know before it offers a file. */
+export interface VisitorUploadConfig {
+  enabled: boolean;
+  requiresKey: boolean;
+  maxFileSizeBytes: Int64;
+  /** MIME patterns (`image/*`); empty means every type. */
+  allowedMimeTypes: string[];
+  uploadsPerMinute: number;
+}

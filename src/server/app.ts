@@ -11,8 +11,10 @@ import { apiAuthHook, registerAuthRoutes } from './http/auth-routes.ts';
 import { sendError, sendNoRoute } from './http/error-handler.ts';
 import { registerFileRoutes } from './http/file-routes.ts';
 import { registerFolderRoutes } from './http/folder-routes.ts';
+import { registerImportRoutes } from './http/import-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
 import { registerUploadApiRoutes, registerUploadTargetRoutes } from './http/upload-routes.ts';
+import { registerVisitorRoutes } from './http/visitor-routes.ts';
 import { registerZipApiRoutes, registerZipDownloadRoutes } from './http/zip-routes.ts';
 import { persistentSecret } from './secrets.ts';
 import { AuthService } from './services/auth-service.ts';
@@ -20,7 +22,11 @@ import { CursorCodec } from './services/cursors.ts';
 import { DownloadService } from './services/download-service.ts';
 import { FileService } from './services/file-service.ts';
 import { FolderService } from './services/folder-service.ts';
+import { ImportService } from './services/import-service.ts';
+import { JobRunner } from './services/job-runner.ts';
+import { ResumableUploads } from './services/resumable-uploads.ts';
 import { TrashService } from './services/trash-service.ts';
+import { Quota } from './services/upload-limits.ts';
 import { UploadService } from './services/upload-service.ts';
 import { ZipService } from './services/zip-service.ts';
 import { MetadataStore } from './stores/metadata-store.ts';
@@ -42,6 +48,9 @@ export interface App {
   folders: FolderService;
   files: FileService;
   uploads: UploadService;
+  resumable: ResumableUploads;
+  imports: ImportService;
+  jobs: JobRunner;
   downloads: DownloadService;
   trash: TrashService;
   blobs: DiskBlobStore;
@@ -67,7 +76,18 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   };
   const folders = new FolderService(store, codec, config.siteId);
   const files = new FileService(store, folders, codec, config.siteId, urls);
-  const uploads = new UploadService(store, blobs, folders, files, config, config.publicUrl);
+  const policy = { maxFileSizeBytes: config.maxFileSizeBytes, allowedMimeTypes: config.allowedMimeTypes };
+  const visitorPolicy = {
+    maxFileSizeBytes: Math.min(config.visitorMaxFileSizeBytes, config.maxFileSizeBytes),
+    allowedMimeTypes: config.visitorAllowedMimeTypes,
+  };
+  const uploads = new UploadService(store, blobs, folders, files, {
+    policy,
+    visitorPolicy,
+    quota: new Quota(store, config.siteQuotaBytes),
+    uploadUrlTtlMinutes: config.uploadUrlTtlMinutes,
+    publicUrl: config.publicUrl,
+  });
   const downloads = new DownloadService(files, secret, config.publicUrl);
   const zips = new ZipService(store, blobs, config.publicUrl);
   const auth = new AuthService(store, apiKey, {
@@ -83,8 +103,35 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     forceCloseConnections: true,
+    trustProxy: config.trustProxy,
   });
   const trash = new TrashService(store, blobs, app.log);
+  const resumable = new ResumableUploads(
+    store,
+    uploads,
+    files,
+    {
+      directory: path.join(config.dataDir, 'tus'),
+      expiryMs: config.resumableUploadTtlMinutes * 60_000,
+      maxSizeBytes: config.maxFileSizeBytes,
+    },
+    app.log,
+  );
+  const jobs = new JobRunner(
+    store,
+    {
+      concurrency: config.workerConcurrency,
+      lockMs: config.jobLockMs,
+      pollMs: config.jobPollMs,
+      retryBaseMs: config.jobRetryBaseMs,
+    },
+    app.log,
+  );
+  const imports = new ImportService(store, blobs, folders, files, uploads, jobs, {
+    allowHosts: config.importAllowHosts,
+    timeoutMs: config.importTimeoutMs,
+    maxRedirects: 5,
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Wix-Request-Id', request.id);
@@ -95,7 +142,13 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   registerAuthRoutes(app, auth, config.publicUrl.startsWith('https://'));
-  registerUploadTargetRoutes(app, uploads);
+  registerUploadTargetRoutes(app, uploads, resumable, config.maxFileSizeBytes);
+  registerVisitorRoutes(app, uploads, {
+    enabled: config.visitorUploads,
+    key: config.visitorUploadKey,
+    uploadsPerMinute: config.visitorUploadsPerMinute,
+    policy: visitorPolicy,
+  });
   registerMediaRoutes(app, files, downloads, blobs);
   registerZipDownloadRoutes(app, zips);
 
@@ -105,6 +158,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerFolderRoutes(api, folders, trash);
       registerFileRoutes(api, files, trash, downloads);
       registerUploadApiRoutes(api, uploads);
+      registerImportRoutes(api, imports);
       registerZipApiRoutes(api, zips);
       done();
     },
@@ -131,7 +185,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       hasWebApp &&
       (request.method === 'GET' || request.method === 'HEAD') &&
       !url.startsWith(`${API_PREFIX}/`) &&
-      !/^\/(upload|download|media|auth)\//.test(url) &&
+      !/^\/(upload|download|media|auth|visitor)\//.test(url) &&
       path.extname(url) === '';
     if (!isPage) return sendNoRoute(request, reply);
     void reply.header('Cache-Control', 'no-cache');
@@ -140,14 +194,38 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     return reply.sendFile('index.html');
   });
 
-  const cleanup = setInterval(() => {
-    store.deleteExpired(nowIso()).catch((error: unknown) => app.log.warn({ err: error }, 'cleanup failed'));
-  }, 3600_000);
+  // Expired tokens, sessions and old jobs; resumable uploads never finalized (their bytes too).
+  const cleanup = setInterval(
+    () => {
+      Promise.all([store.deleteExpired(nowIso()), resumable.cleanupExpired()]).catch((error: unknown) =>
+        app.log.warn({ err: error }, 'cleanup failed'),
+      );
+    },
+    Math.max(1, config.cleanupIntervalMinutes) * 60_000,
+  );
   cleanup.unref();
+  await resumable.cleanupExpired();
+  jobs.start();
   app.addHook('onClose', async () => {
     clearInterval(cleanup);
+    await jobs.stop();
     await store.close();
   });
 
-  return { app, config, apiKey, store, auth, folders, files, uploads, downloads, trash, blobs };
+  return {
+    app,
+    config,
+    apiKey,
+    store,
+    auth,
+    folders,
+    files,
+    uploads,
+    resumable,
+    imports,
+    jobs,
+    downloads,
+    trash,
+    blobs,
+  };
 }

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 export interface Config {
@@ -13,7 +14,37 @@ export interface Config {
   publicUrl: string;
   siteId: string;
   maxFileSizeBytes: number;
+  /** MIME patterns uploads and imports may have (`image/*`, `application/pdf`); empty: every type. */
+  allowedMimeTypes: string[];
+  /** Bytes all files (live and trashed) may take together; null: unlimited. */
+  siteQuotaBytes: number | null;
   uploadUrlTtlMinutes: number;
+  /** A resumable (tus) upload not finalized this long after it was created expires and its bytes go. */
+  resumableUploadTtlMinutes: number;
+  /** How often expired upload tokens, unfinished tus uploads, sessions and old jobs are removed. */
+  cleanupIntervalMinutes: number;
+  /** Background jobs (imports, later media processing) run at most this many at a time. */
+  workerConcurrency: number;
+  /** A running job's lock: if its process dies, another runner takes the job over after this long. */
+  jobLockMs: number;
+  /** How often an idle runner looks for due jobs (new jobs wake it at once). */
+  jobPollMs: number;
+  /** First retry delay of a failed job; doubled on each further attempt. */
+  jobRetryBaseMs: number;
+  /** `host` or `host:port` entries an import may fetch from even when they resolve to private addresses. */
+  importAllowHosts: string[];
+  /** An import whose source is silent (connecting, answering, sending) this long fails. */
+  importTimeoutMs: number;
+  /** Whether the public visitor upload API (`/visitor/v1`) is on. */
+  visitorUploads: boolean;
+  /** When set, visitors must send it (`Authorization: <key>`) to get an upload URL. */
+  visitorUploadKey: string | undefined;
+  visitorMaxFileSizeBytes: number;
+  visitorAllowedMimeTypes: string[];
+  /** Visitor upload URLs handed out per client IP per minute. */
+  visitorUploadsPerMinute: number;
+  /** Trust `X-Forwarded-For` (behind a reverse proxy) for client IPs. */
+  trustProxy: boolean;
   sessionTtlDays: number;
   loginLinkTtlMinutes: number;
   /** Built web app served at `/`; absent in API-only test setups. */
@@ -29,6 +60,31 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return value;
 }
 
+function listFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  return raw
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item !== '');
+}
+
+function booleanFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false`);
+}
+
+/** `VISITOR_UPLOADS`: `open` (default) or `off`. */
+function visitorUploadsFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const raw = (env.VISITOR_UPLOADS ?? 'open').trim().toLowerCase();
+  if (raw === 'open' || raw === 'on' || raw === '') return true;
+  if (raw === 'off') return false;
+  throw new Error('VISITOR_UPLOADS must be open or off');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const host = env.HOST ?? '127.0.0.1';
   const port = intFromEnv(env, 'PORT', 8080);
@@ -42,7 +98,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: (env.PUBLIC_URL ?? `http://${publicHost}:${port}`).replace(/\/+$/, ''),
     siteId: env.SITE_ID ?? 'self-hosted',
     maxFileSizeBytes: intFromEnv(env, 'MAX_FILE_SIZE_BYTES', 25 * 1024 ** 3),
+    allowedMimeTypes: listFromEnv(env, 'ALLOWED_MIME_TYPES', []),
+    siteQuotaBytes: intFromEnv(env, 'SITE_QUOTA_BYTES', 0) || null,
     uploadUrlTtlMinutes: intFromEnv(env, 'UPLOAD_URL_TTL_MINUTES', 60),
+    resumableUploadTtlMinutes: intFromEnv(env, 'RESUMABLE_UPLOAD_TTL_MINUTES', 24 * 60),
+    cleanupIntervalMinutes: intFromEnv(env, 'CLEANUP_INTERVAL_MINUTES', 15),
+    workerConcurrency: intFromEnv(env, 'WORKER_CONCURRENCY', os.availableParallelism()) || 1,
+    jobLockMs: 5 * 60_000,
+    jobPollMs: 1000,
+    jobRetryBaseMs: 10_000,
+    importAllowHosts: listFromEnv(env, 'IMPORT_ALLOW_HOSTS', []),
+    importTimeoutMs: intFromEnv(env, 'IMPORT_TIMEOUT_SECONDS', 30) * 1000,
+    visitorUploads: visitorUploadsFromEnv(env),
+    visitorUploadKey: env.VISITOR_UPLOAD_KEY || undefined,
+    visitorMaxFileSizeBytes: intFromEnv(env, 'VISITOR_MAX_FILE_SIZE_BYTES', 100 * 1024 ** 2),
+    visitorAllowedMimeTypes: listFromEnv(env, 'VISITOR_ALLOWED_MIME_TYPES', [
+      'image/*',
+      'video/*',
+      'audio/*',
+      'application/pdf',
+      'text/plain',
+    ]),
+    visitorUploadsPerMinute: intFromEnv(env, 'VISITOR_UPLOADS_PER_MINUTE', 10),
+    trustProxy: booleanFromEnv(env, 'TRUST_PROXY', false),
     sessionTtlDays: intFromEnv(env, 'SESSION_TTL_DAYS', 30),
     loginLinkTtlMinutes: intFromEnv(env, 'LOGIN_LINK_TTL_MINUTES', 60 * 24),
     staticDir: env.STATIC_DIR ?? path.resolve('dist'),

@@ -34,6 +34,13 @@ export async function serveBlob(
   options: ServeOptions,
 ): Promise<FastifyReply> {
   const { file } = options;
+  // An import not fetched (yet, or ever): the file exists, its bytes do not.
+  if (file.hash === '') {
+    throw new ApiError(
+      'RESOURCE_NOT_FOUND',
+      `File ${file.id} has no content (operationStatus ${file.operation_status})`,
+    );
+  }
   const size = file.size_in_bytes;
   const etag = `"${file.hash}"`;
   const common = { ...USER_CONTENT_HEADERS, ETag: etag, 'Cache-Control': options.cacheControl };

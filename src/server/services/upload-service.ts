@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
 import {
   FILE_NAME_MAX,
   MEDIA_ROOT_ID,
   UPLOAD_LABELS_MAX,
+  VISITOR_UPLOADS_ROOT_ID,
   type FileDescriptor,
   type FileMedia,
   type MediaType,
+  type VisitorUploadUrlResponse,
 } from '../../contract/index.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import { isoIn, nowIso } from '../clock.ts';
@@ -20,6 +20,14 @@ import { searchTextOf, validateLabels } from './file-service.ts';
 import { newId, splitFilePath, type FolderService } from './folder-service.ts';
 import { extensionOf, mediaTypeOf } from './media-types.ts';
 import { nameProblem } from './names.ts';
+import {
+  checkDeclaredSize,
+  checkMimeAllowed,
+  IngestGate,
+  zeroFileSize,
+  type Quota,
+  type UploadPolicy,
+} from './upload-limits.ts';
 
 export interface UploadRequest {
   mimeType: string;
@@ -32,8 +40,15 @@ export interface UploadRequest {
   filePath?: string | undefined;
 }
 
+/** Which upload flow a token opens: a plain PUT, a tus upload, or (visitor tokens) whichever comes first. */
+export type UploadProtocolKind = 'plain' | 'tus' | 'any';
+
 /** What an upload token stands for, resolved and checked when the URL was generated. */
-interface UploadParams {
+export interface UploadParams {
+  /** Absent in tokens made before resumable uploads existed: plain. */
+  protocol?: UploadProtocolKind;
+  /** A site visitor's token: the visitor policy applies, and the file goes to visitor-uploads. */
+  visitor?: boolean;
   mimeType: string;
   fileName: string | null;
   sizeInBytes: number | null;
@@ -44,12 +59,27 @@ interface UploadParams {
   externalInfo: unknown;
 }
 
-export interface UploadLimits {
-  maxFileSizeBytes: number;
+export interface UploadOptions {
+  /** Limits of uploads made with the API key (and of imports). */
+  policy: UploadPolicy;
+  /** Limits of visitor uploads. */
+  visitorPolicy: UploadPolicy;
+  quota: Quota;
   uploadUrlTtlMinutes: number;
+  publicUrl: string;
 }
 
+/** Path of the tus creation endpoint; uploads live below it and `PUT <it>/<token>` finalizes one. */
+export const TUS_PATH = '/upload/v1/tus';
+
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
+
+/** Validates and normalises a MIME type given by a client. */
+export function normaliseMime(mimeType: string, field: string): string {
+  const mime = mimeType.trim().toLowerCase();
+  if (!MIME.test(mime)) throw invalid(field, 'must be a MIME type like image/jpeg');
+  return mime;
+}
 
 /** Blob key of a file's original bytes. */
 export function originalKey(fileId: string): string {
@@ -57,7 +87,7 @@ export function originalKey(fileId: string): string {
 }
 
 /** A file id: random hex, with the original's extension so URLs show what they are. */
-function newFileId(fileName: string): string {
+export function newFileId(fileName: string): string {
   const ext = extensionOf(fileName)
     .replace(/[^a-z0-9]/g, '')
     .slice(0, 10);
@@ -68,7 +98,12 @@ function newFileId(fileName: string): string {
  * The `media` object stored at ingest. Dimensions, colours and renditions are filled in by processing; until
  * then each type carries what is known from the upload itself.
  */
-function initialMedia(mediaType: MediaType, fileId: string, fileName: string, size: number): FileMedia {
+export function initialMedia(
+  mediaType: MediaType,
+  fileId: string,
+  fileName: string,
+  size: number,
+): FileMedia {
   const file = { id: fileId, url: '', filename: fileName, sizeInBytes: String(size) };
   switch (mediaType) {
     case 'IMAGE':
@@ -96,10 +131,21 @@ function initialMedia(mediaType: MediaType, fileId: string, fileName: string, si
   }
 }
 
+/** Bytes stored through the ingest gate. */
+export interface StoredBytes {
+  size: number;
+  hash: string;
+  /** What the first bytes showed, when the signature table knows them. */
+  detectedMime: string | undefined;
+}
+
 /**
- * Plain uploads: `generate-upload-url` hands out a URL with a single-use, expiring token; a PUT of the raw bytes
- * to it creates the file. Bytes stream to a temp blob through a hash; the file row is written only after the
- * blob is complete, so an interrupted PUT leaves neither.
+ * Uploads: `generate-upload-url` and `generate-resumable-upload-url` hand out single-use, expiring tokens (kept
+ * only as hashes); a PUT of the raw bytes (plain) or a finalized tus upload (resumable, see
+ * `ResumableUploads`) creates the file. Limits are checked before any byte is stored: at generate time from
+ * the declared size and type, then while the bytes stream (`IngestGate`), then once more in the transaction
+ * that inserts the row (quota). Bytes stream to a temp blob through the gate; the file row is written only
+ * after the blob is complete, so an interrupted transfer leaves neither.
  */
 export class UploadService {
   constructor(
@@ -107,24 +153,87 @@ export class UploadService {
     private readonly blobs: BlobStore,
     private readonly folders: FolderService,
     private readonly files: FileService,
-    private readonly limits: UploadLimits,
-    private readonly publicUrl: string,
+    readonly options: UploadOptions,
   ) {}
 
+  get quota(): Quota {
+    return this.options.quota;
+  }
+
   async generateUploadUrl(request: UploadRequest): Promise<{ uploadUrl: string }> {
-    const mimeType = request.mimeType.trim().toLowerCase();
-    if (!MIME.test(mimeType)) throw invalid('mimeType', 'must be a MIME type like image/jpeg');
+    const { token } = await this.issue(request, 'plain', false);
+    return { uploadUrl: this.plainUrl(token) };
+  }
+
+  async generateResumableUploadUrl(
+    request: UploadRequest,
+  ): Promise<{ uploadProtocol: 'TUS'; uploadUrl: string; uploadToken: string }> {
+    const { token } = await this.issue(request, 'tus', false);
+    return { uploadProtocol: 'TUS', uploadUrl: this.tusUrl(), uploadToken: token };
+  }
+
+  /**
+   * A visitor's upload: one token, good for either protocol (the first use wins), that always puts the file
+   * in visitor-uploads under the visitor policy.
+   */
+  async generateVisitorUpload(request: {
+    mimeType: string;
+    fileName: string;
+    sizeInBytes?: number | undefined;
+  }): Promise<VisitorUploadUrlResponse> {
+    const { token, expiresAt } = await this.issue(
+      {
+        mimeType: request.mimeType,
+        fileName: request.fileName,
+        sizeInBytes: request.sizeInBytes,
+        parentFolderId: VISITOR_UPLOADS_ROOT_ID,
+      },
+      'any',
+      true,
+    );
+    return {
+      uploadUrl: this.plainUrl(token),
+      resumableUploadUrl: this.tusUrl(),
+      uploadToken: token,
+      expiresAt,
+    };
+  }
+
+  private plainUrl(token: string): string {
+    return `${this.options.publicUrl}/upload/v1/${token}`;
+  }
+
+  private tusUrl(): string {
+    return `${this.options.publicUrl}${TUS_PATH}`;
+  }
+
+  policyOf(params: Pick<UploadParams, 'visitor'>): UploadPolicy {
+    return params.visitor ? this.options.visitorPolicy : this.options.policy;
+  }
+
+  private async issue(
+    request: UploadRequest,
+    protocol: UploadProtocolKind,
+    visitor: boolean,
+  ): Promise<{ token: string; expiresAt: string }> {
+    const mimeType = normaliseMime(request.mimeType, 'mimeType');
     if (request.fileName !== undefined) {
       const problem = nameProblem(request.fileName, FILE_NAME_MAX);
       if (problem) throw invalid('fileName', problem);
     }
-    if (request.sizeInBytes !== undefined) this.checkSize(request.sizeInBytes);
     if (request.filePath !== undefined) splitFilePath(request.filePath);
     const labels = validateLabels(request.labels ?? [], UPLOAD_LABELS_MAX, 'labels');
     const parentFolderId = request.parentFolderId ?? MEDIA_ROOT_ID;
     await this.folders.destination(parentFolderId, 'parentFolderId');
+    // Limits, before any byte is sent: type, declared size, quota.
+    const policy = this.policyOf({ visitor });
+    checkMimeAllowed(mimeType, policy);
+    if (request.sizeInBytes !== undefined) checkDeclaredSize(request.sizeInBytes, policy);
+    await this.quota.check(request.sizeInBytes ?? 0);
 
     const params: UploadParams = {
+      protocol,
+      visitor,
       mimeType,
       fileName: request.fileName ?? null,
       sizeInBytes: request.sizeInBytes ?? null,
@@ -135,25 +244,9 @@ export class UploadService {
       externalInfo: request.externalInfo ?? null,
     };
     const token = randomToken(32);
-    await this.store.insertUploadToken(
-      sha256(token),
-      JSON.stringify(params),
-      isoIn(this.limits.uploadUrlTtlMinutes * 60_000),
-    );
-    return { uploadUrl: `${this.publicUrl}/upload/v1/${token}` };
-  }
-
-  private checkSize(size: number): void {
-    if (size === 0) throw new ApiError('ZERO_FILE_SIZE', 'The file is empty');
-    if (size > this.limits.maxFileSizeBytes) {
-      throw new ApiError(
-        'FILE_SIZE_OVER_LIMIT',
-        `Files may be at most ${this.limits.maxFileSizeBytes} bytes`,
-        {
-          maxFileSizeBytes: String(this.limits.maxFileSizeBytes),
-        },
-      );
-    }
+    const expiresAt = isoIn(this.options.uploadUrlTtlMinutes * 60_000);
+    await this.store.insertUploadToken(sha256(token), JSON.stringify(params), expiresAt);
+    return { token, expiresAt };
   }
 
   /**
@@ -172,75 +265,101 @@ export class UploadService {
       throw new ApiError('PERMISSION_DENIED', 'This upload URL is invalid, expired or already used');
     }
     const params = JSON.parse(claimed) as UploadParams;
-    const fileId = await this.receiveClaimed(params, body, declaredLength, fileNameParam).catch(
-      async (error) => {
-        // The transfer did not complete: hand the token back so the client can retry with the same URL.
-        await this.store.releaseUploadToken(tokenHash);
-        throw error;
-      },
-    );
+    if (params.protocol === 'tus') {
+      await this.store.releaseUploadToken(tokenHash);
+      throw new ApiError(
+        'PERMISSION_DENIED',
+        'This token is for a resumable (tus) upload; send the bytes to the tus endpoint',
+      );
+    }
+    const fileId = await this.ingest(params, body, declaredLength, fileNameParam).catch(async (error) => {
+      // The transfer did not complete: hand the token back so the client can retry with the same URL.
+      await this.store.releaseUploadToken(tokenHash);
+      throw error;
+    });
     await this.store.deleteUploadToken(tokenHash);
     return this.files.get(fileId);
   }
 
-  private async receiveClaimed(
+  /** The file name an upload gets: the one given at generate time, else the one given with the bytes. */
+  fileNameOf(params: UploadParams, given: string | undefined): string {
+    const fileName = params.fileName ?? given;
+    if (!fileName) {
+      throw invalid('filename', 'give fileName when generating the URL or ?filename= with the upload');
+    }
+    const problem = nameProblem(fileName, FILE_NAME_MAX);
+    if (problem) throw invalid('filename', problem);
+    return fileName;
+  }
+
+  /** Checks a size known before the bytes come (Content-Length, tus Upload-Length) against the token. */
+  checkKnownSize(params: UploadParams, size: number): void {
+    checkDeclaredSize(size, this.policyOf(params));
+    if (params.sizeInBytes !== null && size !== params.sizeInBytes) {
+      throw invalid('sizeInBytes', `the upload URL was made for ${params.sizeInBytes} bytes, not ${size}`);
+    }
+  }
+
+  /**
+   * Streams bytes through the ingest gate (size limit, quota, content check, hash) into a blob under `key`.
+   * Nothing is left behind when it fails.
+   */
+  async storeBytes(
+    key: string,
+    body: Readable,
+    policy: UploadPolicy,
+    declaredMime: string,
+  ): Promise<StoredBytes> {
+    const gate = new IngestGate({
+      maxBytes: policy.maxFileSizeBytes,
+      quotaRemaining: await this.quota.remaining(),
+      quotaBytes: this.quota.quotaBytes,
+      declaredMime,
+    });
+    body.on('error', (error) => gate.destroy(error));
+    body.on('aborted', () => gate.destroy(new Error('the transfer was cut off before the end')));
+    const size = await this.blobs.put(key, body.pipe(gate));
+    return { size, hash: gate.digest(), detectedMime: gate.detectedMime };
+  }
+
+  /**
+   * Stores the bytes of an upload (plain PUT or a finalized tus upload) and inserts its file row. Resolves
+   * with the new file's id.
+   */
+  async ingest(
     params: UploadParams,
     body: Readable,
     declaredLength: number | undefined,
     fileNameParam: string | undefined,
   ): Promise<string> {
-    const fileName = params.fileName ?? fileNameParam;
-    if (!fileName)
-      throw invalid('filename', 'give fileName when generating the URL or ?filename= on the PUT');
-    const problem = nameProblem(fileName, FILE_NAME_MAX);
-    if (problem) throw invalid('filename', problem);
-    if (declaredLength !== undefined) this.checkSize(declaredLength);
-    if (
-      params.sizeInBytes !== null &&
-      declaredLength !== undefined &&
-      declaredLength !== params.sizeInBytes
-    ) {
-      throw invalid(
-        'sizeInBytes',
-        `the upload URL was made for ${params.sizeInBytes} bytes, not ${declaredLength}`,
-      );
-    }
+    const fileName = this.fileNameOf(params, fileNameParam);
+    if (declaredLength !== undefined) this.checkKnownSize(params, declaredLength);
+    const policy = this.policyOf(params);
+    checkMimeAllowed(params.mimeType, policy);
 
     const fileId = newFileId(fileName);
     const key = originalKey(fileId);
-    const hash = createHash('sha256');
-    const max = this.limits.maxFileSizeBytes;
-    let seen = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        seen += chunk.length;
-        if (seen > max) {
-          done(new ApiError('FILE_SIZE_OVER_LIMIT', `Files may be at most ${max} bytes`));
-          return;
-        }
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
-    body.on('error', (error) => meter.destroy(error));
-    body.on('aborted', () => meter.destroy(new Error('upload aborted by the client')));
-    const size = await this.blobs.put(key, body.pipe(meter));
+    const stored = await this.storeBytes(key, body, policy, params.mimeType);
+    const { size, hash } = stored;
 
     try {
-      if (size === 0) throw new ApiError('ZERO_FILE_SIZE', 'The file is empty');
+      if (size === 0) throw zeroFileSize();
       const expected = params.sizeInBytes ?? declaredLength;
       if (expected !== null && expected !== undefined && size !== expected) {
         throw invalid('sizeInBytes', `expected ${expected} bytes, received ${size}`);
       }
       await this.store.transaction(async (store) => {
+        await this.quota.check(size, store);
         let parent = await this.folders
           .destination(params.parentFolderId, 'parentFolderId', store)
-          // The folder went to the trash while the bytes were on their way: keep the file, in the root.
-          .catch(() => ({ id: MEDIA_ROOT_ID, root: 'MEDIA_ROOT' as const }));
+          // The folder went to the trash while the bytes were on their way: keep the file, in its root.
+          .catch(() =>
+            params.visitor
+              ? { id: VISITOR_UPLOADS_ROOT_ID, root: 'VISITOR_UPLOADS_ROOT' as const }
+              : { id: MEDIA_ROOT_ID, root: 'MEDIA_ROOT' as const },
+          );
         if (params.filePath) parent = await this.folders.ensurePath(store, parent, params.filePath);
-        await store.insertFile(
-          this.newRow({ fileId, fileName, params, size, hash: hash.digest('hex'), key, parent }),
-        );
+        await store.insertFile(this.newRow({ fileId, fileName, params, size, hash, key, parent }));
       });
       return fileId;
     } catch (error) {
@@ -248,7 +367,6 @@ export class UploadService {
       throw error;
     }
   }
-
   private newRow(args: {
     fileId: string;
     fileName: string;

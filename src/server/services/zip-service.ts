@@ -272,7 +272,8 @@ export class ZipService {
     const entries: ZipEntry[] = [];
     for (const id of ids) {
       const file = byId.get(id);
-      if (!file || file.private !== 0) continue;
+      // Private files never go in; nor do imports without bytes (yet).
+      if (!file || file.private !== 0 || file.hash === '') continue;
       entries.push(fileEntry(names.take(sanitizeSegment(file.display_name, true), true), file));
     }
     if (entries.length === 0) {
@@ -340,7 +341,8 @@ export class ZipService {
           limit: PAGE,
         }),
       )) {
-        if (seenFiles.has(file.id)) continue;
+        // Imports without bytes (yet) have nothing to zip.
+        if (seenFiles.has(file.id) || file.hash === '') continue;
         seenFiles.add(file.id);
         if (seenFiles.size > ZIP_FILE_IDS_MAX) {
           throw tooBig(

@@ -76,6 +76,8 @@ describe('substring search plans', () => {
     }
     expect(await search(trigram, 'cat')).toEqual(['bobcat.png', 'cat-1.png', 'Cat-2.png', 'catalog.png']);
     expect(await search(trigram, 'nothing-here')).toEqual([]);
+    // A page that the first rows of the sort order fill (the probe) is the same page.
+    expect(await search(trigram, 'png', 2)).toEqual((await search(walk, 'png')).slice(0, 2));
   });
 
   it('keeps the trigram index in step with renames and deletes', async () => {

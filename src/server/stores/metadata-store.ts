@@ -55,6 +55,12 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/**
+ * Rows of the sort order a search looks at before it asks the trigram index: a term in more than ~1 in 40 files
+ * fills a page within them.
+ */
+const SEARCH_PROBE_ROWS = 2000;
+
 /** An FTS5 phrase matching the text as a substring (trigram tokenizer); quotes are doubled. */
 function ftsPhrase(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
@@ -303,24 +309,45 @@ export class MetadataStore {
     const { mediaTypes, private: isPrivate, search } = query.filter;
     if (mediaTypes && mediaTypes.length > 0) qb = qb.where('media_type', 'in', mediaTypes);
     if (isPrivate !== undefined) qb = qb.where('private', '=', isPrivate ? 1 : 0);
-    const plan = search ? await this.searchPlan(search) : 'walk';
+    if (!search || [...search].length < 3) return applyPage(qb, query, 'search_text').execute();
+
+    // A common term fills a page within the first rows of the sort order: try that first, it is the cheapest.
+    const probe = await this.db
+      .selectFrom(
+        applyPage(
+          qb,
+          {
+            ...query,
+            filter: { ...query.filter, search: undefined },
+            limit: SEARCH_PROBE_ROWS,
+          },
+          'search_text',
+        ).as('p'),
+      )
+      .selectAll()
+      .where(sql<boolean>`search_text like ${containsPattern(search)} escape '\\'`)
+      .orderBy(sql`${sql.ref(query.column)} ${query.order === 'ASC' ? sql`asc` : sql`desc`}`)
+      .orderBy(sql`id ${query.order === 'ASC' ? sql`asc` : sql`desc`}`)
+      .limit(query.limit)
+      .execute();
+    if (probe.length >= query.limit) return probe as FileRow[];
+
+    const plan = await this.searchPlan(search);
     if (plan === 'none') return [];
     if (plan === 'trigram') {
       qb = qb.where(
-        sql<boolean>`files.rowid in (select rowid from files_fts where files_fts match ${ftsPhrase(search ?? '')})`,
+        sql<boolean>`files.rowid in (select rowid from files_fts where files_fts match ${ftsPhrase(search)})`,
       );
     }
     return applyPage(qb, query, 'search_text', plan === 'trigram').execute();
   }
 
   /**
-   * How to run a substring search. A term that few files contain is found through the trigram index (then
-   * those rows are sorted: cheap, there are few); a term that many files contain is found by walking the sort
-   * index and testing each row, which stops after one page because matches are dense. Terms under 3
-   * characters cannot use trigrams and always walk.
+   * How to run a substring search whose term is not common. A term that few files contain is found through the
+   * trigram index (then those rows are sorted: cheap, there are few); one that many files contain is found by
+   * walking the sort index and testing each row, which stops after one page because matches are dense enough.
    */
   private async searchPlan(search: string): Promise<'walk' | 'trigram' | 'none'> {
-    if ([...search].length < 3) return 'walk';
     const { rows } = await sql<{
       n: number;
     }>`select count(*) as n from (select 1 from files_fts where files_fts match ${ftsPhrase(search)} limit ${this.trigramCandidatesMax + 1})`.execute(

@@ -115,6 +115,48 @@ const migrations: Record<string, Migration> = {
       await sql`insert into files_fts(files_fts) values ('rebuild')`.execute(db);
     },
   },
+  '0004-uploads-usage-jobs': {
+    async up(db: Kysely<unknown>) {
+      // A resumable (tus) upload is tied to the token it was created with.
+      await db.schema.alterTable('upload_tokens').addColumn('upload_id', 'text').execute();
+      await db.schema.createIndex('upload_tokens_upload').on('upload_tokens').column('upload_id').execute();
+
+      // The bytes the site uses, kept up to date by every insert and purge of a file (same transaction).
+      await db.schema
+        .createTable('site_usage')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('bytes', 'bigint', (c) => c.notNull())
+        .execute();
+      await sql`insert into site_usage (id, bytes) select 'site', coalesce(sum(size_in_bytes), 0) from files`.execute(
+        db,
+      );
+
+      await db.schema
+        .createTable('jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('run_after', 'text', (c) => c.notNull())
+        .addColumn('locked_until', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // Claiming reads the next due queued job, or a running one whose lock ran out.
+      await db.schema
+        .createIndex('jobs_state_run_after')
+        .on('jobs')
+        .columns(['state', 'run_after'])
+        .execute();
+      await db.schema
+        .createIndex('jobs_state_locked_until')
+        .on('jobs')
+        .columns(['state', 'locked_until'])
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -58,6 +58,36 @@ export interface UploadTokenTable {
   params: string;
   expires_at: string;
   claimed_at: string | null;
+  /** The tus upload this token started (resumable uploads); null until then. */
+  upload_id: string | null;
+}
+
+/** Running totals kept in the same transaction as the rows they sum, so limits never need a SUM. */
+export interface SiteUsageTable {
+  id: string;
+  /** Sum of `size_in_bytes` of every file, live or trashed (what `SITE_QUOTA_BYTES` bounds). */
+  bytes: number;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+
+/** A durable background job (imports; media processing later). Claimed by one runner at a time. */
+export interface JobTable {
+  id: string;
+  /** Which handler runs it (`import-file`...). */
+  kind: string;
+  /** JSON given to the handler. */
+  payload: string;
+  state: JobState;
+  /** Claims so far (a claim after a crash counts too); also the fencing token of the current claim. */
+  attempts: number;
+  /** Not claimed before this time (retry back-off). */
+  run_after: string;
+  /** While `running`: the claim holds until then; a runner that died loses the job after it. */
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface SessionTable {
@@ -90,6 +120,8 @@ export interface Database {
   sessions: SessionTable;
   login_tokens: LoginTokenTable;
   zip_downloads: ZipDownloadTable;
+  site_usage: SiteUsageTable;
+  jobs: JobTable;
 }
 
 export type FolderRow = Selectable<FolderTable>;
@@ -99,3 +131,4 @@ export type FileRow = Selectable<FileTable>;
 export type NewFileRow = Insertable<FileTable>;
 export type FileUpdate = Updateable<FileTable>;
 export type ZipDownloadRow = Selectable<ZipDownloadTable>;
+export type JobRow = Selectable<JobTable>;

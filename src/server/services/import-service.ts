@@ -1,0 +1,416 @@
+import {
+  FILE_NAME_MAX,
+  MEDIA_ROOT_ID,
+  UPLOAD_LABELS_MAX,
+  type BulkImportFileResponse,
+  type BulkImportFileResult,
+  type FileDescriptor,
+  type MediaType,
+} from '../../contract/index.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import { nowIso } from '../clock.ts';
+import { ApiError, invalid, ValidationError } from '../errors.ts';
+import type { MetadataStore } from '../stores/metadata-store.ts';
+import type { FileRow } from '../stores/schema.ts';
+import type { FileService } from './file-service.ts';
+import { searchTextOf, validateLabels } from './file-service.ts';
+import { splitFilePath, type FolderService } from './folder-service.ts';
+import { PermanentJobError, type JobContext, type JobRunner } from './job-runner.ts';
+import { mediaTypeOf } from './media-types.ts';
+import { nameProblem } from './names.ts';
+import {
+  checkUrl,
+  FetchRefusedError,
+  FetchTimeoutError,
+  safeGet,
+  type SafeFetchOptions,
+} from './safe-fetch.ts';
+import { mimeEssence } from './sniff.ts';
+import { checkMimeAllowed, fileSizeOverLimit, zeroFileSize } from './upload-limits.ts';
+import { initialMedia, newFileId, normaliseMime, originalKey, type UploadService } from './upload-service.ts';
+
+export const IMPORT_JOB = 'import-file';
+
+export interface ImportRequest {
+  url: string;
+  mediaType?: MediaType | undefined;
+  displayName?: string | undefined;
+  parentFolderId?: string | undefined;
+  private?: boolean | undefined;
+  labels?: string[] | undefined;
+  mimeType?: string | undefined;
+  externalInfo?: unknown;
+  urlParams?: Record<string, string | number | boolean> | undefined;
+  urlHeaders?: Record<string, string> | undefined;
+  filePath?: string | undefined;
+}
+
+/** What the background fetch needs: kept in the job's payload. */
+interface ImportPayload {
+  fileId: string;
+  url: string;
+  /** The type given with the request; null: the response's Content-Type decides. */
+  mimeType: string | null;
+  /** The media type given with the request; null: derived from the final MIME type. */
+  mediaType: MediaType | null;
+  headers: Record<string, string>;
+}
+
+export interface ImportOptions {
+  allowHosts: readonly string[];
+  timeoutMs: number;
+  /** Redirects followed, at most (each hop checked like the first). */
+  maxRedirects: number;
+}
+
+/** Headers an import request may not set: they belong to the connection or would confuse the fetch. */
+const FORBIDDEN_HEADERS = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'keep-alive',
+  'proxy-authorization',
+  'proxy-connection',
+  'expect',
+]);
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** A display name from the URL's last path segment, made valid; `imported-file` when there is none. */
+function nameFromUrl(url: URL): string {
+  const segment = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
+  let name: string;
+  try {
+    name = decodeURIComponent(segment);
+  } catch {
+    name = segment;
+  }
+  name = name.replace(CONTROL, '_').replace(/[/\\]/g, '_').trim().slice(0, FILE_NAME_MAX).trim();
+  if (name === '' || name === '.' || name === '..') return 'imported-file';
+  return name;
+}
+
+/** The source answered with an error status worth retrying (5xx, 429...). */
+class SourceStatusError extends Error {}
+
+function statusRetryable(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+/** What an import's `failureReason` says about an error. */
+function reasonOf(error: unknown): string {
+  const cause = error instanceof PermanentJobError && error.cause !== undefined ? error.cause : error;
+  if (
+    cause instanceof ApiError ||
+    cause instanceof FetchRefusedError ||
+    cause instanceof FetchTimeoutError ||
+    cause instanceof SourceStatusError ||
+    cause instanceof PermanentJobError
+  ) {
+    return cause.message;
+  }
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return `Could not fetch the source: ${message}`;
+}
+
+function itemError(error: unknown): BulkImportFileResult['itemMetadata']['error'] {
+  if (error instanceof ApiError) return { code: error.code, description: error.message, data: error.data };
+  if (error instanceof ValidationError) {
+    return {
+      code: 'INVALID_ARGUMENT',
+      description: error.message,
+      data: { fieldViolations: error.fieldViolations },
+    };
+  }
+  throw error;
+}
+
+interface Prepared {
+  request: ImportRequest;
+  url: URL;
+  displayName: string;
+  mimeType: string | null;
+  labels: string[];
+  headers: Record<string, string>;
+}
+
+/**
+ * Import from URL: the file exists at once (PENDING, no bytes, `sourceUrl` set), a durable job fetches it in
+ * the background (SSRF-safe, streaming through the same ingest gate as uploads, with the size limit, quota and
+ * a silence timeout) and the file becomes READY, or FAILED with its `failureReason`. Transient failures (5xx,
+ * timeouts, cut connections) are retried with back-off; the rest fail at once.
+ */
+export class ImportService {
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly blobs: BlobStore,
+    private readonly folders: FolderService,
+    private readonly files: FileService,
+    private readonly uploads: UploadService,
+    private readonly jobs: JobRunner,
+    private readonly options: ImportOptions,
+  ) {
+    jobs.register<ImportPayload>(IMPORT_JOB, {
+      maxAttempts: 3,
+      run: (payload, context) => this.fetch(payload, context),
+      onFailed: (payload, error) => this.markFailed(payload.fileId, reasonOf(error)),
+    });
+  }
+
+  async importFile(request: ImportRequest): Promise<FileDescriptor> {
+    const prepared = await this.prepare(request, '');
+    const row = await this.store.transaction(() => this.create(prepared));
+    this.jobs.wake();
+    return this.files.toWire(row);
+  }
+
+  /**
+   * `bulk/files/import-v2`: each request on its own; failures (including requests that did not even parse,
+   * given as their `ValidationError`) are reported per item.
+   */
+  async bulkImport(
+    requests: readonly (ImportRequest | ValidationError)[],
+    returnEntity: boolean,
+  ): Promise<BulkImportFileResponse> {
+    const results: BulkImportFileResult[] = [];
+    for (const [index, request] of requests.entries()) {
+      try {
+        if (request instanceof ValidationError) throw request;
+        const prepared = await this.prepare(request, `importFileRequests[${index}].`);
+        const row = await this.store.transaction(() => this.create(prepared));
+        results.push({
+          itemMetadata: { id: row.id, originalIndex: index, success: true, error: null },
+          ...(returnEntity ? { item: this.files.toWire(row) } : {}),
+        });
+      } catch (error) {
+        results.push({
+          itemMetadata: { id: null, originalIndex: index, success: false, error: itemError(error) },
+        });
+      }
+    }
+    this.jobs.wake();
+    const totalSuccesses = results.filter((r) => r.itemMetadata.success).length;
+    return {
+      results,
+      bulkActionMetadata: {
+        totalSuccesses,
+        totalFailures: results.length - totalSuccesses,
+        undetailedFailures: 0,
+      },
+    };
+  }
+
+  /** `bulk/files/import` (the SDK's bulkImportFiles): all or nothing; the first bad request answers 4xx. */
+  async bulkImportAll(requests: readonly ImportRequest[]): Promise<FileDescriptor[]> {
+    const prepared: Prepared[] = [];
+    for (const [index, request] of requests.entries()) {
+      prepared.push(await this.prepare(request, `importFileRequests[${index}].`));
+    }
+    const rows = await this.store.transaction(async () => {
+      const out: FileRow[] = [];
+      for (const item of prepared) out.push(await this.create(item));
+      return out;
+    });
+    this.jobs.wake();
+    return rows.map((row) => this.files.toWire(row));
+  }
+
+  /** Everything that can be checked before the fetch; throws 4xx naming the field. */
+  private async prepare(request: ImportRequest, prefix: string): Promise<Prepared> {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      throw invalid(`${prefix}url`, 'must be an absolute http or https URL');
+    }
+    try {
+      checkUrl(url, this.options.allowHosts);
+    } catch (error) {
+      if (error instanceof FetchRefusedError) throw invalid(`${prefix}url`, error.message);
+      throw error;
+    }
+    for (const [key, value] of Object.entries(request.urlParams ?? {}))
+      url.searchParams.append(key, String(value));
+
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.urlHeaders ?? {})) {
+      if (!HEADER_NAME.test(name) || FORBIDDEN_HEADERS.has(name.toLowerCase())) {
+        throw invalid(`${prefix}urlHeaders.${name}`, 'this header cannot be set');
+      }
+      if (/[\r\n\0]/.test(value)) throw invalid(`${prefix}urlHeaders.${name}`, 'must be one line');
+      headers[name.toLowerCase()] = value;
+    }
+
+    const mimeType =
+      request.mimeType === undefined ? null : normaliseMime(request.mimeType, `${prefix}mimeType`);
+    if (mimeType !== null) checkMimeAllowed(mimeType, this.uploads.options.policy);
+
+    let displayName: string;
+    if (request.displayName !== undefined) {
+      const problem = nameProblem(request.displayName, FILE_NAME_MAX);
+      if (problem) throw invalid(`${prefix}displayName`, problem);
+      displayName = request.displayName;
+    } else {
+      displayName = nameFromUrl(url);
+    }
+    const labels = validateLabels(request.labels ?? [], UPLOAD_LABELS_MAX, `${prefix}labels`);
+    if (request.filePath !== undefined) splitFilePath(request.filePath);
+    await this.folders.destination(request.parentFolderId ?? MEDIA_ROOT_ID, `${prefix}parentFolderId`);
+    await this.uploads.quota.check(0);
+    return { request, url, displayName, mimeType, labels, headers };
+  }
+
+  /** Inserts the PENDING file and its job, in the caller's transaction. */
+  private async create(prepared: Prepared): Promise<FileRow> {
+    const { request, url, displayName, mimeType, labels, headers } = prepared;
+    let parent = await this.folders.destination(request.parentFolderId ?? MEDIA_ROOT_ID, 'parentFolderId');
+    if (request.filePath) parent = await this.folders.ensurePath(this.store, parent, request.filePath);
+    const fileId = newFileId(displayName);
+    const mime = mimeType ?? 'application/octet-stream';
+    const mediaType = request.mediaType ?? mediaTypeOf(mime, displayName);
+    const now = nowIso();
+    const row: FileRow = {
+      id: fileId,
+      display_name: displayName,
+      sort_name: displayName.toLowerCase(),
+      search_text: searchTextOf(displayName, mime, labels),
+      parent_folder_id: parent.id,
+      location_id: parent.id,
+      root: parent.root,
+      scope: parent.root,
+      state: 'OK',
+      trash_batch: null,
+      mime_type: mime,
+      media_type: mediaType,
+      size_in_bytes: 0,
+      // No bytes yet: an empty hash says so (the file's URLs answer 404 until it is READY).
+      hash: '',
+      private: request.private ? 1 : 0,
+      labels: JSON.stringify(labels),
+      operation_status: 'PENDING',
+      failure_reason: null,
+      source_url: url.toString(),
+      media: JSON.stringify(initialMedia(mediaType, fileId, displayName, 0)),
+      external_info: request.externalInfo === undefined ? null : JSON.stringify(request.externalInfo),
+      blob_key: originalKey(fileId),
+      created_date: now,
+      updated_date: now,
+    };
+    await this.store.insertFile(row);
+    const payload: ImportPayload = {
+      fileId,
+      url: url.toString(),
+      mimeType,
+      mediaType: request.mediaType ?? null,
+      headers,
+    };
+    await this.jobs.enqueue(IMPORT_JOB, payload);
+    return row;
+  }
+
+  /** The job: fetch the source into the file's blob and make the file READY. */
+  private async fetch(payload: ImportPayload, context: JobContext): Promise<void> {
+    const row = await this.store.getFile(payload.fileId);
+    // Purged meanwhile, or done already (a retried job whose last attempt got further than it knew).
+    if (!row || row.operation_status !== 'PENDING') return;
+    const policy = this.uploads.options.policy;
+    const fetchOptions: SafeFetchOptions = {
+      allowHosts: this.options.allowHosts,
+      timeoutMs: this.options.timeoutMs,
+      maxRedirects: this.options.maxRedirects,
+      headers: payload.headers,
+      signal: context.signal,
+    };
+
+    let fetched;
+    try {
+      fetched = await safeGet(new URL(payload.url), fetchOptions);
+    } catch (error) {
+      if (error instanceof FetchRefusedError) throw new PermanentJobError(error.message, { cause: error });
+      throw error;
+    }
+    const { response } = fetched;
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      response.resume();
+      const message = `The source answered HTTP ${status}`;
+      if (statusRetryable(status)) throw new SourceStatusError(message);
+      throw new PermanentJobError(message);
+    }
+    const contentLength = response.headers['content-length'];
+    const length = contentLength === undefined ? undefined : Number(contentLength);
+    const permanent = (error: ApiError) => {
+      response.destroy();
+      return new PermanentJobError(error.message, { cause: error });
+    };
+    if (length !== undefined && length > policy.maxFileSizeBytes) {
+      throw permanent(fileSizeOverLimit(policy.maxFileSizeBytes));
+    }
+    const responseType = mimeEssence(response.headers['content-type'] ?? '');
+    const mime = payload.mimeType ?? (responseType || 'application/octet-stream');
+    try {
+      checkMimeAllowed(mime, policy);
+    } catch (error) {
+      throw permanent(error as ApiError);
+    }
+
+    const key = row.blob_key;
+    let stored;
+    try {
+      stored = await this.uploads.storeBytes(key, response, policy, mime);
+    } catch (error) {
+      if (error instanceof ApiError) throw new PermanentJobError(error.message, { cause: error });
+      throw error;
+    }
+    try {
+      if (stored.size === 0) throw new PermanentJobError(zeroFileSize().message);
+      if (length !== undefined && Number.isSafeInteger(length) && stored.size !== length) {
+        throw new Error(`The source sent ${stored.size} of ${length} bytes`);
+      }
+      const done = await this.store.transaction(async (store) => {
+        const current = await store.getFile(payload.fileId);
+        if (!current || current.operation_status !== 'PENDING') return false;
+        await this.uploads.quota.check(stored.size, store).catch((error: ApiError) => {
+          throw new PermanentJobError(error.message, { cause: error });
+        });
+        const mediaType = payload.mediaType ?? mediaTypeOf(mime, current.display_name);
+        await store.updateFile(current.id, {
+          mime_type: mime,
+          media_type: mediaType,
+          search_text: searchTextOf(current.display_name, mime, JSON.parse(current.labels) as string[]),
+          size_in_bytes: stored.size,
+          hash: stored.hash,
+          media: JSON.stringify(initialMedia(mediaType, current.id, current.display_name, stored.size)),
+          operation_status: 'READY',
+          failure_reason: null,
+          updated_date: nowIso(),
+        });
+        return true;
+      });
+      // The file was purged while its bytes were on their way: they belong to nobody.
+      if (!done) await this.blobs.delete([key]);
+    } catch (error) {
+      await this.blobs.delete([key]);
+      throw error;
+    }
+  }
+
+  private async markFailed(fileId: string, reason: string): Promise<void> {
+    await this.store.transaction(async (store) => {
+      const row = await store.getFile(fileId);
+      if (!row || row.operation_status !== 'PENDING') return;
+      await store.updateFile(fileId, {
+        operation_status: 'FAILED',
+        failure_reason: reason,
+        updated_date: nowIso(),
+      });
+    });
+  }
+}
