@@ -56,10 +56,10 @@ function chunks<T>(items: readonly T[]): T[][] {
 }
 
 /**
- * Rows of the sort order a search looks at before it asks the trigram index: a term in more than ~1 in 40 files
+ * Rows of the sort order a search looks at before it asks the trigram index: a term in more than ~1 in 20 files
  * fills a page within them.
  */
-const SEARCH_PROBE_ROWS = 2000;
+const SEARCH_PROBE_ROWS = 1000;
 
 /** An FTS5 phrase matching the text as a substring (trigram tokenizer); quotes are doubled. */
 function ftsPhrase(text: string): string {
@@ -330,7 +330,7 @@ export class MetadataStore {
       .orderBy(sql`id ${query.order === 'ASC' ? sql`asc` : sql`desc`}`)
       .limit(query.limit)
       .execute();
-    if (probe.length >= query.limit) return probe as FileRow[];
+    if (probe.length >= query.limit) return probe;
 
     const plan = await this.searchPlan(search);
     if (plan === 'none') return [];
