@@ -102,6 +102,22 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   const [newFolderOpen, setNewFolderOpen] = useState(false);
   const [searchDraft, setSearchDraft] = useState(view.search);
   const [importOpen, setImportOpen] = useState(false);
+  // The details column stays in place whatever is focused, so a click never reflows the grid under the pointer.
+  const [detailsOpen, setDetailsOpen] = useState(() => {
+    try {
+      return localStorage.getItem('smm.details') !== 'closed';
+    } catch {
+      return true;
+    }
+  });
+  const showDetails = (open: boolean) => {
+    setDetailsOpen(open);
+    try {
+      localStorage.setItem('smm.details', open ? 'open' : 'closed');
+    } catch {
+      // Private mode: remembered for this page only.
+    }
+  };
   const { upload } = useUploader();
   const canUpload = !inTrash && !view.search;
   const folderName =
@@ -114,7 +130,10 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
     },
     [upload, folderId, folderName, toast],
   );
+  const title = view.search ? `Search: ${view.search}` : folderName;
+  useDocumentTitle(title);
   const dropzone = useDropzone({
+    noPaste: true,
     onDrop: (files) => uploadHere(files),
     noClick: true,
     noKeyboard: true,
@@ -152,9 +171,6 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
     const timer = setTimeout(() => setView({ search: searchDraft, item: null }, { replace: true }), 300);
     return () => clearTimeout(timer);
   }, [searchDraft, view.search, setView]);
-
-  const title = view.search ? `Search: ${view.search}` : root.name;
-  useDocumentTitle(title);
 
   const focusIndex = focusKey ? order.indexOf(focusKey) : -1;
   const focusedItem = focusKey ? byKey.get(focusKey) : undefined;
@@ -378,7 +394,8 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
 
   return (
     <div className="browser">
-      <div className="browser__main" {...dropzone.getRootProps()}>
+      <div className="browser__main" {...dropzone.getRootProps({ 'aria-disabled': undefined })}>
+        <h1 className="visually-hidden">{title}</h1>
         <input {...dropzone.getInputProps()} aria-label="Files to upload" />
         {dropzone.isDragActive ? (
           <div className="drop-overlay" aria-hidden="true">
@@ -438,6 +455,14 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
               },
             ]}
           />
+          <button
+            type="button"
+            className="button button--secondary"
+            aria-pressed={detailsOpen}
+            onClick={() => showDetails(!detailsOpen)}
+          >
+            Details
+          </button>
           <div className="segmented" role="group" aria-label="View">
             <button
               type="button"
@@ -515,13 +540,20 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         <div className="browser__content">{content}</div>
       </div>
 
-      {focusedItem && view.item ? (
+      {detailsOpen && focusedItem && view.item ? (
         <InfoPanel
           item={focusedItem}
           inTrash={inTrash}
           actions={panelActions}
-          onClose={() => setView({ item: null }, { replace: true })}
+          onClose={() => {
+            showDetails(false);
+            setView({ item: null }, { replace: true });
+          }}
         />
+      ) : detailsOpen ? (
+        <aside className="info-panel info-panel--empty" aria-label="Details">
+          <p className="muted">Select a file or folder to see its details.</p>
+        </aside>
       ) : null}
 
       <NameDialog

@@ -1,5 +1,6 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
 import type { ReactNode } from 'react';
+import { useReturnFocus } from './use-return-focus';
 
 export interface DialogProps {
   open: boolean;
@@ -13,11 +14,12 @@ export interface DialogProps {
 
 /** A modal dialog: focus is trapped inside, Esc closes it, focus returns to what opened it. */
 export function Dialog({ open, onOpenChange, title, description, children, size = 'normal' }: DialogProps) {
+  const returnFocus = useReturnFocus(open);
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="dialog-overlay" />
-        <RadixDialog.Content className={`dialog dialog--${size}`}>
+        <RadixDialog.Content className={`dialog dialog--${size}`} onCloseAutoFocus={returnFocus}>
           <RadixDialog.Title className="dialog__title">{title}</RadixDialog.Title>
           {description ? (
             <RadixDialog.Description className="dialog__description">{description}</RadixDialog.Description>

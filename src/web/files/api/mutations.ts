@@ -4,7 +4,7 @@ import { BULK_FILE_IDS_MAX, BULK_FOLDER_IDS_MAX, type FileDescriptor, type Folde
 import { folderKeys, FOLDERS_PATH } from '../../folders/api/folders';
 import { apiClient } from '../../lib/api-client';
 import { fileKeys, FILES_PATH } from './files';
-import { itemKeys, itemName, type Item, type ItemPage } from './items';
+import { itemKeys, itemName, type Item, type ItemPage, type ListingParams } from './items';
 
 type Listing = InfiniteData<ItemPage, unknown>;
 type Snapshot = [QueryKey, unknown][];
@@ -46,9 +46,17 @@ function describe(items: readonly Item[]): string {
 }
 
 /** Changes every cached listing at once; returns what to put back if the server refuses. */
-function patchListings(client: QueryClient, change: (items: Item[]) => Item[]): Snapshot {
-  const snapshot = client.getQueriesData({ queryKey: itemKeys.all });
-  client.setQueriesData<Listing>({ queryKey: itemKeys.all }, (data) =>
+function patchListings(
+  client: QueryClient,
+  change: (items: Item[]) => Item[],
+  only?: (params: ListingParams) => boolean,
+): Snapshot {
+  const filters = {
+    queryKey: itemKeys.all,
+    predicate: (query: { queryKey: QueryKey }) => !only || only(query.queryKey[1] as ListingParams),
+  };
+  const snapshot = client.getQueriesData(filters);
+  client.setQueriesData<Listing>(filters, (data) =>
     data ? { ...data, pages: data.pages.map((page) => ({ ...page, items: change(page.items) })) } : data,
   );
   return snapshot;
@@ -76,9 +84,13 @@ export function createItemActions(client: QueryClient) {
       client.invalidateQueries({ queryKey: fileKeys.all }),
     ]);
 
-  async function optimistic(change: (items: Item[]) => Item[], work: () => Promise<void>): Promise<void> {
+  async function optimistic(
+    change: (items: Item[]) => Item[],
+    work: () => Promise<void>,
+    only?: (params: ListingParams) => boolean,
+  ): Promise<void> {
     await client.cancelQueries({ queryKey: itemKeys.all });
-    const snapshot = patchListings(client, change);
+    const snapshot = patchListings(client, change, only);
     try {
       await work();
     } catch (error) {
@@ -184,6 +196,8 @@ export function createItemActions(client: QueryClient) {
             removed += folders.folders.length + files.files.length;
           }
         },
+        // Only the trash's own listings empty at once; the others refetch.
+        (params) => params.area === 'trash',
       );
       return removed === 0 ? 'The trash was already empty' : `Emptied the trash (${removed} items)`;
     },
