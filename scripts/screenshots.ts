@@ -15,7 +15,10 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-shots-'));
 const key = 'screenshot-key';
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const config = loadConfig({}, { dataDir, apiKey: key, port, publicUrl: base, staticDir: path.resolve('dist') });
+const config = loadConfig(
+  {},
+  { dataDir, apiKey: key, port, publicUrl: base, staticDir: path.resolve('dist') },
+);
 const { app } = await buildApp(config);
 await app.listen({ port, host: '127.0.0.1' });
 
@@ -41,10 +44,18 @@ async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
 }
 
 async function folder(name: string, parent = 'media-root'): Promise<string> {
-  return (await api<{ folder: { id: string } }>('POST', '/folders', { displayName: name, parentFolderId: parent })).folder.id;
+  return (
+    await api<{ folder: { id: string } }>('POST', '/folders', { displayName: name, parentFolderId: parent })
+  ).folder.id;
 }
 
-async function upload(fileName: string, mimeType: string, bytes: Buffer, parentFolderId = 'media-root', extra = {}) {
+async function upload(
+  fileName: string,
+  mimeType: string,
+  bytes: Buffer,
+  parentFolderId = 'media-root',
+  extra = {},
+) {
   const { uploadUrl } = await api<{ uploadUrl: string }>('POST', '/files/generate-upload-url', {
     mimeType,
     fileName,
@@ -64,8 +75,18 @@ async function upload(fileName: string, mimeType: string, bytes: Buffer, parentF
 function testImage(hue: number): Buffer {
   const file = path.join(dataDir, `demo-${hue}.jpg`);
   execFileSync('ffmpeg', [
-    '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=800x600`, '-frames:v', '1',
-    '-vf', `hue=h=${hue}`, file,
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=800x600`,
+    '-frames:v',
+    '1',
+    '-vf',
+    `hue=h=${hue}`,
+    file,
   ]);
   return fs.readFileSync(file);
 }
@@ -76,14 +97,22 @@ await folder('Winter', photos);
 await folder('Brand assets');
 const videos = await folder('Videos');
 for (let i = 1; i <= 9; i++) {
-  await upload(`IMG_2026_06${String(i).padStart(2, '0')}.jpg`, 'image/jpeg', testImage(i * 40), summer, { labels: ['summer'] });
+  await upload(`IMG_2026_06${String(i).padStart(2, '0')}.jpg`, 'image/jpeg', testImage(i * 40), summer, {
+    labels: ['summer'],
+  });
 }
 await upload('launch-teaser.mp4', 'video/mp4', Buffer.alloc(300_000, 1), videos);
 await upload('price-list.pdf', 'application/pdf', Buffer.alloc(90_000, 2));
 await upload('jingle.mp3', 'audio/mpeg', Buffer.alloc(150_000, 3));
-await upload('logo.svg', 'image/svg+xml', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'));
+await upload(
+  'logo.svg',
+  'image/svg+xml',
+  Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'),
+);
 await upload('press-kit.zip', 'application/zip', Buffer.alloc(500_000, 4));
-await upload('contract-draft.pdf', 'application/pdf', Buffer.alloc(40_000, 5), 'media-root', { private: true });
+await upload('contract-draft.pdf', 'application/pdf', Buffer.alloc(40_000, 5), 'media-root', {
+  private: true,
+});
 const visitors = await folder('Contest entries', 'visitor-uploads');
 await upload('entry-anna.jpg', 'image/jpeg', testImage(200), visitors);
 await upload('entry-ben.jpg', 'image/jpeg', testImage(300), 'visitor-uploads');
@@ -96,7 +125,14 @@ await api('POST', '/bulk/files/delete', { fileIds: [stray] });
 fs.mkdirSync(outDir, { recursive: true });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 
 const pages: { name: string; path: string; prepare?: (page: Page) => Promise<void>; signedIn?: boolean }[] = [
@@ -121,7 +157,8 @@ for (const scheme of ['light', 'dark'] as const) {
   ] as const) {
     for (const shot of pages) {
       const context = await browser.newContext({ viewport, colorScheme: scheme, deviceScaleFactor: 1 });
-      if (shot.signedIn !== false) await context.request.post(`${base}/auth/session`, { data: { apiKey: key } });
+      if (shot.signedIn !== false)
+        await context.request.post(`${base}/auth/session`, { data: { apiKey: key } });
       const page = await context.newPage();
       await page.goto(`${base}${shot.path}`);
       await page.waitForLoadState('networkidle');

@@ -15,6 +15,10 @@ export function fileIdFromIdOrUri(idOrUri: string): string {
   }
 }
 
-export function mediaUri(kind: 'image' | 'video' | 'document' | 'audio', id: string, filename: string): string {
+export function mediaUri(
+  kind: 'image' | 'video' | 'document' | 'audio',
+  id: string,
+  filename: string,
+): string {
   return `wix:${kind}://v1/${id}/${encodeURIComponent(filename)}`;
 }

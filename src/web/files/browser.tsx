@@ -133,7 +133,6 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   const title = view.search ? `Search: ${view.search}` : folderName;
   useDocumentTitle(title);
   const dropzone = useDropzone({
-    noPaste: true,
     onDrop: (files) => uploadHere(files),
     noClick: true,
     noKeyboard: true,
