@@ -124,6 +124,8 @@ for (const view of ['grid', 'list'] as const) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   await context.request.post(`${base}/auth/session`, { data: { apiKey: key } });
   const page = await context.newPage();
+  // tsx keeps function names with an `__name` helper that the page does not have.
+  await page.addInitScript('globalThis.__name = (fn) => fn;');
   const t0 = Date.now();
   await page.goto(`${base}/files/${folder.id}?view=${view}&sort=name&order=asc`);
   await page.locator('[role="gridcell"]').first().waitFor();
@@ -158,10 +160,15 @@ for (const view of ['grid', 'list'] as const) {
       nodes: document.querySelectorAll('*').length,
     };
   }, seconds);
-  const itemsLoaded = await page.evaluate(() => {
-    const cells = document.querySelectorAll('[role="gridcell"]');
-    return Number(cells[cells.length - 1]?.getAttribute('data-index') ?? 0) + 1;
-  });
+  const itemsLoaded = await page.evaluate(
+    () =>
+      Math.max(
+        0,
+        ...[...document.querySelectorAll('[role="gridcell"]')].map((c) =>
+          Number(c.getAttribute('data-index')),
+        ),
+      ) + 1,
+  );
   const sorted = [...scroll.deltas].sort((a, b) => a - b);
   const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   results.push({

@@ -79,11 +79,11 @@ export function ItemGrid(props: ItemGridProps) {
     if (hasNextPage && !isFetchingNextPage && lastRow >= rowCount - 2) fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, lastRow, rowCount, fetchNextPage]);
 
-  // Keep the focused item in view, and give it DOM focus when the user moved it with the keyboard.
+  // When the user moves the focus with the keyboard, bring that item into view and give it DOM focus. Only
+  // then: a page loading in while the user scrolls must never pull the view back to the focused item.
   useEffect(() => {
-    if (focusIndex < 0 || focusIndex >= items.length) return;
+    if (!props.focusRequest.current || focusIndex < 0 || focusIndex >= items.length) return;
     virtualizer.scrollToIndex(Math.floor(focusIndex / columns), { align: 'auto' });
-    if (!props.focusRequest.current) return;
     const frame = requestAnimationFrame(() => {
       const element = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${focusIndex}"]`);
       if (element) {
