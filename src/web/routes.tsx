@@ -6,6 +6,7 @@ import { AppLayout } from './components/app-layout';
 import { NotFoundPage, RouteError } from './components/route-error';
 import { LoadingState } from './components/ui/status';
 import { AreaRoute } from './files/area-route';
+import { VISITOR_UPLOAD_PATH, VisitorUploadPage } from './visitor/visitor-upload-page';
 
 /** The route tree. Route components stay thin; view state lives in the URL. */
 export function createRoutes(queryClient: QueryClient): RouteObject[] {
@@ -24,6 +25,8 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
           loader: ({ request }) => redirectIfSignedIn(queryClient, request),
           element: <SignInPage />,
         },
+        // The public visitor upload page: no session needed.
+        { path: VISITOR_UPLOAD_PATH, element: <VisitorUploadPage /> },
         {
           id: 'signed-in',
           loader: ({ request }) => requireSession(queryClient, request),

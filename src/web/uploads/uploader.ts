@@ -1,5 +1,5 @@
 import Uppy, { type Meta, type UppyFile } from '@uppy/core';
-import GoldenRetriever from '@uppy/golden-retriever';
+import GoldenRetriever, { type GoldenRetrieverOptions } from '@uppy/golden-retriever';
 import Tus from '@uppy/tus';
 import XHRUpload from '@uppy/xhr-upload';
 import type { QueryClient } from '@tanstack/react-query';
@@ -100,13 +100,20 @@ export function createUploader(queryClient: QueryClient): AppUppy {
     (file) => !isPlain(file),
     () =>
       uppy.use(Tus, {
-        endpoint: '/upload/tus',
+        endpoint: '/upload/v1/tus',
         limit: 3,
         allowedMetaFields: ['filename', 'contentType', 'token'],
         removeFingerprintOnSuccess: true,
       }),
   );
-  uppy.use(GoldenRetriever);
+  // Golden Retriever keeps a file's bytes in IndexedDB only up to `maxFileSize` (10 MiB by default): exactly the
+  // files that go by plain PUT, which cannot resume anyway. Raise it so the tus uploads (above 10 MB) survive a
+  // reload too; a file bigger still comes back as a ghost that must be chosen again.
+  // (The plugin passes `indexedDB` on to its IndexedDB store, whose limits its typings do not list yet.)
+  const indexedDB = { maxFileSize: 2 * 1024 ** 3, maxTotalSize: 4 * 1024 ** 3 } as NonNullable<
+    GoldenRetrieverOptions['indexedDB']
+  >;
+  uppy.use(GoldenRetriever, { indexedDB });
 
   // Ask the server for each file's URL. A refusal (too big, wrong type, quota) fails that file with the
   // server's reason; the others go on.
