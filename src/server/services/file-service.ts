@@ -115,7 +115,7 @@ export class FileService {
       }
       if (labels) next.labels = JSON.stringify(labels);
       if (patch.parentFolderId !== undefined && patch.parentFolderId !== row.parent_folder_id) {
-        const target = await this.folders.destination(patch.parentFolderId, 'file.parentFolderId', store);
+        const target = await this.folders.destination(patch.parentFolderId, 'file.parentFolderId');
         next.parent_folder_id = target.id;
         next.location_id = target.id;
         next.root = target.root;

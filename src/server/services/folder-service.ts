@@ -61,12 +61,12 @@ export class FolderService {
    * Resolves a folder items can be created in or moved to. Trash is not a destination: items get there by
    * being deleted.
    */
-  async destination(folderId: string, field: string, store = this.store): Promise<Destination> {
+  async destination(folderId: string, field: string): Promise<Destination> {
     if (folderId === MEDIA_ROOT_ID) return { id: folderId, root: 'MEDIA_ROOT' };
     if (folderId === VISITOR_UPLOADS_ROOT_ID) return { id: folderId, root: 'VISITOR_UPLOADS_ROOT' };
     if (folderId === TRASH_ROOT_ID)
       throw invalid(field, 'items cannot be put in the trash folder; delete them');
-    const row = await store.getFolder(folderId);
+    const row = await this.store.getFolder(folderId);
     if (!row) throw notFound('Folder', folderId);
     if (row.state !== 'OK') throw new ApiError('FAILED_PRECONDITION', `Folder ${folderId} is in the trash`);
     return { id: row.id, root: row.root };
@@ -83,7 +83,7 @@ export class FolderService {
     const problem = nameProblem(displayName, FOLDER_NAME_MAX);
     if (problem) throw invalid('displayName', problem);
     return this.store.transaction(async (store) => {
-      const parent = await this.destination(parentFolderId, 'parentFolderId', store);
+      const parent = await this.destination(parentFolderId, 'parentFolderId');
       const row = this.newRow(displayName, parent);
       await store.insertFolder(row);
       return this.toWire(row);
@@ -111,17 +111,17 @@ export class FolderService {
    * Finds or creates the folders of `filePath` (e.g. `/videos/2024`) below `base`, inside the caller's
    * transaction. Segments are matched by exact display name among live folders.
    */
-  async ensurePath(store: MetadataStore, base: Destination, filePath: string): Promise<Destination> {
+  async ensurePath(base: Destination, filePath: string): Promise<Destination> {
     const segments = splitFilePath(filePath);
     let current = base;
     for (const segment of segments) {
-      const existing = await store.findLiveChildFolder(current.id, segment);
+      const existing = await this.store.findLiveChildFolder(current.id, segment);
       if (existing) {
         current = { id: existing.id, root: existing.root };
         continue;
       }
       const row = this.newRow(segment, current);
-      await store.insertFolder(row);
+      await this.store.insertFolder(row);
       current = { id: row.id, root: row.root };
     }
     return current;
@@ -149,7 +149,7 @@ export class FolderService {
         next.sort_name = patch.displayName.toLowerCase();
       }
       if (patch.parentFolderId !== undefined && patch.parentFolderId !== row.parent_folder_id) {
-        const target = await this.destination(patch.parentFolderId, 'folder.parentFolderId', store);
+        const target = await this.destination(patch.parentFolderId, 'folder.parentFolderId');
         // "a folder never moves into itself or its own subtree"
         if (target.id === folderId || (await store.ancestorIds(target.id)).includes(folderId)) {
           throw invalid(

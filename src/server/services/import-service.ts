@@ -271,7 +271,7 @@ export class ImportService {
   private async create(prepared: Prepared): Promise<FileRow> {
     const { request, url, displayName, mimeType, labels, headers } = prepared;
     let parent = await this.folders.destination(request.parentFolderId ?? MEDIA_ROOT_ID, 'parentFolderId');
-    if (request.filePath) parent = await this.folders.ensurePath(this.store, parent, request.filePath);
+    if (request.filePath) parent = await this.folders.ensurePath(parent, request.filePath);
     const fileId = newFileId(displayName);
     const mime = mimeType ?? 'application/octet-stream';
     const mediaType = request.mediaType ?? mediaTypeOf(mime, displayName);
@@ -377,7 +377,7 @@ export class ImportService {
       const done = await this.store.transaction(async (store) => {
         const current = await store.getFile(payload.fileId);
         if (!current || current.operation_status !== 'PENDING') return false;
-        await this.uploads.quota.check(stored.size, store).catch((error: ApiError) => {
+        await this.uploads.quota.check(stored.size).catch((error: ApiError) => {
           throw new PermanentJobError(error.message, { cause: error });
         });
         const mediaType = payload.mediaType ?? mediaTypeOf(mime, current.display_name);

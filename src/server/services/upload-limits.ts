@@ -68,18 +68,18 @@ export class Quota {
   ) {}
 
   /** Bytes still free, or null when there is no quota. */
-  async remaining(store = this.store): Promise<number | null> {
+  async remaining(): Promise<number | null> {
     if (this.quotaBytes === null) return null;
-    return Math.max(0, this.quotaBytes - (await store.usageBytes()));
+    return Math.max(0, this.quotaBytes - (await this.store.usageBytes()));
   }
 
   /**
    * Refuses when `additional` more bytes would not fit (with 0: when the quota is used up already). Run inside
    * the transaction that inserts a file, it is exact: SQLite has one writer at a time.
    */
-  async check(additional: number, store = this.store): Promise<void> {
+  async check(additional: number): Promise<void> {
     if (this.quotaBytes === null) return;
-    const used = await store.usageBytes();
+    const used = await this.store.usageBytes();
     if (used + additional > this.quotaBytes || (additional === 0 && used >= this.quotaBytes)) {
       throw quotaExceeded(this.quotaBytes, used);
     }

@@ -349,16 +349,16 @@ export class UploadService {
         throw invalid('sizeInBytes', `expected ${expected} bytes, received ${size}`);
       }
       await this.store.transaction(async (store) => {
-        await this.quota.check(size, store);
+        await this.quota.check(size);
         let parent = await this.folders
-          .destination(params.parentFolderId, 'parentFolderId', store)
+          .destination(params.parentFolderId, 'parentFolderId')
           // The folder went to the trash while the bytes were on their way: keep the file, in its root.
           .catch(() =>
             params.visitor
               ? { id: VISITOR_UPLOADS_ROOT_ID, root: 'VISITOR_UPLOADS_ROOT' as const }
               : { id: MEDIA_ROOT_ID, root: 'MEDIA_ROOT' as const },
           );
-        if (params.filePath) parent = await this.folders.ensurePath(store, parent, params.filePath);
+        if (params.filePath) parent = await this.folders.ensurePath(parent, params.filePath);
         await store.insertFile(this.newRow({ fileId, fileName, params, size, hash, key, parent }));
       });
       return fileId;
