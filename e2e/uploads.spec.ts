@@ -294,9 +294,10 @@ test('a tus upload interrupted by a reload resumes after "Resume uploads"', asyn
     .setInputFiles([{ name: 'reload.bin', mimeType: 'application/octet-stream', buffer: bytes }]);
   const row = tray(page).getByRole('listitem').filter({ hasText: 'reload.bin' });
   await expect(row).toHaveAttribute('aria-label', /^reload\.bin: [2-6]\d%/, { timeout: 20_000 });
-  await throttle(-1);
   const offsets = recordPatchOffsets(page);
+  // Reload while still throttled: at full speed the PATCH in flight could finish the upload before the reload.
   await page.reload();
+  await throttle(-1);
 
   await expect(tray(page)).toContainText('Uploads were interrupted when the page closed.');
   await tray(page).getByRole('button', { name: 'Resume uploads' }).click();
