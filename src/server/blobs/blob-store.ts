@@ -16,6 +16,12 @@ export interface BlobStore {
    * stream leaves nothing behind. Resolves with the number of bytes stored.
    */
   put(key: string, source: Readable): Promise<number>;
+  /**
+   * Stores a copy of a complete local file under `key` (a finished tus upload): on disk a hard link when the
+   * file is on the same filesystem, so no byte is copied. The source stays where it is; the caller removes it
+   * once the file's row exists. Resolves with the number of bytes stored.
+   */
+  putFile(key: string, localPath: string): Promise<number>;
   /** Streams the blob, or the given range of it. */
   get(key: string, range?: ByteRange): Promise<Readable>;
   /** Size of the blob, or undefined when there is none. */

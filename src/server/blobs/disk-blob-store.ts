@@ -40,6 +40,27 @@ export class DiskBlobStore implements BlobStore {
     }
   }
 
+  async putFile(key: string, localPath: string): Promise<number> {
+    const target = this.pathOf(key);
+    const temp = path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`);
+    try {
+      try {
+        await fsp.link(localPath, temp);
+      } catch (error) {
+        // Another filesystem (EXDEV) or one without hard links: copy instead.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+        await fsp.copyFile(localPath, temp);
+      }
+      await fsp.mkdir(path.dirname(target), { recursive: true });
+      await fsp.rename(temp, target);
+      return (await fsp.stat(target)).size;
+    } catch (error) {
+      await fsp.rm(temp, { force: true });
+      throw error;
+    }
+  }
+
   async get(key: string, range?: ByteRange): Promise<Readable> {
     const file = this.pathOf(key);
     const handle = await fsp.open(file, 'r');

@@ -419,6 +419,28 @@ describe('resumable uploads (tus 1.0.0)', () => {
     expect(file.hash).toBe(sha256Hex(content));
   });
 
+  it('finishes an upload across a restart (the running hash is gone: finalize hashes the file), leaving no tus bytes', async () => {
+    const content = patterned(300 * 1024, 5);
+    const { uploadUrl, uploadToken } = await generate({
+      mimeType: 'application/octet-stream',
+      fileName: 'x.bin',
+    });
+    const url = await created(uploadUrl, content.length, { token: uploadToken });
+    expect((await patch(url, 0, content.subarray(0, 100_000))).status).toBe(204);
+
+    // A new server over the same data dir: the upload is on disk, its running hash was in the old process.
+    await t.app.close();
+    t = await createTestApp({ dataDir: t.dataDir });
+    base = await listen(t);
+    const moved = rebase(url, base);
+    expect((await patch(moved, 100_000, content.subarray(100_000))).status).toBe(204);
+    const file = await fileOf(await finalize(rebase(uploadUrl, base), uploadToken));
+    expect(file.hash).toBe(sha256Hex(content));
+    expect((await served(file)).equals(content)).toBe(true);
+    // The bytes went into the blob store; the tus directory keeps nothing of the upload.
+    expect(fs.readdirSync(path.join(t.dataDir, 'tus'))).toEqual([]);
+  });
+
   describe('tokens', () => {
     it('a token creates one upload and finalizes once', async () => {
       const content = patterned(1000);

@@ -1,7 +1,8 @@
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { ERRORS, EVENTS, Server, type Upload } from '@tus/server';
 import type { ErrorBody, FileDescriptor } from '../../contract/index.ts';
@@ -12,6 +13,7 @@ import type { MetadataStore } from '../stores/metadata-store.ts';
 import type { FileService } from './file-service.ts';
 import { contentMismatch, SNIFF_BYTES } from './sniff.ts';
 import { checkMimeAllowed } from './upload-limits.ts';
+import { streamBodiesFromNode } from './tus-node-bodies.ts';
 import { TUS_PATH, type UploadParams, type UploadService } from './upload-service.ts';
 
 /** A tus error as `@tus/server` sends it: status and body. Ours carry the contract's JSON error body. */
@@ -75,69 +77,161 @@ function codeOf(status: number): string {
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
+/** The SHA-256 of an upload's bytes so far, updated as its PATCHes arrive. */
+interface RunningHash {
+  hash: Hash;
+  /** Bytes hashed: the upload's offset when the hash is current. */
+  offset: number;
+}
+
+/** Most running hashes kept; beyond it the oldest is dropped (its upload is hashed again at finalize). */
+const RUNNING_HASHES_MAX = 10_000;
+
 /**
  * The tus file store, without `creation-defer-length` (a resumable upload declares its length up front, so
- * limits and quota are checked before its first byte), and checking the first bytes of an upload against its
- * declared type as they arrive: a mismatching upload is removed before more of it is stored.
+ * limits and quota are checked before its first byte). As bytes arrive it
+ * - checks the upload's first bytes against its declared type: a mismatching upload is removed before more
+ *   of it is stored;
+ * - hashes them, so finalizing needs no second read of the file. The running hash lives in memory only: after
+ *   a restart, or when a PATCH is not the continuation of the hashed bytes (another instance took part, a
+ *   write failed half-way), it is dropped and finalize hashes the file instead.
  */
 class CheckedFileStore extends FileStore {
   /** Called when the first bytes contradict the declared type (the upload is removed). */
   onMismatch: (id: string) => Promise<void> = async () => {};
+  private readonly hashes = new Map<string, RunningHash>();
 
   constructor(options: ConstructorParameters<typeof FileStore>[0]) {
     super(options);
     this.extensions = ['creation', 'creation-with-upload', 'termination', 'expiration'];
   }
 
+  /** The path of an upload's bytes. */
+  pathOf(id: string): string {
+    return path.join(this.directory, id);
+  }
+
+  /** The SHA-256 of a complete upload of `size` bytes, when it was hashed while arriving. */
+  takeHash(id: string, size: number): string | undefined {
+    const running = this.hashes.get(id);
+    this.hashes.delete(id);
+    return running?.offset === size ? running.hash.digest('hex') : undefined;
+  }
+
+  forget(id: string): void {
+    this.hashes.delete(id);
+  }
+
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
-    if (offset >= SNIFF_BYTES) return super.write(readable, id, offset);
-    // Collect the upload's first bytes (those stored already and those arriving now), then check them.
-    const held: Buffer[] = [];
-    let length = 0;
-    const iterator = readable[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    let ended = false;
-    while (offset + length < SNIFF_BYTES) {
-      const next = await iterator.next();
-      if (next.done) {
-        ended = true;
-        break;
+    let running = offset === 0 ? { hash: createHash('sha256'), offset: 0 } : this.hashes.get(id);
+    if (running?.offset !== offset) running = undefined;
+    this.hashes.delete(id);
+    const check = offset < SNIFF_BYTES ? await this.headCheck(id, offset) : undefined;
+    let passed = 0;
+    const hash = (chunk: Buffer) => {
+      running?.hash.update(chunk);
+      passed += chunk.length;
+    };
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        if (check && !check.passed) {
+          const error = check.add(chunk);
+          if (error) return done(error);
+          const held = check.release();
+          if (!held) return done();
+          hash(held);
+          return done(null, held);
+        }
+        hash(chunk);
+        done(null, chunk);
+      },
+      flush(done) {
+        // The PATCH ended before the sniffed length: check what there is, and store it.
+        if (!check || check.passed) return done();
+        const error = check.finish();
+        if (error) return done(error);
+        const held = check.release();
+        if (held) {
+          hash(held);
+          this.push(held);
+        }
+        done();
+      },
+    });
+    let mismatch: TusResponseError | undefined;
+    readable.on('error', (error) => tap.destroy(error));
+    tap.on('error', (error) => {
+      if (error instanceof TusResponseError) mismatch = error;
+    });
+    let newOffset: number;
+    try {
+      newOffset = await super.write(readable.pipe(tap), id, offset);
+    } catch (error) {
+      if (mismatch) {
+        await this.onMismatch(id);
+        throw mismatch;
       }
-      held.push(next.value);
-      length += next.value.length;
+      throw error;
     }
+    // Every byte this PATCH stored went through the hash: it now covers the upload up to its new offset.
+    if (running && offset + passed === newOffset) {
+      running.offset = newOffset;
+      if (this.hashes.size >= RUNNING_HASHES_MAX) {
+        const oldest = this.hashes.keys().next();
+        if (!oldest.done) this.hashes.delete(oldest.value);
+      }
+      this.hashes.set(id, running);
+    }
+    return newOffset;
+  }
+
+  /**
+   * The check of an upload's first `SNIFF_BYTES`: the bytes stored already plus those of this PATCH, held back
+   * until there are enough of them (or the PATCH ends), then compared with the declared type.
+   */
+  private async headCheck(id: string, offset: number) {
     const declared = (await this.configstore.get(id))?.metadata?.contentType ?? '';
     const before = Buffer.alloc(offset);
     if (offset > 0) {
-      const handle = await fsp.open(path.join(this.directory, id), 'r');
+      const handle = await fsp.open(this.pathOf(id), 'r');
       try {
         await handle.read(before, 0, offset, 0);
       } finally {
         await handle.close();
       }
     }
-    const head = Buffer.concat([before, ...held]).subarray(0, SNIFF_BYTES);
-    const mismatch = contentMismatch(declared, head);
-    if (mismatch) {
-      await iterator.return?.();
-      await this.onMismatch(id);
-      throw new TusResponseError(
-        400,
-        errorBody('MISMATCH_MIME_TYPE', mismatch.description, {
-          declaredMimeType: mismatch.declared,
-          detectedMimeType: mismatch.detected,
-        }),
-      );
-    }
-    const rest = async function* () {
-      yield* held;
-      if (ended) return;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value;
-      }
+    let held: Buffer[] = [];
+    let length = offset;
+    const state = {
+      passed: false,
+      /** Holds a chunk; checks once enough bytes are in. */
+      add(chunk: Buffer): Error | undefined {
+        held.push(chunk);
+        length += chunk.length;
+        return length >= SNIFF_BYTES ? state.finish() : undefined;
+      },
+      finish(): Error | undefined {
+        state.passed = true;
+        const head = Buffer.concat([before, ...held]).subarray(0, SNIFF_BYTES);
+        const mismatch = contentMismatch(declared, head);
+        if (!mismatch) return undefined;
+        return new TusResponseError(
+          400,
+          errorBody('MISMATCH_MIME_TYPE', mismatch.description, {
+            declaredMimeType: mismatch.declared,
+            detectedMimeType: mismatch.detected,
+          }),
+        );
+      },
+      /** The held bytes of this PATCH, once checked. */
+      release(): Buffer | undefined {
+        if (!state.passed || held.length === 0) return undefined;
+        const out = Buffer.concat(held);
+        held = [];
+        return out;
+      },
     };
-    return super.write(Readable.from(rest()), id, offset);
+    return state;
   }
 }
 
@@ -190,6 +284,7 @@ export class ResumableUploads {
       onUploadCreate: (_req, upload) => this.onCreate(upload),
       onResponseError: (_req, error) => this.mapError(error),
     });
+    streamBodiesFromNode(this.server);
     this.server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
       this.store
         .deleteUploadTokensOfUpload(id)
@@ -289,7 +384,13 @@ export class ResumableUploads {
         );
       }
       const name = fileNameParam ?? upload.metadata?.filename ?? undefined;
-      fileId = await this.uploads.ingest(params, this.datastore.read(upload.id), upload.size, name);
+      fileId = await this.uploads.ingestLocalFile(
+        params,
+        this.datastore.pathOf(upload.id),
+        upload.size,
+        name,
+        this.datastore.takeHash(upload.id, upload.size),
+      );
     } catch (error) {
       const final =
         error instanceof ApiError &&
@@ -312,6 +413,7 @@ export class ResumableUploads {
   }
 
   private async removeUpload(uploadId: string): Promise<void> {
+    this.datastore.forget(uploadId);
     try {
       await this.datastore.remove(uploadId);
     } catch (error) {

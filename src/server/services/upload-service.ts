@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   FILE_NAME_MAX,
   MEDIA_ROOT_ID,
@@ -20,6 +24,7 @@ import { searchTextOf, validateLabels } from './file-service.ts';
 import { newId, splitFilePath, type FolderService } from './folder-service.ts';
 import { extensionOf, mediaTypeOf } from './media-types.ts';
 import { nameProblem } from './names.ts';
+import { contentMismatch, SNIFF_BYTES } from './sniff.ts';
 import {
   checkDeclaredSize,
   checkMimeAllowed,
@@ -129,6 +134,25 @@ export function initialMedia(
     default:
       return {};
   }
+}
+
+/** The first `length` bytes of a file (fewer when it is shorter). */
+async function readHead(file: string, length: number): Promise<Buffer> {
+  const handle = await fsp.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** SHA-256 of a file, read as a stream. */
+async function hashFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(fs.createReadStream(file), hash);
+  return hash.digest('hex');
 }
 
 /** Bytes stored through the ingest gate. */
@@ -323,7 +347,7 @@ export class UploadService {
   }
 
   /**
-   * Stores the bytes of an upload (plain PUT or a finalized tus upload) and inserts its file row. Resolves
+   * Stores the bytes of a plain upload (streamed through the ingest gate) and inserts its file row. Resolves
    * with the new file's id.
    */
   async ingest(
@@ -339,12 +363,56 @@ export class UploadService {
 
     const fileId = newFileId(fileName);
     const key = originalKey(fileId);
-    const stored = await this.storeBytes(key, body, policy, params.mimeType);
-    const { size, hash } = stored;
+    const { size, hash } = await this.storeBytes(key, body, policy, params.mimeType);
+    await this.register({ fileId, fileName, params, size, hash, key }, params.sizeInBytes ?? declaredLength);
+    return fileId;
+  }
 
+  /**
+   * Turns a complete local file (a finished tus upload) into a file: the same checks as the ingest gate, then
+   * the blob store takes the file as it is (a hard link on disk: no byte is read or copied). `hash` is the
+   * SHA-256 computed while the bytes arrived, when known; otherwise the file is read once to hash it. The
+   * local file is left in place for the caller to remove.
+   */
+  async ingestLocalFile(
+    params: UploadParams,
+    localPath: string,
+    size: number,
+    fileNameParam: string | undefined,
+    hash: string | undefined,
+  ): Promise<string> {
+    const fileName = this.fileNameOf(params, fileNameParam);
+    this.checkKnownSize(params, size);
+    const policy = this.policyOf(params);
+    checkMimeAllowed(params.mimeType, policy);
+    const mismatch = contentMismatch(params.mimeType, await readHead(localPath, SNIFF_BYTES));
+    if (mismatch) {
+      throw new ApiError('MISMATCH_MIME_TYPE', mismatch.description, {
+        declaredMimeType: mismatch.declared,
+        detectedMimeType: mismatch.detected,
+      });
+    }
+    await this.quota.check(size);
+
+    const fileId = newFileId(fileName);
+    const key = originalKey(fileId);
+    const digest = hash ?? (await hashFile(localPath));
+    const stored = await this.blobs.putFile(key, localPath);
+    await this.register({ fileId, fileName, params, size: stored, hash: digest, key }, size);
+    return fileId;
+  }
+
+  /**
+   * Inserts the row of a file whose blob is stored under `key`, in its destination folder (made from
+   * `filePath` when given). The blob is removed when the row cannot be written.
+   */
+  private async register(
+    file: { fileId: string; fileName: string; params: UploadParams; size: number; hash: string; key: string },
+    expected: number | null | undefined,
+  ): Promise<void> {
+    const { params, size, key } = file;
     try {
       if (size === 0) throw zeroFileSize();
-      const expected = params.sizeInBytes ?? declaredLength;
       if (expected !== null && expected !== undefined && size !== expected) {
         throw invalid('sizeInBytes', `expected ${expected} bytes, received ${size}`);
       }
@@ -359,14 +427,14 @@ export class UploadService {
               : { id: MEDIA_ROOT_ID, root: 'MEDIA_ROOT' as const },
           );
         if (params.filePath) parent = await this.folders.ensurePath(parent, params.filePath);
-        await store.insertFile(this.newRow({ fileId, fileName, params, size, hash, key, parent }));
+        await store.insertFile(this.newRow({ ...file, parent }));
       });
-      return fileId;
     } catch (error) {
       await this.blobs.delete([key]);
       throw error;
     }
   }
+
   private newRow(args: {
     fileId: string;
     fileName: string;

@@ -29,9 +29,12 @@ export interface TestApp extends App {
   close(): Promise<void>;
 }
 
-/** A whole server over a fresh temp data dir (SQLite + disk), used through `inject()` or a real port. */
+/**
+ * A whole server over a fresh temp data dir (SQLite + disk), used through `inject()` or a real port. Given a
+ * `dataDir`, it runs over that one instead (a restart).
+ */
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-test-'));
+  const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'smm-test-'));
   const config = loadConfig(
     {},
     {
