@@ -80,6 +80,7 @@ for (let start = 0; start < total; start += BATCH) {
       }),
       external_info: null,
       blob_key: `originals/${id.slice(0, 2)}/${id}`,
+      assets: '{}',
       created_date: date,
       updated_date: date,
     });

@@ -242,6 +242,7 @@ function makeRow(n: number, r: () => number, placement: Placement, total: number
     media: mediaJson(mediaType, id, fileName, size, r),
     external_info: null,
     blob_key: originalKey(id),
+    assets: '{}',
     created_date: new Date(created).toISOString(),
     updated_date: new Date(updated).toISOString(),
   };

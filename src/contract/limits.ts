@@ -20,6 +20,10 @@ export const ZIP_FILE_IDS_MAX = 1000;
 export const DOWNLOAD_EXPIRATION_MINUTES_MIN = 1;
 export const DOWNLOAD_EXPIRATION_MINUTES_MAX = 525600;
 export const DOWNLOAD_EXPIRATION_MINUTES_DEFAULT = 600;
+/** `generate-video-stream-url`: `expirationInMinutes` (60..1440, default 1440). */
+export const VIDEO_STREAM_EXPIRATION_MINUTES_MIN = 60;
+export const VIDEO_STREAM_EXPIRATION_MINUTES_MAX = 1440;
+export const VIDEO_STREAM_EXPIRATION_MINUTES_DEFAULT = 1440;
 
 /** Upper bound for ids and cursors accepted on the wire; anything longer is garbage. */
 export const ID_MAX = 200;

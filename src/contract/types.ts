@@ -59,6 +59,9 @@ export interface VideoMedia {
   resolutions: VideoResolution[];
   posters?: ImageInfo[];
   durationInSeconds?: number;
+  /** Displayed size of the original (rotation applied). */
+  width?: number;
+  height?: number;
 }
 
 export interface AudioAsset {

@@ -19,11 +19,14 @@ import { registerZipApiRoutes, registerZipDownloadRoutes } from './http/zip-rout
 import { persistentSecret } from './secrets.ts';
 import { AuthService } from './services/auth-service.ts';
 import { CursorCodec } from './services/cursors.ts';
-import { DownloadService } from './services/download-service.ts';
+import { DownloadService, thumbnailSignature } from './services/download-service.ts';
 import { FileService } from './services/file-service.ts';
 import { FolderService } from './services/folder-service.ts';
 import { ImportService } from './services/import-service.ts';
 import { JobRunner } from './services/job-runner.ts';
+import { assetsOf } from './services/processing/assets.ts';
+import { ProcessingService } from './services/processing/processing-service.ts';
+import type { UrlBuilder } from './services/serializers.ts';
 import { ResumableUploads } from './services/resumable-uploads.ts';
 import { TrashService } from './services/trash-service.ts';
 import { Quota } from './services/upload-limits.ts';
@@ -51,6 +54,7 @@ export interface App {
   resumable: ResumableUploads;
   imports: ImportService;
   jobs: JobRunner;
+  processing: ProcessingService;
   downloads: DownloadService;
   trash: TrashService;
   blobs: DiskBlobStore;
@@ -68,12 +72,46 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   const blobs = new DiskBlobStore(path.join(config.dataDir, 'blobs'));
   await blobs.cleanTemp();
 
+  const app = Fastify({
+    logger,
+    bodyLimit: 1024 * 1024,
+    // Ids are checked by the routes (and answered in the contract's shape); let long ones reach them.
+    routerOptions: { maxParamLength: 4096 },
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    forceCloseConnections: true,
+    trustProxy: config.trustProxy,
+  });
   const codec = new CursorCodec(secret);
-  const urls = {
-    fileUrl: (fileId: string) => `${config.publicUrl}/media/${encodeURIComponent(fileId)}`,
-    thumbnailUrl: (row: { media_type: string }) =>
-      `${config.publicUrl}/icons/${row.media_type.toLowerCase()}.svg`,
+  const urls: UrlBuilder = {
+    fileUrl: (fileId) => `${config.publicUrl}/media/${encodeURIComponent(fileId)}`,
+    assetUrl: (fileId, assetKey) =>
+      `${config.publicUrl}/media/${encodeURIComponent(fileId)}/${encodeURIComponent(assetKey)}`,
+    // The processed thumbnail when there is one, else the type's icon. A private file's is signed.
+    thumbnailUrl: (row) => {
+      if (!assetsOf(row).thumbnail) return `${config.publicUrl}/icons/${row.media_type.toLowerCase()}.svg`;
+      const url = urls.assetUrl(row.id, 'thumbnail');
+      return row.private === 1 ? `${url}?sig=${thumbnailSignature(secret, row.id)}` : url;
+    },
   };
+  const jobs = new JobRunner(
+    store,
+    {
+      concurrency: config.workerConcurrency,
+      lockMs: config.jobLockMs,
+      pollMs: config.jobPollMs,
+      retryBaseMs: config.jobRetryBaseMs,
+    },
+    app.log,
+  );
+  const processing = new ProcessingService(
+    store,
+    blobs,
+    jobs,
+    path.join(config.dataDir, 'tmp', 'processing'),
+    app.log,
+  );
+  await processing.cleanTemp();
   const folders = new FolderService(store, codec, config.siteId);
   const files = new FileService(store, folders, codec, config.siteId, urls);
   const policy = { maxFileSizeBytes: config.maxFileSizeBytes, allowedMimeTypes: config.allowedMimeTypes };
@@ -81,7 +119,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     maxFileSizeBytes: Math.min(config.visitorMaxFileSizeBytes, config.maxFileSizeBytes),
     allowedMimeTypes: config.visitorAllowedMimeTypes,
   };
-  const uploads = new UploadService(store, blobs, folders, files, {
+  const uploads = new UploadService(store, blobs, folders, files, processing, {
     policy,
     visitorPolicy,
     quota: new Quota(store, config.siteQuotaBytes),
@@ -95,16 +133,6 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     loginLinkMinutes: config.loginLinkTtlMinutes,
   });
 
-  const app = Fastify({
-    logger,
-    bodyLimit: 1024 * 1024,
-    // Ids are checked by the routes (and answered in the contract's shape); let long ones reach them.
-    routerOptions: { maxParamLength: 4096 },
-    genReqId: () => randomUUID(),
-    requestIdHeader: false,
-    forceCloseConnections: true,
-    trustProxy: config.trustProxy,
-  });
   const trash = new TrashService(store, blobs, app.log);
   const resumable = new ResumableUploads(
     store,
@@ -117,17 +145,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     },
     app.log,
   );
-  const jobs = new JobRunner(
-    store,
-    {
-      concurrency: config.workerConcurrency,
-      lockMs: config.jobLockMs,
-      pollMs: config.jobPollMs,
-      retryBaseMs: config.jobRetryBaseMs,
-    },
-    app.log,
-  );
-  const imports = new ImportService(store, blobs, folders, files, uploads, jobs, {
+  const imports = new ImportService(store, blobs, folders, files, uploads, jobs, processing, {
     allowHosts: config.importAllowHosts,
     timeoutMs: config.importTimeoutMs,
     maxRedirects: 5,
@@ -149,7 +167,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     uploadsPerMinute: config.visitorUploadsPerMinute,
     policy: visitorPolicy,
   });
-  registerMediaRoutes(app, files, downloads, blobs);
+  registerMediaRoutes(app, files, downloads, blobs, secret);
   registerZipDownloadRoutes(app, zips);
 
   await app.register(
@@ -185,7 +203,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       hasWebApp &&
       (request.method === 'GET' || request.method === 'HEAD') &&
       !url.startsWith(`${API_PREFIX}/`) &&
-      !/^\/(upload|download|media|auth|visitor)\//.test(url) &&
+      !/^\/(upload|download|media|stream|auth|visitor)\//.test(url) &&
       path.extname(url) === '';
     if (!isPage) return sendNoRoute(request, reply);
     void reply.header('Cache-Control', 'no-cache');
@@ -224,6 +242,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     resumable,
     imports,
     jobs,
+    processing,
     downloads,
     trash,
     blobs,

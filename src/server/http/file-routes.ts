@@ -8,6 +8,9 @@ import {
   FILE_SORT_FIELDS,
   GET_FILES_MAX,
   STATES,
+  STREAM_FORMATS,
+  VIDEO_STREAM_EXPIRATION_MINUTES_MAX,
+  VIDEO_STREAM_EXPIRATION_MINUTES_MIN,
   fileIdFromIdOrUri as fileIdOf,
   type ListFilesResponse,
   type QueryFilesResponse,
@@ -143,6 +146,21 @@ export function registerFileRoutes(
       request.body,
     );
     return downloads.generateFileDownloadUrls(body);
+  });
+
+  app.post('/files/generate-video-stream-url', async (request) => {
+    const body = parse(
+      z.object({
+        fileId: z.string().min(1).max(2000),
+        format: z.enum(STREAM_FORMATS).optional(),
+        expirationInMinutes: flexibleInt(
+          VIDEO_STREAM_EXPIRATION_MINUTES_MIN,
+          VIDEO_STREAM_EXPIRATION_MINUTES_MAX,
+        ).optional(),
+      }),
+      request.body,
+    );
+    return downloads.generateVideoStreamUrl(body);
   });
 
   app.post('/bulk/files/delete', async (request) => {

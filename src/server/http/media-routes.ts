@@ -1,30 +1,105 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
-import type { DownloadService } from '../services/download-service.ts';
+import { safeEqual } from '../secrets.ts';
+import { thumbnailSignature, type DownloadService } from '../services/download-service.ts';
 import type { FileService } from '../services/file-service.ts';
+import { assetsOf } from '../services/processing/assets.ts';
+import { assetBlob, originalBlob } from '../services/served-blob.ts';
+import type { FileRow } from '../stores/schema.ts';
 import { serveBlob } from './serve-blob.ts';
 
-/** Public stable URLs (`/media/<id>`) and signed download URLs (`/download/v1/<id>?...&sig=`). */
+/** HLS segments as ffmpeg names them; anything else under a stream is not ours. */
+const HLS_PART = /^(index\.m3u8|segment-\d{4,}\.ts)$/;
+
+/**
+ * Public stable URLs (`/media/<id>`, renditions at `/media/<id>/<assetKey>`, HLS under `/media/<id>/hls/`),
+ * signed download URLs (`/download/v1/<id>?...&sig=`) and signed video streams
+ * (`/stream/v1/<id>/<exp>/<sig>/index.m3u8` and its segments).
+ */
 export function registerMediaRoutes(
   app: FastifyInstance,
   files: FileService,
   downloads: DownloadService,
   blobs: BlobStore,
+  secret: string,
 ): void {
+  // "A private file's `url` and per-asset urls answer 403"; it is read only through signed URLs.
+  const publicFile = async (fileId: string): Promise<FileRow> => {
+    const file = await files.row(fileId);
+    if (file.private === 1) throw new ApiError('PERMISSION_DENIED', 'This file is private');
+    return file;
+  };
+
   app.get('/media/:fileId', async (request, reply) => {
     const { fileId } = request.params as { fileId: string };
-    const file = await files.row(fileId);
-    // "A private file's `url` and per-asset urls answer 403"; it is read only through signed URLs.
-    if (file.private === 1) throw new ApiError('PERMISSION_DENIED', 'This file is private');
+    const file = await publicFile(fileId);
     return serveBlob(request, reply, blobs, {
-      file,
-      blobKey: file.blob_key,
+      blob: originalBlob(file),
       disposition: 'inline',
       downloadName: file.display_name,
       cacheControl: 'public, max-age=300',
     });
   });
+
+  app.get('/media/:fileId/:assetKey', async (request, reply) => {
+    const { fileId, assetKey } = request.params as { fileId: string; assetKey: string };
+    const { sig } = request.query as { sig?: unknown };
+    const file = await files.row(fileId);
+    // A private file's thumbnail is shown through its signed `thumbnailUrl` (a capability that does not
+    // expire); its other renditions only through signed download URLs.
+    const signed =
+      assetKey === 'thumbnail' &&
+      typeof sig === 'string' &&
+      safeEqual(sig, thumbnailSignature(secret, file.id));
+    if (file.private === 1 && !signed) throw new ApiError('PERMISSION_DENIED', 'This file is private');
+    const asset = assetKey === 'hls' ? undefined : assetsOf(file)[assetKey];
+    if (!asset) throw new ApiError('RESOURCE_NOT_FOUND', `File ${file.id} has no asset ${assetKey}`);
+    return serveBlob(request, reply, blobs, {
+      blob: assetBlob(file, assetKey, asset),
+      disposition: 'inline',
+      downloadName: `${assetKey}-${file.display_name}`,
+      cacheControl: file.private === 1 ? 'private, max-age=86400' : 'public, max-age=86400',
+    });
+  });
+
+  app.get('/media/:fileId/hls/:part', async (request, reply) => {
+    const { fileId, part } = request.params as { fileId: string; part: string };
+    return serveHls(request, reply, await publicFile(fileId), part, 'public, max-age=86400');
+  });
+
+  app.get('/stream/v1/:fileId/:exp/:sig/:part', async (request, reply) => {
+    const { fileId, exp, sig, part } = request.params as {
+      fileId: string;
+      exp: string;
+      sig: string;
+      part: string;
+    };
+    const file = await downloads.checkStream(fileId, exp, sig);
+    return serveHls(request, reply, file, part, 'private, max-age=3600');
+  });
+
+  async function serveHls(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    file: FileRow,
+    part: string,
+    cacheControl: string,
+  ): Promise<FastifyReply> {
+    const hls = assetsOf(file).hls;
+    if (!hls?.files || !HLS_PART.test(part) || !hls.files.includes(part)) {
+      throw new ApiError('RESOURCE_NOT_FOUND', `Video ${file.id} has no stream part ${part}`);
+    }
+    const size = part === hls.files[0] ? hls.size : await blobs.size(`${hls.key}${part}`);
+    if (size === undefined) throw new ApiError('RESOURCE_NOT_FOUND', `The stream part ${part} is missing`);
+    const mimeType = part.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t';
+    return serveBlob(request, reply, blobs, {
+      blob: assetBlob(file, 'hls', hls, { name: part, size, mimeType }),
+      disposition: 'inline',
+      downloadName: part,
+      cacheControl,
+    });
+  }
 
   app.get('/download/v1/:fileId', async (request, reply) => {
     const { fileId } = request.params as { fileId: string };
@@ -41,8 +116,7 @@ export function registerMediaRoutes(
       );
     }
     return serveBlob(request, reply, blobs, {
-      file: check.file,
-      blobKey: check.file.blob_key,
+      blob: check.blob,
       disposition: check.download.disposition,
       downloadName: check.download.name,
       cacheControl: 'private, max-age=0, no-transform',

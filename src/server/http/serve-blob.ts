@@ -4,7 +4,7 @@ import rangeParser from 'range-parser';
 import { Readable } from 'node:stream';
 import type { BlobStore, ByteRange } from '../blobs/blob-store.ts';
 import { ApiError } from '../errors.ts';
-import type { FileRow } from '../stores/schema.ts';
+import type { ServedBlob } from '../services/served-blob.ts';
 
 /**
  * User content never runs on the app's origin: `sandbox` gives an uploaded HTML or SVG opened directly a unique
@@ -19,8 +19,7 @@ export const USER_CONTENT_HEADERS = {
 } as const;
 
 export interface ServeOptions {
-  file: FileRow;
-  blobKey: string;
+  blob: ServedBlob;
   disposition: 'attachment' | 'inline';
   downloadName: string;
   cacheControl: string;
@@ -33,16 +32,8 @@ export async function serveBlob(
   blobs: BlobStore,
   options: ServeOptions,
 ): Promise<FastifyReply> {
-  const { file } = options;
-  // An import not fetched (yet, or ever): the file exists, its bytes do not.
-  if (file.hash === '') {
-    throw new ApiError(
-      'RESOURCE_NOT_FOUND',
-      `File ${file.id} has no content (operationStatus ${file.operation_status})`,
-    );
-  }
-  const size = file.size_in_bytes;
-  const etag = `"${file.hash}"`;
+  const { blob } = options;
+  const { size, etag } = blob;
   const common = { ...USER_CONTENT_HEADERS, ETag: etag, 'Cache-Control': options.cacheControl };
   if (request.headers['if-none-match'] === etag) return reply.status(304).headers(common).send();
 
@@ -63,20 +54,20 @@ export async function serveBlob(
   let stream: Readable | undefined;
   if (request.method !== 'HEAD') {
     try {
-      stream = await blobs.get(options.blobKey, range);
+      stream = await blobs.get(blob.key, range);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      request.log.error({ fileId: file.id, blobKey: options.blobKey }, 'the bytes of a file are missing');
-      throw new ApiError('RESOURCE_NOT_FOUND', `The bytes of file ${file.id} are missing`);
+      request.log.error({ fileId: blob.fileId, blobKey: blob.key }, 'the bytes of a file are missing');
+      throw new ApiError('RESOURCE_NOT_FOUND', `The bytes of file ${blob.fileId} are missing`);
     }
   }
 
   void reply.headers({
     ...common,
-    'Content-Type': file.mime_type,
+    'Content-Type': blob.mimeType,
     'Content-Disposition': contentDisposition(options.downloadName, { type: options.disposition }),
     'Accept-Ranges': 'bytes',
-    'Last-Modified': new Date(file.created_date).toUTCString(),
+    'Last-Modified': new Date(blob.lastModified).toUTCString(),
     'Content-Length': range ? range.end - range.start + 1 : size,
   });
   if (range) void reply.status(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`);

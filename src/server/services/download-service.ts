@@ -1,5 +1,6 @@
 import {
   DOWNLOAD_EXPIRATION_MINUTES_DEFAULT,
+  VIDEO_STREAM_EXPIRATION_MINUTES_DEFAULT,
   type ContentDisposition,
   type DownloadUrl,
 } from '../../contract/index.ts';
@@ -7,9 +8,43 @@ import { ApiError } from '../errors.ts';
 import { hmac, safeEqual } from '../secrets.ts';
 import type { FileRow } from '../stores/schema.ts';
 import type { FileService } from './file-service.ts';
+import { assetsOf } from './processing/assets.ts';
+import { assetBlob, originalBlob, type ServedBlob } from './served-blob.ts';
 
-/** Asset keys a file can be downloaded as. Renditions come with media processing. */
-const ASSET_KEYS = ['src'] as const;
+/** The original's asset key; renditions have theirs (`preview`, `480p.mp4`, `mp3`...) once processed. */
+const SOURCE_ASSET = 'src';
+/** Streamed, not downloaded: `generate-video-stream-url` gives its URL. */
+const STREAM_ONLY_ASSETS = new Set(['hls']);
+
+/** The asset keys a file can be downloaded as. */
+export function downloadableAssetKeys(file: Pick<FileRow, 'assets'>): string[] {
+  return [SOURCE_ASSET, ...Object.keys(assetsOf(file)).filter((key) => !STREAM_ONLY_ASSETS.has(key))];
+}
+
+/**
+ * The signature of a private file's thumbnail URL: a capability that does not expire ("`thumbnailUrl` is
+ * present for private files too"), made and checked with the server's secret.
+ */
+export function thumbnailSignature(secret: string, fileId: string): string {
+  return hmac(secret, ['thumbnail', fileId].join('\n'));
+}
+
+/** A rendition's file name: the original's base name, the asset key and the rendition's extension. */
+function downloadNameOf(file: FileRow, assetKey: string): string {
+  if (assetKey === SOURCE_ASSET) return file.display_name;
+  const asset = assetsOf(file)[assetKey];
+  const dot = file.display_name.lastIndexOf('.');
+  const base = dot > 0 ? file.display_name.slice(0, dot) : file.display_name;
+  const ext = asset ? (asset.key.split('/').at(-1)?.split('.').at(-1) ?? '') : '';
+  const label = assetKey.replace(/\.[a-z0-9]+$/, '');
+  return `${base} (${label})${ext ? `.${ext}` : ''}`;
+}
+
+export interface VideoStreamRequest {
+  fileId: string;
+  format?: 'HLS' | 'DASH' | undefined;
+  expirationInMinutes?: number | undefined;
+}
 
 export interface DownloadUrlRequest {
   fileId: string;
@@ -32,7 +67,7 @@ export interface SignedDownload {
 }
 
 export type DownloadCheck =
-  | { ok: true; download: SignedDownload; file: FileRow }
+  | { ok: true; download: SignedDownload; file: FileRow; blob: ServedBlob }
   | { ok: false; reason: 'expired'; redirect: string }
   | { ok: false; reason: 'invalid' };
 
@@ -57,13 +92,17 @@ export class DownloadService {
 
   async generateFileDownloadUrls(request: DownloadUrlRequest): Promise<{ downloadUrls: DownloadUrl[] }> {
     const file = await this.files.row(request.fileId);
-    const assetKeys = request.assetKeys && request.assetKeys.length > 0 ? request.assetKeys : ['src'];
-    const unknown = assetKeys.filter((key) => !(ASSET_KEYS as readonly string[]).includes(key));
+    const assetKeys = request.assetKeys && request.assetKeys.length > 0 ? request.assetKeys : [SOURCE_ASSET];
+    const available = downloadableAssetKeys(file);
+    const unknown = assetKeys.filter((key) => !available.includes(key));
     if (unknown.length > 0) {
-      throw new ApiError('INVALID_ASSET_KEY', `Unknown asset key(s): ${unknown.join(', ')}`, {
-        assetKeys: unknown,
-        available: [...ASSET_KEYS],
-      });
+      const streamed = unknown.some((key) => STREAM_ONLY_ASSETS.has(key));
+      throw new ApiError(
+        'INVALID_ASSET_KEY',
+        `Unknown asset key(s) for this file: ${unknown.join(', ')}` +
+          (streamed ? ' (HLS is streamed: use generate-video-stream-url)' : ''),
+        { assetKeys: unknown, available },
+      );
     }
     const minutes = request.expirationInMinutes ?? DOWNLOAD_EXPIRATION_MINUTES_DEFAULT;
     const exp = Math.floor(Date.now() / 1000) + minutes * 60;
@@ -73,7 +112,7 @@ export class DownloadService {
         asset,
         exp,
         disposition: request.contentDisposition === 'INLINE' ? 'inline' : 'attachment',
-        name: request.downloadFileName ?? file.display_name,
+        name: request.downloadFileName ?? downloadNameOf(file, asset),
         redirect: request.expirationRedirectUrl ?? '',
       };
       const query = new URLSearchParams({
@@ -115,6 +154,55 @@ export class DownloadService {
     if (!safeEqual(query.sig, this.signatureOf(download))) return { ok: false, reason: 'invalid' };
     if (exp * 1000 <= Date.now()) return { ok: false, reason: 'expired', redirect: download.redirect };
     const file = await this.files.row(fileId);
-    return { ok: true, download, file };
+    if (download.asset === SOURCE_ASSET) return { ok: true, download, file, blob: originalBlob(file) };
+    const asset = STREAM_ONLY_ASSETS.has(download.asset) ? undefined : assetsOf(file)[download.asset];
+    if (!asset) throw new ApiError('RESOURCE_NOT_FOUND', `File ${file.id} has no asset ${download.asset}`);
+    return { ok: true, download, file, blob: assetBlob(file, download.asset, asset) };
+  }
+
+  private streamSignature(fileId: string, exp: number): string {
+    return hmac(this.secret, ['stream', fileId, exp].join('\n'));
+  }
+
+  /**
+   * `generate-video-stream-url`: a signed, expiring URL of the file's HLS playlist. The signature is a path
+   * segment, so the playlist's relative segment URLs carry it too: every segment request is checked.
+   */
+  async generateVideoStreamUrl(request: VideoStreamRequest): Promise<{ downloadUrl: DownloadUrl }> {
+    if (request.format === 'DASH') {
+      throw new ApiError('INVALID_ARGUMENT', 'Only HLS streams are offered; ask for format HLS');
+    }
+    const file = await this.files.row(request.fileId);
+    if (file.media_type !== 'VIDEO') {
+      throw new ApiError('FAILED_PRECONDITION', `File ${file.id} is not a video`);
+    }
+    if (!assetsOf(file).hls) {
+      throw new ApiError(
+        'FAILED_PRECONDITION',
+        file.operation_status === 'PENDING'
+          ? `Video ${file.id} is still being processed`
+          : `Video ${file.id} has no stream (operationStatus ${file.operation_status})`,
+        { operationStatus: file.operation_status },
+      );
+    }
+    const minutes = request.expirationInMinutes ?? VIDEO_STREAM_EXPIRATION_MINUTES_DEFAULT;
+    const exp = Math.floor(Date.now() / 1000) + minutes * 60;
+    const sig = this.streamSignature(file.id, exp);
+    return {
+      downloadUrl: {
+        url: `${this.publicUrl}/stream/v1/${encodeURIComponent(file.id)}/${exp}/${sig}/index.m3u8`,
+        assetKey: 'hls',
+      },
+    };
+  }
+
+  /** Checks a stream URL's signature, then its expiry; resolves with the file. */
+  async checkStream(fileId: string, expText: string, sig: string): Promise<FileRow> {
+    const exp = Number(expText);
+    if (!Number.isSafeInteger(exp) || !safeEqual(sig, this.streamSignature(fileId, exp))) {
+      throw new ApiError('PERMISSION_DENIED', 'This stream link is not valid');
+    }
+    if (exp * 1000 <= Date.now()) throw new ApiError('PERMISSION_DENIED', 'This stream link has expired');
+    return this.files.row(fileId);
   }
 }

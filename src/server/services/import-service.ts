@@ -15,6 +15,7 @@ import type { FileRow } from '../stores/schema.ts';
 import type { FileService } from './file-service.ts';
 import { searchTextOf, validateLabels } from './file-service.ts';
 import { splitFilePath, type FolderService } from './folder-service.ts';
+import type { ProcessingService } from './processing/processing-service.ts';
 import { PermanentJobError, type JobContext, type JobRunner } from './job-runner.ts';
 import { mediaTypeOf } from './media-types.ts';
 import { nameProblem } from './names.ts';
@@ -147,6 +148,11 @@ interface Prepared {
  * a silence timeout) and the file becomes READY, or FAILED with its `failureReason`. Transient failures (5xx,
  * timeouts, cut connections) are retried with back-off; the rest fail at once.
  */
+/** An import whose bytes were not fetched yet (after that it may stay PENDING while it is processed). */
+function awaitingBytes(row: FileRow): boolean {
+  return row.operation_status === 'PENDING' && row.hash === '';
+}
+
 export class ImportService {
   constructor(
     private readonly store: MetadataStore,
@@ -155,6 +161,7 @@ export class ImportService {
     private readonly files: FileService,
     private readonly uploads: UploadService,
     private readonly jobs: JobRunner,
+    private readonly processing: ProcessingService,
     private readonly options: ImportOptions,
   ) {
     jobs.register<ImportPayload>(IMPORT_JOB, {
@@ -300,6 +307,7 @@ export class ImportService {
       media: JSON.stringify(initialMedia(mediaType, fileId, displayName, 0)),
       external_info: request.externalInfo === undefined ? null : JSON.stringify(request.externalInfo),
       blob_key: originalKey(fileId),
+      assets: '{}',
       created_date: now,
       updated_date: now,
     };
@@ -319,7 +327,7 @@ export class ImportService {
   private async fetch(payload: ImportPayload, context: JobContext): Promise<void> {
     const row = await this.store.getFile(payload.fileId);
     // Purged meanwhile, or done already (a retried job whose last attempt got further than it knew).
-    if (!row || row.operation_status !== 'PENDING') return;
+    if (!row || !awaitingBytes(row)) return;
     const policy = this.uploads.options.policy;
     const fetchOptions: SafeFetchOptions = {
       allowHosts: this.options.allowHosts,
@@ -376,11 +384,13 @@ export class ImportService {
       }
       const done = await this.store.transaction(async (store) => {
         const current = await store.getFile(payload.fileId);
-        if (!current || current.operation_status !== 'PENDING') return false;
+        if (!current || !awaitingBytes(current)) return false;
         await this.uploads.quota.check(stored.size).catch((error: ApiError) => {
           throw new PermanentJobError(error.message, { cause: error });
         });
         const mediaType = payload.mediaType ?? mediaTypeOf(mime, current.display_name);
+        // Fetched: processed next (still PENDING) when its type has renditions, else complete.
+        const processed = this.processing.needsProcessing({ media_type: mediaType, mime_type: mime });
         await store.updateFile(current.id, {
           mime_type: mime,
           media_type: mediaType,
@@ -388,14 +398,16 @@ export class ImportService {
           size_in_bytes: stored.size,
           hash: stored.hash,
           media: JSON.stringify(initialMedia(mediaType, current.id, current.display_name, stored.size)),
-          operation_status: 'READY',
+          operation_status: processed ? 'PENDING' : 'READY',
           failure_reason: null,
           updated_date: nowIso(),
         });
+        if (processed) await this.processing.enqueue(current.id);
         return true;
       });
       // The file was purged while its bytes were on their way: they belong to nobody.
       if (!done) await this.blobs.delete([key]);
+      else this.processing.wake();
     } catch (error) {
       await this.blobs.delete([key]);
       throw error;

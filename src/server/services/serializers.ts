@@ -45,24 +45,40 @@ export function folderToWire(row: FolderRow, siteId: string): Folder {
 export interface UrlBuilder {
   /** Stable URL of a file's original: served when public, 403 when private. */
   fileUrl(fileId: string): string;
+  /** Stable URL of a rendition (`preview`, `480p.mp4`...): served when public, 403 when private. */
+  assetUrl(fileId: string, assetKey: string): string;
   /** Icon or thumbnail shown for the file. */
-  thumbnailUrl(row: Pick<FileRow, 'id' | 'media_type'>): string;
+  thumbnailUrl(row: Pick<FileRow, 'id' | 'media_type' | 'assets' | 'private'>): string;
 }
 
+const ASSET_PLACEHOLDER = 'asset:';
+
 /**
- * Per-type `media` as stored at ingest, with URLs filled in at read time: a private file's per-type urls are
- * empty strings ("it is read only through signed download/stream URLs").
+ * Resolves the URL placeholders of a stored `media` object in place: `''` is the original, `asset:<key>` a
+ * rendition. A private file's per-type urls are empty strings ("it is read only through signed download/stream
+ * URLs").
  */
+function resolveUrls(value: unknown, row: FileRow, urls: UrlBuilder): void {
+  if (Array.isArray(value)) {
+    for (const item of value) resolveUrls(item, row, urls);
+    return;
+  }
+  if (!value || typeof value !== 'object') return;
+  const record = value as Record<string, unknown>;
+  for (const [key, inner] of Object.entries(record)) {
+    if (key === 'url' && typeof inner === 'string') {
+      if (row.private) record.url = '';
+      else if (inner.startsWith(ASSET_PLACEHOLDER)) {
+        record.url = urls.assetUrl(row.id, inner.slice(ASSET_PLACEHOLDER.length));
+      } else record.url = urls.fileUrl(row.id);
+    } else resolveUrls(inner, row, urls);
+  }
+}
+
+/** Per-type `media` as stored (at ingest, then by processing), with its URLs resolved for this request. */
 function mediaToWire(row: FileRow, urls: UrlBuilder): FileMedia {
   const media = JSON.parse(row.media) as FileMedia;
-  const url = row.private ? '' : urls.fileUrl(row.id);
-  for (const value of Object.values(media) as Record<string, unknown>[]) {
-    if (value && typeof value === 'object') {
-      if ('url' in value) value.url = url;
-      const image = value.image as { url?: string } | undefined;
-      if (image && typeof image === 'object' && 'url' in image) image.url = url;
-    }
-  }
+  resolveUrls(media, row, urls);
   return media;
 }
 

@@ -1,4 +1,5 @@
 import { MEDIA_ROOT_ID, VISITOR_UPLOADS_ROOT_ID } from '../../contract/index.ts';
+import { blobKeysOf } from './processing/assets.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import { nowIso } from '../clock.ts';
 import { ApiError } from '../errors.ts';
@@ -31,7 +32,8 @@ export class TrashService {
         await store.trash(kind, unique, nowIso());
         return [];
       }
-      return kind === 'files' ? store.purge(unique, []) : store.purge([], unique);
+      const purged = kind === 'files' ? await store.purge(unique, []) : await store.purge([], unique);
+      return purged.flatMap(blobKeysOf);
     });
     // Bytes go after the rows are gone: a failure here leaves an orphan blob, never a row without bytes.
     if (blobKeys.length > 0) {

@@ -24,6 +24,7 @@ import { searchTextOf, validateLabels } from './file-service.ts';
 import { newId, splitFilePath, type FolderService } from './folder-service.ts';
 import { extensionOf, mediaTypeOf } from './media-types.ts';
 import { nameProblem } from './names.ts';
+import type { ProcessingService } from './processing/processing-service.ts';
 import { contentMismatch, SNIFF_BYTES } from './sniff.ts';
 import {
   checkDeclaredSize,
@@ -177,6 +178,7 @@ export class UploadService {
     private readonly blobs: BlobStore,
     private readonly folders: FolderService,
     private readonly files: FileService,
+    private readonly processing: ProcessingService,
     readonly options: UploadOptions,
   ) {}
 
@@ -427,8 +429,11 @@ export class UploadService {
               : { id: MEDIA_ROOT_ID, root: 'MEDIA_ROOT' as const },
           );
         if (params.filePath) parent = await this.folders.ensurePath(parent, params.filePath);
-        await store.insertFile(this.newRow({ ...file, parent }));
+        const row = this.newRow({ ...file, parent });
+        await store.insertFile(row);
+        if (row.operation_status === 'PENDING') await this.processing.enqueue(row.id);
       });
+      this.processing.wake();
     } catch (error) {
       await this.blobs.delete([key]);
       throw error;
@@ -464,13 +469,16 @@ export class UploadService {
       hash,
       private: params.private ? 1 : 0,
       labels: JSON.stringify(params.labels),
-      // No processing pipeline runs yet: what is known at ingest is all there is, so the file is READY.
-      operation_status: 'READY',
+      // Media processing fills in dimensions and renditions; other files are complete as they are.
+      operation_status: this.processing.needsProcessing({ media_type: mediaType, mime_type: params.mimeType })
+        ? 'PENDING'
+        : 'READY',
       failure_reason: null,
       source_url: null,
       media: JSON.stringify(initialMedia(mediaType, fileId, fileName, size)),
       external_info: params.externalInfo === null ? null : JSON.stringify(params.externalInfo),
       blob_key: key,
+      assets: '{}',
       created_date: now,
       updated_date: now,
     };

@@ -36,6 +36,7 @@ async function storeWith(names: string[], trigramCandidatesMax: number): Promise
       media: '{}',
       external_info: null,
       blob_key: `originals/${i}`,
+      assets: '{}',
       created_date: '2026-01-01T00:00:00.000Z',
       updated_date: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`,
     };

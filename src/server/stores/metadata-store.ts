@@ -446,19 +446,25 @@ export class MetadataStore {
     }
   }
 
-  /** Deletes files and folder subtrees for good and returns the blob keys the caller must remove. */
-  async purge(fileIds: readonly string[], folderIds: readonly string[]): Promise<string[]> {
+  /**
+   * Deletes files and folder subtrees for good and returns what the caller must remove from the blob store:
+   * each file's original and its renditions (`assets`).
+   */
+  async purge(
+    fileIds: readonly string[],
+    folderIds: readonly string[],
+  ): Promise<Pick<FileRow, 'blob_key' | 'assets'>[]> {
     return this.transaction(async () => {
-      const blobKeys: string[] = [];
+      const purged: Pick<FileRow, 'blob_key' | 'assets'>[] = [];
       let freed = 0;
       for (const part of chunks(fileIds)) {
         const rows = await this.db
           .deleteFrom('files')
           .where('id', 'in', part)
-          .returning(['blob_key', 'size_in_bytes'])
+          .returning(['blob_key', 'assets', 'size_in_bytes'])
           .execute();
         for (const r of rows) {
-          blobKeys.push(r.blob_key);
+          purged.push({ blob_key: r.blob_key, assets: r.assets });
           freed += Number(r.size_in_bytes);
         }
       }
@@ -467,16 +473,16 @@ export class MetadataStore {
         const rows = await this.db
           .deleteFrom('files')
           .where('parent_folder_id', 'in', part)
-          .returning(['blob_key', 'size_in_bytes'])
+          .returning(['blob_key', 'assets', 'size_in_bytes'])
           .execute();
         for (const r of rows) {
-          blobKeys.push(r.blob_key);
+          purged.push({ blob_key: r.blob_key, assets: r.assets });
           freed += Number(r.size_in_bytes);
         }
         await this.db.deleteFrom('folders').where('id', 'in', part).execute();
       }
       await this.addUsage(-freed);
-      return blobKeys;
+      return purged;
     });
   }
 

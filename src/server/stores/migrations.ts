@@ -157,6 +157,15 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005-file-assets': {
+    async up(db: Kysely<unknown>) {
+      // Renditions made by media processing (thumbnail, preview, 480p.mp4, hls, mp3...): JSON keyed by asset key.
+      await db.schema
+        .alterTable('files')
+        .addColumn('assets', 'text', (c) => c.notNull().defaultTo('{}'))
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

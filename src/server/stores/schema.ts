@@ -49,6 +49,8 @@ export interface FileTable extends PlacementColumns {
   /** JSON of `externalInfo` given at upload. */
   external_info: string | null;
   blob_key: string;
+  /** JSON of the renditions processing made (`FileAssets`), keyed by asset key; `{}` until then. */
+  assets: string;
 }
 
 export interface UploadTokenTable {

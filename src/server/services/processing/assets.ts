@@ -1,0 +1,38 @@
+import type { FileRow } from '../../stores/schema.ts';
+
+/** A stored rendition of a file, as kept in the `assets` column. */
+export interface StoredAsset {
+  /** Blob key; for `hls`, the prefix its `files` live under. */
+  key: string;
+  mimeType: string;
+  /** Bytes (for `hls`, of the playlist). */
+  size: number;
+  width?: number | undefined;
+  height?: number | undefined;
+  /** `hls`: the playlist and its segments, playlist first. */
+  files?: string[] | undefined;
+}
+
+/** The renditions of a file by asset key (`thumbnail`, `preview`, `poster`, `480p.mp4`, `hls`, `mp3`). */
+export type FileAssets = Record<string, StoredAsset>;
+
+/** Where a file's renditions live in the blob store. */
+export function renditionPrefix(fileId: string): string {
+  return `renditions/${fileId.slice(0, 2)}/${fileId}/`;
+}
+
+export function assetsOf(row: Pick<FileRow, 'assets'>): FileAssets {
+  return JSON.parse(row.assets) as FileAssets;
+}
+
+/** Every blob key of a file's renditions. */
+export function assetBlobKeys(assets: FileAssets): string[] {
+  return Object.values(assets).flatMap((asset) =>
+    asset.files ? asset.files.map((name) => `${asset.key}${name}`) : [asset.key],
+  );
+}
+
+/** Every blob key a file owns: its original and its renditions. */
+export function blobKeysOf(row: Pick<FileRow, 'blob_key' | 'assets'>): string[] {
+  return [row.blob_key, ...assetBlobKeys(assetsOf(row))];
+}

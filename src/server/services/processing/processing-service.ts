@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { FileMedia } from '../../../contract/index.ts';
+import type { BlobStore } from '../../blobs/blob-store.ts';
+import { nowIso } from '../../clock.ts';
+import type { MetadataStore } from '../../stores/metadata-store.ts';
+import type { FileRow } from '../../stores/schema.ts';
+import { PermanentJobError, type JobContext, type JobRunner } from '../job-runner.ts';
+import { assetBlobKeys, renditionPrefix, type FileAssets } from './assets.ts';
+import { isProcessable, processFile, type Processed } from './media-processors.ts';
+import { CommandError, MissingToolError } from './run-command.ts';
+
+export const PROCESS_JOB = 'process-media';
+
+interface ProcessPayload {
+  fileId: string;
+}
+
+interface Logger {
+  warn: (obj: object, msg: string) => void;
+}
+
+const KIND_NAMES: Record<string, string> = {
+  IMAGE: 'image',
+  VECTOR: 'SVG image',
+  VIDEO: 'video',
+  AUDIO: 'audio file',
+  DOCUMENT: 'PDF',
+};
+
+/**
+ * Media processing as durable jobs: a new file that `isProcessable` is PENDING and gets a `process-media` job
+ * in the transaction that creates it; the job reads the original into a temp dir, makes the renditions
+ * (`media-processors.ts`), stores them under `renditions/<id>/`, and makes the file READY with its `media`
+ * filled in, or FAILED with a reason (the file and its original are kept). A job that was running when the
+ * process died runs again (the job runner's lock); renditions have fixed keys, so a re-run overwrites them.
+ */
+export class ProcessingService {
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly blobs: BlobStore,
+    private readonly jobs: JobRunner,
+    private readonly tmpDir: string,
+    private readonly log: Logger,
+  ) {
+    fs.mkdirSync(tmpDir, { recursive: true });
+    jobs.register<ProcessPayload>(PROCESS_JOB, {
+      maxAttempts: 3,
+      run: (payload, context) => this.process(payload, context),
+      onFailed: (payload, error) => this.markFailed(payload.fileId, error),
+    });
+  }
+
+  /** Whether a file of this type is processed (PENDING until then) or READY at ingest. */
+  needsProcessing(row: Pick<FileRow, 'media_type' | 'mime_type'>): boolean {
+    return isProcessable(row.media_type, row.mime_type);
+  }
+
+  /** Queues processing of a PENDING file; call inside the transaction that made it, then `wake()`. */
+  async enqueue(fileId: string): Promise<void> {
+    await this.jobs.enqueue(PROCESS_JOB, { fileId } satisfies ProcessPayload);
+  }
+
+  wake(): void {
+    this.jobs.wake();
+  }
+
+  /** Removes processing temp dirs a crash left behind. Run at start, before the job runner. */
+  async cleanTemp(): Promise<void> {
+    await fsp.rm(this.tmpDir, { recursive: true, force: true });
+    await fsp.mkdir(this.tmpDir, { recursive: true });
+  }
+
+  private async process({ fileId }: ProcessPayload, context: JobContext): Promise<void> {
+    const row = await this.store.getFile(fileId);
+    if (!row || row.operation_status !== 'PENDING') return;
+    const workDir = await fsp.mkdtemp(path.join(this.tmpDir, 'job-'));
+    try {
+      const original = path.join(workDir, 'original');
+      await pipeline(await this.blobs.get(row.blob_key), fs.createWriteStream(original), {
+        signal: context.signal,
+      });
+      const outDir = path.join(workDir, 'out');
+      await fsp.mkdir(outDir);
+      let processed: Processed;
+      try {
+        processed = await processFile(row.media_type, {
+          fileId,
+          fileName: row.display_name,
+          mimeType: row.mime_type,
+          path: original,
+          workDir: outDir,
+          signal: context.signal,
+        });
+      } catch (error) {
+        if (context.signal.aborted) throw error;
+        throw this.failure(row, error);
+      }
+      const assets = await this.storeRenditions(fileId, processed);
+      const done = await this.store.transaction(async (store) => {
+        const current = await store.getFile(fileId);
+        if (!current || current.operation_status !== 'PENDING') return false;
+        await store.updateFile(fileId, {
+          media: JSON.stringify(mergeMedia(current, processed.media)),
+          assets: JSON.stringify(assets),
+          operation_status: 'READY',
+          failure_reason: null,
+          updated_date: nowIso(),
+        });
+        return true;
+      });
+      // The file was purged while it was processed: its renditions belong to nobody.
+      if (!done) await this.blobs.delete(assetBlobKeys(assets));
+    } finally {
+      await fsp.rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  private async storeRenditions(fileId: string, processed: Processed): Promise<FileAssets> {
+    const prefix = renditionPrefix(fileId);
+    const assets: FileAssets = {};
+    for (const rendition of processed.renditions) {
+      const { assetKey, mimeType, width, height, files } = rendition;
+      if (files) {
+        const key = `${prefix}${assetKey}/`;
+        let size = 0;
+        for (const name of files) {
+          const stored = await this.blobs.putFile(`${key}${name}`, path.join(rendition.path, name));
+          if (name === files[0]) size = stored;
+        }
+        assets[assetKey] = { key, mimeType, size, width, height, files };
+      } else {
+        const key = `${prefix}${path.basename(rendition.path)}`;
+        const size = await this.blobs.putFile(key, rendition.path);
+        assets[assetKey] = { key, mimeType, size, width, height };
+      }
+    }
+    return assets;
+  }
+
+  /** A processing failure as the job's permanent error: the reason a user sees, the details in the log. */
+  private failure(row: FileRow, error: unknown): PermanentJobError {
+    const kind = KIND_NAMES[row.media_type] ?? 'file';
+    this.log.warn(
+      { err: error, stderr: error instanceof CommandError ? error.stderr : undefined, fileId: row.id },
+      'media processing failed',
+    );
+    const reason =
+      error instanceof MissingToolError
+        ? `This ${kind} could not be processed: ${error.message}`
+        : `This ${kind} could not be processed: the data is damaged or in a format the server cannot read`;
+    return new PermanentJobError(reason, { cause: error });
+  }
+
+  private async markFailed(fileId: string, error: unknown): Promise<void> {
+    const reason =
+      error instanceof PermanentJobError
+        ? error.message
+        : 'Processing failed repeatedly; the server log has the details';
+    await this.store.transaction(async (store) => {
+      const row = await store.getFile(fileId);
+      if (!row || row.operation_status !== 'PENDING') return;
+      await store.updateFile(fileId, {
+        operation_status: 'FAILED',
+        failure_reason: reason,
+        updated_date: nowIso(),
+      });
+    });
+  }
+}
+
+/** The processed `media` over the one stored at ingest: what ingest knew (a document's size) is kept. */
+function mergeMedia(row: FileRow, processed: FileMedia): FileMedia {
+  const stored = JSON.parse(row.media) as FileMedia;
+  const merged: FileMedia = { ...processed };
+  for (const key of ['document', 'archive', 'model3d'] as const) {
+    const before = stored[key];
+    const after = merged[key];
+    if (before && after) merged[key] = { ...after, sizeInBytes: before.sizeInBytes };
+  }
+  return merged;
+}
