@@ -67,6 +67,7 @@ const blobs: BlobStore = {
     return stream;
   },
   put: () => Promise.reject(new Error('not used')),
+  putFile: () => Promise.reject(new Error('not used')),
   size: () => Promise.resolve(undefined),
   delete: () => Promise.resolve(),
 };

@@ -4,9 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BlobStore, ByteRange } from './blob-store.ts';
-
-const KEY = /^[A-Za-z0-9][A-Za-z0-9._~/-]{0,300}$/;
+import { type BlobStore, type ByteRange, checkBlobKey } from './blob-store.ts';
 
 /** Blobs as files under `root`; writes go to `root/.tmp` and are renamed into place when complete. */
 export class DiskBlobStore implements BlobStore {
@@ -18,16 +16,16 @@ export class DiskBlobStore implements BlobStore {
   }
 
   private pathOf(key: string): string {
-    // Keys are made by the services, never by clients; still, never let one escape the root.
-    if (!KEY.test(key) || key.split('/').some((part) => part === '..' || part === '.' || part === '')) {
-      throw new Error(`Invalid blob key: ${key}`);
-    }
-    return path.join(this.root, key);
+    return path.join(this.root, checkBlobKey(key));
+  }
+
+  private tempPath(): string {
+    return path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`);
   }
 
   async put(key: string, source: Readable): Promise<number> {
     const target = this.pathOf(key);
-    const temp = path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`);
+    const temp = this.tempPath();
     const sink = fs.createWriteStream(temp, { flags: 'wx' });
     try {
       await pipeline(source, sink);
@@ -38,6 +36,27 @@ export class DiskBlobStore implements BlobStore {
       await fsp.rm(temp, { force: true });
       throw error;
     }
+  }
+
+  async putFile(key: string, localPath: string): Promise<number> {
+    const target = this.pathOf(key);
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    try {
+      await fsp.rename(localPath, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      // Another filesystem: copy into the temp area (on ours) first, so the blob still appears only when complete.
+      const temp = this.tempPath();
+      try {
+        await fsp.copyFile(localPath, temp, fs.constants.COPYFILE_EXCL);
+        await fsp.rename(temp, target);
+      } catch (copyError) {
+        await fsp.rm(temp, { force: true });
+        throw copyError;
+      }
+      await fsp.rm(localPath, { force: true });
+    }
+    return (await fsp.stat(target)).size;
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
