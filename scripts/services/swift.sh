@@ -66,12 +66,20 @@ ensure_swift_conf() {
     as_root tee /etc/swift/swift.conf >/dev/null
 }
 
+# A process that exited but was not reaped (its parent, the job that started it, is gone and PID 1 may not reap)
+# still answers `kill -0`: only a live, non-zombie process counts.
+process_alive() {
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "${state#Z}" = "$state" ]
+}
+
 pid_alive() {
   local file="$SWIFT_DIR/run/$1.pid"
   [ -f "$file" ] || return 1
   local pid
   pid=$(cat "$file")
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  [ -n "$pid" ] && process_alive "$pid"
 }
 
 write_configs() {
@@ -217,6 +225,14 @@ s3_list_buckets() {
     grep -q '<ListAllMyBucketsResult'
 }
 
+backends_answer() {
+  local port code
+  for port in "$ACCOUNT_PORT" "$CONTAINER_PORT" "$OBJECT_PORT"; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthcheck" 2>/dev/null) || true
+    [ "$code" != 000 ] && [ -n "$code" ] || return 1
+  done
+}
+
 wait_until_ready() {
   local deadline=$((SECONDS + 60))
   while [ "$SECONDS" -lt "$deadline" ]; do
@@ -227,9 +243,10 @@ wait_until_ready() {
         return 1
       fi
     done
-    # Ready means a real S3 round trip: a ListBuckets signed (AWS signature v2, which s3api still takes, and
-    # which openssl can make) goes through s3api, tempauth, the auto-created account and the account server.
-    if s3_list_buckets >/dev/null 2>&1; then return 0; fi
+    # Ready means every backend answers HTTP, and a real S3 round trip works: a ListBuckets signed (AWS signature
+    # v2, which s3api still takes, and which openssl can make) goes through s3api, tempauth, the auto-created
+    # account and the account server.
+    if backends_answer && s3_list_buckets >/dev/null 2>&1; then return 0; fi
     sleep 0.3
   done
   log "not ready after 60 s; logs in $SWIFT_DIR/log"
@@ -266,10 +283,10 @@ stop_services() {
     file="$SWIFT_DIR/run/$name.pid"
     [ -f "$file" ] || continue
     pid=$(cat "$file")
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    if [ -n "$pid" ] && process_alive "$pid"; then
       [ "${1:-}" = quiet ] || log "stopping $name ($pid)"
       kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      for _ in $(seq 50); do process_alive "$pid" || break; sleep 0.1; done
       kill -KILL "$pid" 2>/dev/null || true
     fi
     rm -f "$file"
