@@ -118,8 +118,9 @@ use = egg:swift#$kind
 EOF
   done
   # s3api must come before the auth middleware; multipart uploads need slo (parts become segments of a
-  # static large object) and copy. Swift's defaults allow 1000 parts where AWS allows 10000: raise both limits so
-  # a client using AWS's limits (lib-storage's 8 MiB parts, up to 78 GiB) works here too.
+  # static large object) and copy; dlo and versioned_writes are listed because Swift inserts them anyway.
+  # Swift's defaults allow 1000 parts where AWS allows 10000: raise both limits so a client using AWS's limits
+  # (8 MiB parts for streams of unknown size: up to 78 GiB) works here too.
   cat >"$etc/proxy-server.conf" <<EOF
 [DEFAULT]
 $common
@@ -127,7 +128,7 @@ bind_port = $SWIFT_PORT
 log_name = proxy-server
 
 [pipeline:main]
-pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats s3api tempauth copy slo dlo proxy-logging proxy-server
+pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats s3api tempauth copy slo dlo versioned_writes proxy-logging proxy-server
 
 [app:proxy-server]
 use = egg:swift#proxy
@@ -170,6 +171,9 @@ use = egg:swift#copy
 
 [filter:dlo]
 use = egg:swift#dlo
+
+[filter:versioned_writes]
+use = egg:swift#versioned_writes
 EOF
 }
 
