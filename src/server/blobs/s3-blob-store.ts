@@ -71,8 +71,11 @@ export class S3BlobStore implements BlobStore {
       // every download; Swift's s3api, like many S3 lookalikes, knows neither. Only when an operation requires one.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      // The SDK's default of 50 sockets would queue the 51st concurrent download behind slow readers.
+      // The SDK's default of 50 sockets would queue the 51st concurrent download behind slow readers. A store that
+      // does not accept the connection fails the request soon; no idle timeout once connected, since a download
+      // streamed to a slow client leaves its socket idle while the client catches up.
       requestHandler: {
+        connectionTimeout: 10_000,
         httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
         httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
       },
