@@ -4,7 +4,9 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { BlobStore } from './blobs/blob-store.ts';
 import { DiskBlobStore } from './blobs/disk-blob-store.ts';
+import { S3BlobStore } from './blobs/s3-blob-store.ts';
 import { nowIso } from './clock.ts';
 import type { Config } from './config.ts';
 import { apiAuthHook, registerAuthRoutes } from './http/auth-routes.ts';
@@ -57,7 +59,31 @@ export interface App {
   processing: ProcessingService;
   downloads: DownloadService;
   trash: TrashService;
-  blobs: DiskBlobStore;
+  blobs: BlobStore;
+}
+
+/** Blobs in S3 when it is configured, else on disk under `DATA_DIR/blobs`. */
+async function openBlobStore(config: Config): Promise<DiskBlobStore | S3BlobStore> {
+  if (config.s3) {
+    const { s3 } = config;
+    const blobs = new S3BlobStore({
+      endpoint: s3.endpoint,
+      region: s3.region,
+      bucket: s3.bucket,
+      forcePathStyle: s3.forcePathStyle,
+      ...(s3.accessKeyId !== undefined &&
+        s3.secretAccessKey !== undefined && {
+          credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        }),
+    });
+    // Fail at start, not at the first upload, when the store is unreachable or the credentials are wrong.
+    await blobs.ensureBucket();
+    return blobs;
+  }
+  const blobs = new DiskBlobStore(path.join(config.dataDir, 'blobs'));
+  // Temp files of writes cut short by a crash; nothing can be writing yet.
+  await blobs.cleanTemp();
+  return blobs;
 }
 
 /** Builds the whole server without listening: `main.ts` listens, tests use `app.inject()` or listen on port 0. */
@@ -69,8 +95,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   const store = new MetadataStore(openSqlite(path.join(config.dataDir, 'metadata.sqlite')));
   await store.migrate();
   await store.deleteExpired(nowIso());
-  const blobs = new DiskBlobStore(path.join(config.dataDir, 'blobs'));
-  await blobs.cleanTemp();
+  const blobs = await openBlobStore(config);
 
   const app = Fastify({
     logger,
@@ -228,6 +253,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     clearInterval(cleanup);
     await jobs.stop();
     await store.close();
+    if (blobs instanceof S3BlobStore) blobs.destroy();
   });
 
   return {

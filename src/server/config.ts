@@ -1,6 +1,20 @@
 import os from 'node:os';
 import path from 'node:path';
 
+/** Blobs in an S3-compatible store instead of `DATA_DIR/blobs`. */
+export interface S3Config {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  /** With `secretAccessKey`; both unset: the AWS SDK's default chain (environment, profile, instance role). */
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  /** Bucket in the path (`endpoint/bucket/key`), as Swift, MinIO and most self-hosted stores want. */
+  forcePathStyle: boolean;
+  /** `proxy`: downloads stream through this server; `redirect`: clients are sent to a presigned URL of the store. */
+  downloads: 'proxy' | 'redirect';
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -50,6 +64,8 @@ export interface Config {
   /** Built web app served at `/`; absent in API-only test setups. */
   staticDir: string | undefined;
   logLevel: string;
+  /** Set when `S3_ENDPOINT` is: blobs go to that store, not to disk. */
+  s3: S3Config | undefined;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -83,6 +99,31 @@ function visitorUploadsFromEnv(env: NodeJS.ProcessEnv): boolean {
   if (raw === 'open' || raw === 'on' || raw === '') return true;
   if (raw === 'off') return false;
   throw new Error('VISITOR_UPLOADS must be open or off');
+}
+
+/** `S3_*`: undefined unless `S3_ENDPOINT` is set. */
+function s3FromEnv(env: NodeJS.ProcessEnv): S3Config | undefined {
+  const endpoint = env.S3_ENDPOINT?.trim();
+  if (!endpoint) return undefined;
+  const bucket = env.S3_BUCKET?.trim();
+  if (!bucket) throw new Error('S3_BUCKET must be set with S3_ENDPOINT');
+  const accessKeyId = env.S3_ACCESS_KEY || undefined;
+  const secretAccessKey = env.S3_SECRET_KEY || undefined;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new Error('S3_ACCESS_KEY and S3_SECRET_KEY go together');
+  }
+  const downloads = (env.S3_DOWNLOADS ?? 'proxy').trim().toLowerCase() || 'proxy';
+  if (downloads !== 'proxy' && downloads !== 'redirect')
+    throw new Error('S3_DOWNLOADS must be proxy or redirect');
+  return {
+    endpoint,
+    bucket,
+    region: env.S3_REGION?.trim() || 'us-east-1',
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: booleanFromEnv(env, 'S3_FORCE_PATH_STYLE', true),
+    downloads,
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -125,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginLinkTtlMinutes: intFromEnv(env, 'LOGIN_LINK_TTL_MINUTES', 60 * 24),
     staticDir: env.STATIC_DIR ?? path.resolve('dist'),
     logLevel: env.LOG_LEVEL ?? 'info',
+    s3: s3FromEnv(env),
     ...overrides,
   };
 }

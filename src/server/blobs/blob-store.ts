@@ -17,9 +17,10 @@ export interface BlobStore {
    */
   put(key: string, source: Readable): Promise<number>;
   /**
-   * Stores a copy of a complete local file under `key` (a finished tus upload): on disk a hard link when the
-   * file is on the same filesystem, so no byte is copied. The source stays where it is; the caller removes it
-   * once the file's row exists. Resolves with the number of bytes stored.
+   * Stores a copy of a complete local file under `key` (a finished tus upload, a rendition): on disk a hard
+   * link when the file is on the same filesystem, so no byte is copied. The source stays where it is; the
+   * caller removes it once the file's row exists. Like `put`, the blob appears only once complete. Resolves
+   * with the number of bytes stored.
    */
   putFile(key: string, localPath: string): Promise<number>;
   /** Streams the blob, or the given range of it. */
@@ -28,4 +29,35 @@ export interface BlobStore {
   size(key: string): Promise<number | undefined>;
   /** Removes blobs; keys without a blob are ignored. */
   delete(keys: readonly string[]): Promise<void>;
+  /**
+   * A URL that fetches the blob straight from the store, without this server, until it expires. Only stores that
+   * can hand one out have it (S3); `fileName`, `contentType` and `disposition` become the response's headers.
+   */
+  presignedUrl?(key: string, options: PresignOptions): Promise<string>;
+}
+
+export interface PresignOptions {
+  expiresInSeconds: number;
+  /** For `Content-Disposition` (with `disposition`, default `attachment`). */
+  fileName?: string;
+  contentType?: string;
+  disposition?: 'inline' | 'attachment';
+}
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._~/-]{0,300}$/;
+
+/**
+ * Keys are made by the services, never by clients; still, every store takes the same ones, and none that could
+ * escape a directory (the disk store maps keys to paths).
+ */
+export function checkBlobKey(key: string): string {
+  if (!KEY.test(key) || key.split('/').some((part) => part === '..' || part === '.' || part === '')) {
+    throw new Error(`Invalid blob key: ${key}`);
+  }
+  return key;
+}
+
+/** The error `get` throws for a key without a blob, whatever the store: callers look for `code === 'ENOENT'`. */
+export function blobNotFound(key: string, cause?: unknown): NodeJS.ErrnoException {
+  return Object.assign(new Error(`No blob ${key}`, { cause }), { code: 'ENOENT' });
 }

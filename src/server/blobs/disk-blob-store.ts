@@ -4,9 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BlobStore, ByteRange } from './blob-store.ts';
-
-const KEY = /^[A-Za-z0-9][A-Za-z0-9._~/-]{0,300}$/;
+import { type BlobStore, type ByteRange, checkBlobKey } from './blob-store.ts';
 
 /** Blobs as files under `root`; writes go to `root/.tmp` and are renamed into place when complete. */
 export class DiskBlobStore implements BlobStore {
@@ -18,16 +16,16 @@ export class DiskBlobStore implements BlobStore {
   }
 
   private pathOf(key: string): string {
-    // Keys are made by the services, never by clients; still, never let one escape the root.
-    if (!KEY.test(key) || key.split('/').some((part) => part === '..' || part === '.' || part === '')) {
-      throw new Error(`Invalid blob key: ${key}`);
-    }
-    return path.join(this.root, key);
+    return path.join(this.root, checkBlobKey(key));
+  }
+
+  private tempPath(): string {
+    return path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`);
   }
 
   async put(key: string, source: Readable): Promise<number> {
     const target = this.pathOf(key);
-    const temp = path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`);
+    const temp = this.tempPath();
     const sink = fs.createWriteStream(temp, { flags: 'wx' });
     try {
       await pipeline(source, sink);
@@ -42,7 +40,7 @@ export class DiskBlobStore implements BlobStore {
 
   async putFile(key: string, localPath: string): Promise<number> {
     const target = this.pathOf(key);
-    const temp = path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`);
+    const temp = this.tempPath();
     try {
       try {
         await fsp.link(localPath, temp);

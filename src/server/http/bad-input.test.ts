@@ -11,6 +11,7 @@ import type {
   ValidationErrorBody,
 } from '../../contract/index.ts';
 import { createTestApp, TEST_API_KEY, type TestApp } from '../testing/test-app.ts';
+import { waitFor } from '../testing/helpers.ts';
 
 // ---- helpers ---------------------------------------------------------------------------------------------
 
@@ -1287,6 +1288,13 @@ describe('bad input never changes anything and always answers a contract-shaped 
     const trashedFile = (await t.upload('gone', { fileName: 'gone.txt', labels: ['old'] })) as FileDescriptor;
     await t.ok('POST', '/bulk/folders/delete', { folderIds: [trashedFolder.id] });
     await t.ok('POST', '/bulk/files/delete', { fileIds: [trashedFile.id] });
+    // The (bogus) PNG is processed in the background: let that end before the state is taken.
+    await waitFor(
+      async () =>
+        (await t.ok<{ file: FileDescriptor }>('GET', `/files/get-file-by-id?fileId=${file2.id}`)).file
+          .operationStatus !== 'PENDING',
+      'the PNG processed',
+    );
     fixture = {
       folderA: folderA as unknown as Folder,
       folderB: folderB as unknown as Folder,

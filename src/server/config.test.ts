@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+describe('S3 configuration', () => {
+  it('is off unless S3_ENDPOINT is set', () => {
+    expect(loadConfig({}).s3).toBeUndefined();
+    expect(loadConfig({ S3_BUCKET: 'media', S3_ACCESS_KEY: 'k', S3_SECRET_KEY: 's' }).s3).toBeUndefined();
+  });
+
+  it('reads the S3_* variables, with defaults', () => {
+    expect(loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:8580', S3_BUCKET: 'media' }).s3).toEqual({
+      endpoint: 'http://127.0.0.1:8580',
+      bucket: 'media',
+      region: 'us-east-1',
+      accessKeyId: undefined,
+      secretAccessKey: undefined,
+      forcePathStyle: true,
+      downloads: 'proxy',
+    });
+    expect(
+      loadConfig({
+        S3_ENDPOINT: 'https://s3.example.com',
+        S3_BUCKET: 'media',
+        S3_REGION: 'eu-west-3',
+        S3_ACCESS_KEY: 'test:tester',
+        S3_SECRET_KEY: 'testing',
+        S3_FORCE_PATH_STYLE: 'false',
+        S3_DOWNLOADS: 'redirect',
+      }).s3,
+    ).toEqual({
+      endpoint: 'https://s3.example.com',
+      bucket: 'media',
+      region: 'eu-west-3',
+      accessKeyId: 'test:tester',
+      secretAccessKey: 'testing',
+      forcePathStyle: false,
+      downloads: 'redirect',
+    });
+  });
+
+  it('refuses incomplete or unknown settings', () => {
+    const base = { S3_ENDPOINT: 'http://127.0.0.1:8580', S3_BUCKET: 'media' };
+    expect(() => loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:8580' })).toThrow(/S3_BUCKET/);
+    expect(() => loadConfig({ ...base, S3_ACCESS_KEY: 'k' })).toThrow(/S3_SECRET_KEY/);
+    expect(() => loadConfig({ ...base, S3_DOWNLOADS: 'direct' })).toThrow(/S3_DOWNLOADS/);
+    expect(() => loadConfig({ ...base, S3_FORCE_PATH_STYLE: 'maybe' })).toThrow(/S3_FORCE_PATH_STYLE/);
+  });
+});
