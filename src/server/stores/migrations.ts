@@ -122,9 +122,14 @@ const migrations: Record<string, Migration> = {
       if (dialectOf(db) === 'postgres') {
         // pg_trgm's GIN index answers `search_text LIKE '%term%'` itself (3+ characters; the rows it returns
         // are rechecked, so results are exact) and PostgreSQL keeps it current: no shadow table, no triggers.
-        // pg_trgm is a trusted extension: the database owner may create it.
+        // pg_trgm is a trusted extension: the database owner may create it. It may already be installed in
+        // another schema than ours (one extension per database): name its operator class with that schema.
         await sql`create extension if not exists pg_trgm`.execute(db);
-        await sql`create index files_search_trgm on files using gin (search_text gin_trgm_ops)`.execute(db);
+        const { rows } = await sql<{ schema: string }>`
+          select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+          where e.extname = 'pg_trgm'`.execute(db);
+        const opclass = sql.id(rows[0]?.schema ?? 'public', 'gin_trgm_ops');
+        await sql`create index files_search_trgm on files using gin (search_text ${opclass})`.execute(db);
         return;
       }
       // On SQLite an FTS5 trigram index over `search_text` finds the rows that contain a term of 3+ characters
