@@ -261,6 +261,24 @@ for (const database of testDatabases) {
       expect(await store.usageBytes()).toBe(20);
     });
 
+    it('finds nothing for an id or a search term with a NUL in it', async () => {
+      const store = await storeWith(['cat.png', 'dog.png']);
+      expect(await store.getFile('f\u00000')).toBeUndefined();
+      expect(await store.getFolder('a\u0000b')).toBeUndefined();
+      expect((await store.getFiles(['f0001', 'f\u00000'])).map((r) => r.id)).toEqual(['f0001']);
+      for (const term of ['a\u0000', 'cat\u0000']) {
+        expect(await search(store, term), JSON.stringify(term)).toEqual([]);
+      }
+      const inFolder = await store.listFiles({
+        filter: { locationId: 'media\u0000root' },
+        column: 'sort_name',
+        order: 'ASC',
+        after: null,
+        limit: 10,
+      });
+      expect(inFolder).toEqual([]);
+    });
+
     it('claims an upload token once', async () => {
       const store = await newStore();
       await store.insertUploadToken('t', '{"a":1}', '2030-01-01T00:00:00.000Z');

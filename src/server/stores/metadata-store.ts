@@ -349,6 +349,9 @@ export class MetadataStore {
     if (mediaTypes && mediaTypes.length > 0) qb = qb.where('media_type', 'in', mediaTypes);
     if (isPrivate !== undefined) qb = qb.where('private', '=', isPrivate ? 1 : 0);
     if (!search || [...search].length < 3) return applyPage(qb, query, 'search_text').execute();
+    // No search text holds a NUL (names and labels refuse control characters; PostgreSQL cannot even store
+    // one), and FTS5 cannot parse a query containing one.
+    if (search.includes('\0')) return [];
 
     // A common term fills a page within the first rows of the sort order: try that first, it is the cheapest.
     const probe = await this.db
@@ -399,11 +402,13 @@ export class MetadataStore {
     // (which also rechecks each row, so the count is exact on both).
     const candidates =
       this.dialect === 'postgres'
-        ? sql`select 1 from files where ${contains('search_text', search)}`
-        : sql`select 1 from files_fts where files_fts match ${ftsPhrase(search)}`;
-    const { rows } = await sql<{
-      n: number;
-    }>`select count(*) as n from (${candidates} limit ${this.trigramCandidatesMax + 1}) as candidates`.execute(
+        ? this.db
+            .selectFrom('files')
+            .select(sql<number>`1`.as('one'))
+            .where(contains('search_text', search))
+            .limit(this.trigramCandidatesMax + 1)
+        : sql`(select 1 from files_fts where files_fts match ${ftsPhrase(search)} limit ${this.trigramCandidatesMax + 1})`;
+    const { rows } = await sql<{ n: number }>`select count(*) as n from ${candidates} as candidates`.execute(
       this.db,
     );
     const n = rows[0]?.n ?? 0;
