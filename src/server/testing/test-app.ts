@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
+import { createTestSchema, TEST_DATABASE_URL } from './test-databases.ts';
 
 export const TEST_API_KEY = 'test-api-key';
 
@@ -29,9 +30,16 @@ export interface TestApp extends App {
   close(): Promise<void>;
 }
 
-/** A whole server over a fresh temp data dir (SQLite + disk), used through `inject()` or a real port. */
+/**
+ * A whole server over a fresh temp data dir (SQLite + disk), used through `inject()` or a real port. With
+ * `TEST_DATABASE_URL` set, the metadata goes to a fresh schema of that PostgreSQL database instead.
+ */
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-test-'));
+  const schema =
+    TEST_DATABASE_URL !== undefined && overrides.databaseUrl === undefined
+      ? await createTestSchema(TEST_DATABASE_URL)
+      : undefined;
   const config = loadConfig(
     {},
     {
@@ -39,6 +47,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
       apiKey: TEST_API_KEY,
       staticDir: undefined,
       publicUrl: 'http://media.test',
+      databaseUrl: schema?.url,
       ...overrides,
     },
   );
@@ -88,6 +97,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     close: async () => {
       await built.app.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      await schema?.drop();
     },
   };
 }
