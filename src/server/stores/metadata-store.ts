@@ -398,8 +398,8 @@ export class MetadataStore {
    * walking the sort index and testing each row, which stops after one page because matches are dense enough.
    */
   private async searchPlan(search: string): Promise<'walk' | 'trigram' | 'none'> {
-    // The files containing the term, counted up to the cap: through FTS5 on SQLite, pg_trgm's index on PostgreSQL
-    // (which also rechecks each row, so the count is exact on both).
+    // The files containing the term, counted up to the cap: through FTS5 on SQLite, through pg_trgm's index on
+    // PostgreSQL (which rechecks each row it finds, so the count is exact on both).
     const candidates =
       this.dialect === 'postgres'
         ? this.db
