@@ -34,8 +34,8 @@ import { TrashService } from './services/trash-service.ts';
 import { Quota } from './services/upload-limits.ts';
 import { UploadService } from './services/upload-service.ts';
 import { ZipService } from './services/zip-service.ts';
+import { openMetadataDb } from './stores/metadata-db.ts';
 import { MetadataStore } from './stores/metadata-store.ts';
-import { openSqlite } from './stores/sqlite.ts';
 
 export const API_PREFIX = '/site-media/v1';
 
@@ -92,7 +92,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   const apiKey = config.apiKey ?? persistentSecret(config.dataDir, 'api-key');
   const secret = config.signingSecret ?? persistentSecret(config.dataDir, 'secret');
 
-  const store = new MetadataStore(openSqlite(path.join(config.dataDir, 'metadata.sqlite')));
+  const store = new MetadataStore(openMetadataDb(config));
   await store.migrate();
   await store.deleteExpired(nowIso());
   const blobs = await openBlobStore(config);

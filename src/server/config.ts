@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { isPostgresUrl } from './stores/dialect.ts';
 
 /** Blobs in an S3-compatible store instead of `DATA_DIR/blobs`. */
 export interface S3Config {
@@ -20,6 +21,8 @@ export interface Config {
   port: number;
   /** Where the SQLite database, blobs, the generated API key and the signing secret live. */
   dataDir: string;
+  /** `postgres://` URL of the metadata database; unset: SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
   /** Admin API key; generated once and kept in `DATA_DIR/api-key` when not given. */
   apiKey: string | undefined;
   /** Secret for signed URLs and cursors; generated once and kept in `DATA_DIR/secret` when not given. */
@@ -85,6 +88,14 @@ function listFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string[]): 
     .filter((item) => item !== '');
 }
 
+/** `DATABASE_URL`: a PostgreSQL URL, or unset for SQLite. Anything else is refused rather than ignored. */
+function databaseUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.DATABASE_URL?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!isPostgresUrl(raw)) throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  return raw;
+}
+
 function booleanFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
@@ -134,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host,
     port,
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    databaseUrl: databaseUrlFromEnv(env),
     apiKey: env.MEDIA_API_KEY || undefined,
     signingSecret: env.SIGNING_SECRET || undefined,
     publicUrl: (env.PUBLIC_URL ?? `http://${publicHost}:${port}`).replace(/\/+$/, ''),

@@ -35,9 +35,11 @@ function sessionCookie(response: LightMyRequestResponse): Cookie | undefined {
 }
 
 /** A config over an existing data dir, as main.ts would build it (env without MEDIA_API_KEY unless given). */
-function configFor(dataDir: string, env: NodeJS.ProcessEnv = {}, apiKey?: string) {
+/** The configuration of a restart over the same data dir (and the same database, on PostgreSQL). */
+function configFor(t: TestApp, env: NodeJS.ProcessEnv = {}, apiKey?: string) {
   return loadConfig(env, {
-    dataDir,
+    dataDir: t.dataDir,
+    databaseUrl: t.config.databaseUrl,
     staticDir: undefined,
     publicUrl: 'http://media.test',
     ...(apiKey === undefined ? {} : { apiKey }),
@@ -552,12 +554,12 @@ describe('sessions and keys across restarts', () => {
 
   it('a session survives a restart over the same data dir', async () => {
     const first = await createTestApp();
-    cleanup.push(() => fs.rmSync(first.dataDir, { recursive: true, force: true }));
+    cleanup.push(() => first.close());
     const folder = await first.createFolder('persisted');
     const { cookie, csrfToken } = await signIn(first.app);
     await first.app.close();
 
-    const second = await buildApp(configFor(first.dataDir, {}, TEST_API_KEY));
+    const second = await buildApp(configFor(first, {}, TEST_API_KEY));
     cleanup.push(() => second.app.close());
     const session = await withSession(second.app, cookie, { method: 'GET', url: '/auth/session' });
     expect(session.statusCode).toBe(200);
@@ -576,7 +578,7 @@ describe('sessions and keys across restarts', () => {
 
   it('generates an API key when MEDIA_API_KEY is not set, keeps it in dataDir/api-key, and reuses it', async () => {
     const first = await createTestApp({ apiKey: undefined });
-    cleanup.push(() => fs.rmSync(first.dataDir, { recursive: true, force: true }));
+    cleanup.push(() => first.close());
     const keyFile = path.join(first.dataDir, 'api-key');
     expect(fs.existsSync(keyFile)).toBe(true);
     const stored = fs.readFileSync(keyFile, 'utf8').trim();
@@ -594,7 +596,7 @@ describe('sessions and keys across restarts', () => {
     expect((await first.api('GET', '/folders')).statusCode).toBe(401);
     await first.app.close();
 
-    const second = await buildApp(configFor(first.dataDir));
+    const second = await buildApp(configFor(first));
     cleanup.push(() => second.app.close());
     expect(second.apiKey).toBe(stored);
     expect(fs.readFileSync(keyFile, 'utf8').trim()).toBe(stored);
@@ -608,11 +610,11 @@ describe('sessions and keys across restarts', () => {
 
   it('MEDIA_API_KEY wins over the stored key', async () => {
     const first = await createTestApp({ apiKey: undefined });
-    cleanup.push(() => fs.rmSync(first.dataDir, { recursive: true, force: true }));
+    cleanup.push(() => first.close());
     const stored = first.apiKey;
     await first.app.close();
 
-    const second = await buildApp(configFor(first.dataDir, { MEDIA_API_KEY: 'from-the-environment' }));
+    const second = await buildApp(configFor(first, { MEDIA_API_KEY: 'from-the-environment' }));
     cleanup.push(() => second.app.close());
     const ok = await second.app.inject({
       method: 'GET',
@@ -702,7 +704,7 @@ describe('one-time login links', () => {
   it('a login link survives a restart', async () => {
     const token = await t.auth.createLoginToken();
     await t.app.close();
-    const second = await buildApp(configFor(t.dataDir, {}, TEST_API_KEY));
+    const second = await buildApp(configFor(t, {}, TEST_API_KEY));
     try {
       const response = await second.app.inject({
         method: 'GET',

@@ -361,7 +361,7 @@ describe('processing across a restart', () => {
       await waitFor(() => fs.readdirSync(work).length > 0, 'the job running', 30_000);
       // Stopping hands the running job back to the queue (its ffmpeg is killed).
       await t.app.close();
-      t = await createTestApp({ ...FAST_JOBS, dataDir });
+      t = await createTestApp({ ...FAST_JOBS, dataDir, databaseUrl: t.config.databaseUrl });
       let status = '';
       await waitFor(
         async () => {

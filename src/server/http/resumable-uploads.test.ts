@@ -430,7 +430,7 @@ describe('resumable uploads (tus 1.0.0)', () => {
 
     // A new server over the same data dir: the upload is on disk, its running hash was in the old process.
     await t.app.close();
-    t = await createTestApp({ dataDir: t.dataDir });
+    t = await createTestApp({ dataDir: t.dataDir, databaseUrl: t.config.databaseUrl });
     base = await listen(t);
     const moved = rebase(url, base);
     expect((await patch(moved, 100_000, content.subarray(100_000))).status).toBe(204);

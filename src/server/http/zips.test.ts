@@ -217,7 +217,13 @@ describe('zip of several files', () => {
     await t.app.close();
     const config = loadConfig(
       {},
-      { dataDir: t.dataDir, apiKey: TEST_API_KEY, staticDir: undefined, publicUrl: PUBLIC_URL },
+      {
+        dataDir: t.dataDir,
+        databaseUrl: t.config.databaseUrl,
+        apiKey: TEST_API_KEY,
+        staticDir: undefined,
+        publicUrl: PUBLIC_URL,
+      },
     );
     const again = await buildApp(config);
     try {
@@ -252,10 +258,17 @@ describe('zip of several files', () => {
   it('stores only the token hash', async () => {
     const a = await t.upload('x', { fileName: 'a.txt' });
     const token = (await filesZipUrl(t, [a.id])).split('/').at(-1)!;
-    const db = fs.readFileSync(path.join(t.dataDir, 'metadata.sqlite'));
-    const wal = path.join(t.dataDir, 'metadata.sqlite-wal');
-    const all = Buffer.concat([db, fs.existsSync(wal) ? fs.readFileSync(wal) : Buffer.alloc(0)]);
-    expect(all.includes(Buffer.from(token))).toBe(false);
+    const tables = ['zip_downloads', 'files', 'folders', 'upload_tokens', 'sessions', 'jobs'] as const;
+    for (const table of tables) {
+      const rows = await t.store.db.selectFrom(table).selectAll().execute();
+      expect(JSON.stringify(rows).includes(token), table).toBe(false);
+    }
+    if (t.store.dialect === 'sqlite') {
+      const db = fs.readFileSync(path.join(t.dataDir, 'metadata.sqlite'));
+      const wal = path.join(t.dataDir, 'metadata.sqlite-wal');
+      const all = Buffer.concat([db, fs.existsSync(wal) ? fs.readFileSync(wal) : Buffer.alloc(0)]);
+      expect(all.includes(Buffer.from(token))).toBe(false);
+    }
   });
 
   it('leaves private files out, and answers 400 when nothing but private files is left', async () => {
@@ -521,7 +534,8 @@ describe('zip of a folder', () => {
     // The URL handed out earlier now answers 409 with the same reason.
     const late = expectAppError(await fetchZip(t, url), 409, 'FAILED_PRECONDITION');
     expect(late.message).toContain('1000');
-  });
+    // 1000 rows inserted one transaction at a time: over PostgreSQL on a busy machine that takes a few seconds.
+  }, 20_000);
 });
 
 describe('zip entry names', () => {
@@ -562,14 +576,16 @@ describe('zip entry names', () => {
     try {
       const folder = await t.createFolder('safe');
       const template = (await t.store.getFile((await t.upload('bytes', { fileName: 't.txt' })).id))!;
-      // Names the API refuses today, written straight into the store as an old or foreign row could be.
-      for (const name of [
+      // Names the API refuses today, written straight into the store as an old or foreign row could be (on
+      // SQLite: PostgreSQL text cannot hold a NUL at all).
+      const names = [
         '../../escape.txt',
         '/etc/passwd',
         '..\\..\\win.txt',
         'C:\\x.txt',
-        'nul\u0000.txt',
-      ]) {
+        ...(t.store.dialect === 'sqlite' ? ['nul\u0000.txt'] : []),
+      ];
+      for (const name of names) {
         await cloneFile(t, template, { parent_folder_id: folder.id, display_name: name, sort_name: name });
       }
       await t.store.insertFolder({
@@ -586,7 +602,7 @@ describe('zip entry names', () => {
         updated_date: new Date().toISOString(),
       });
       const zip = await downloadZip(t, await folderZipUrl(t, folder.id));
-      expect(zip.files.size).toBe(5);
+      expect(zip.files.size).toBe(names.length);
       for (const name of zip.names) {
         expect(name.startsWith('/')).toBe(false);
         expect(name.split('/')).not.toContain('..');

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { TRASH_ROOT_ID, type SortOrder } from '../../contract/index.ts';
+import { dialectOf, type SqlDialect } from './dialect.ts';
 import { migrateToLatest } from './migrations.ts';
 import type {
   Database,
@@ -61,6 +62,12 @@ function chunks<T>(items: readonly T[]): T[][] {
  */
 const SEARCH_PROBE_ROWS = 1000;
 
+/**
+ * First key of the PostgreSQL advisory lock that makes store transactions run one at a time (the second key is
+ * the schema's name hashed, so instances in other schemas do not wait for each other).
+ */
+const TRANSACTION_LOCK = 0x534d4d; // 'SMM'
+
 /** An FTS5 phrase matching the text as a substring (trigram tokenizer); quotes are doubled. */
 function ftsPhrase(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
@@ -72,6 +79,14 @@ function containsPattern(text: string): string {
 }
 
 /**
+ * `column LIKE '%text%'`. Both sides are lower-cased by the callers, so PostgreSQL's case-sensitive LIKE and
+ * SQLite's ASCII-case-insensitive one match the same rows.
+ */
+function contains(column: string, text: string) {
+  return sql<boolean>`${sql.ref(column)} like ${containsPattern(text)} escape '\\'`;
+}
+
+/**
  * Applies the filter, the keyset position and the order of one listing. Every listing runs on an index that
  * starts with (location_id | scope, sort column, id), so a deep page costs what the first page costs.
  */
@@ -80,8 +95,9 @@ function applyPage<QB extends SelectQueryBuilder<Database, 'folders' | 'files', 
   query: PageQuery<string>,
   searchColumn: 'sort_name' | 'search_text',
   /**
-   * The rows come from a short candidate list (the trigram plan): then no index may drive the query, or SQLite
-   * walks a sort index testing each row against the list. A unary `+` keeps a column out of index planning.
+   * The rows come from a short candidate list (the trigram plan on SQLite): then no index may drive the query,
+   * or SQLite walks a sort index testing each row against the list. A unary `+` keeps a column out of index
+   * planning (SQLite only: PostgreSQL has no unary `+` for text).
    */
   candidatesDriven = false,
 ): QB {
@@ -93,9 +109,7 @@ function applyPage<QB extends SelectQueryBuilder<Database, 'folders' | 'files', 
     q = q.where(sql<boolean>`${col('location_id')} = ${filter.locationId}`);
   if (filter.scope !== undefined) q = q.where(sql<boolean>`${col('scope')} = ${filter.scope}`);
   if (filter.state !== undefined) q = q.where('state', '=', filter.state);
-  if (filter.search) {
-    q = q.where(sql<boolean>`${sql.ref(searchColumn)} like ${containsPattern(filter.search)} escape '\\'`);
-  }
+  if (filter.search) q = q.where(contains(searchColumn, filter.search));
   if (after) {
     const op = order === 'ASC' ? sql`>` : sql`<`;
     q = q.where(sql<boolean>`(${col(column)}, ${col('id')}) ${op} (${after[0]}, ${after[1]})`);
@@ -108,22 +122,29 @@ function applyPage<QB extends SelectQueryBuilder<Database, 'folders' | 'files', 
 }
 
 /**
- * The metadata store: the only place that speaks SQL. One Kysely schema; the SQL stays within what SQLite and
- * PostgreSQL both run (row values, recursive CTEs, LIKE ... ESCAPE).
+ * The metadata store: the only place that speaks SQL. One Kysely schema on SQLite or PostgreSQL; the SQL stays
+ * within what both run (row values, recursive CTEs, LIKE ... ESCAPE, RETURNING) except where `dialect` says
+ * otherwise: the trigram search index (FTS5 / pg_trgm), planner hints, and row locks.
  */
 export class MetadataStore {
   /** The transaction of the current async context, if any: every method joins it. */
   private readonly currentTransaction = new AsyncLocalStorage<Transaction<Database>>();
+  readonly dialect: SqlDialect;
 
   constructor(
     private readonly root: Kysely<Database>,
     /** Above this many files containing a term, walking the sort index finds a page sooner than sorting them. */
     private readonly trigramCandidatesMax = 20_000,
-  ) {}
+    /** Rows of the sort order a search tries first (lowered by tests to reach the other plans with few rows). */
+    private readonly searchProbeRows = SEARCH_PROBE_ROWS,
+  ) {
+    this.dialect = dialectOf(root);
+  }
 
   /**
    * The connection to use: the caller's transaction when one is open. SQLite has one connection, so a query
-   * made outside an open transaction would wait for it forever; joining it makes that impossible.
+   * made outside an open transaction would wait for it forever; joining it makes that impossible. On
+   * PostgreSQL it keeps a transaction's reads and writes on the transaction's pooled connection.
    */
   get db(): Db {
     return this.currentTransaction.getStore() ?? this.root;
@@ -137,10 +158,28 @@ export class MetadataStore {
     await this.root.destroy();
   }
 
-  /** Runs `work` in one transaction; nested calls join the outer one. */
+  /**
+   * Runs `work` in one transaction; nested calls join the outer one.
+   *
+   * The services read, check and write inside one transaction (the quota check before an insert, find-or-create
+   * of a folder path, a job's "still pending?" before it completes) and rely on no other transaction running
+   * in between, which SQLite guarantees by having one writer. PostgreSQL's default isolation does not, so there
+   * each transaction first takes a transaction-scoped advisory lock: store transactions run one at a time, also
+   * across server instances sharing the database. Statements outside a transaction do not take it; they are
+   * atomic on their own (conditional UPDATE ... RETURNING, SKIP LOCKED for jobs).
+   */
   transaction<T>(work: (store: MetadataStore) => Promise<T>): Promise<T> {
     if (this.currentTransaction.getStore()) return work(this);
-    return this.root.transaction().execute((trx) => this.currentTransaction.run(trx, () => work(this)));
+    return this.root.transaction().execute((trx) =>
+      this.currentTransaction.run(trx, async () => {
+        if (this.dialect === 'postgres') {
+          await sql`select pg_advisory_xact_lock(${TRANSACTION_LOCK}, hashtext(current_schema()))`.execute(
+            trx,
+          );
+        }
+        return work(this);
+      }),
+    );
   }
 
   // ---- folders -------------------------------------------------------------------------------------------
@@ -310,6 +349,9 @@ export class MetadataStore {
     if (mediaTypes && mediaTypes.length > 0) qb = qb.where('media_type', 'in', mediaTypes);
     if (isPrivate !== undefined) qb = qb.where('private', '=', isPrivate ? 1 : 0);
     if (!search || [...search].length < 3) return applyPage(qb, query, 'search_text').execute();
+    // No search text holds a NUL (names and labels refuse control characters; PostgreSQL cannot even store
+    // one), and FTS5 cannot parse a query containing one.
+    if (search.includes('\0')) return [];
 
     // A common term fills a page within the first rows of the sort order: try that first, it is the cheapest.
     const probe = await this.db
@@ -319,13 +361,13 @@ export class MetadataStore {
           {
             ...query,
             filter: { ...query.filter, search: undefined },
-            limit: SEARCH_PROBE_ROWS,
+            limit: this.searchProbeRows,
           },
           'search_text',
         ).as('p'),
       )
       .selectAll()
-      .where(sql<boolean>`search_text like ${containsPattern(search)} escape '\\'`)
+      .where(contains('search_text', search))
       .orderBy(sql`${sql.ref(query.column)} ${query.order === 'ASC' ? sql`asc` : sql`desc`}`)
       .orderBy(sql`id ${query.order === 'ASC' ? sql`asc` : sql`desc`}`)
       .limit(query.limit)
@@ -334,6 +376,14 @@ export class MetadataStore {
 
     const plan = await this.searchPlan(search);
     if (plan === 'none') return [];
+    if (plan === 'trigram' && this.dialect === 'postgres') {
+      // The candidates come from the trigram index, then the few of them are filtered and sorted. OFFSET 0
+      // keeps PostgreSQL from merging the subquery into the outer query (and walking a sort index instead,
+      // what the unary `+` prevents on SQLite) or pushing the outer filters into it.
+      const candidates = qb.where(contains('search_text', search)).offset(0).as('files');
+      const fenced = this.db.selectFrom(candidates).selectAll() as unknown as typeof qb;
+      return applyPage(fenced, query, 'search_text').execute();
+    }
     if (plan === 'trigram') {
       qb = qb.where(
         sql<boolean>`files.rowid in (select rowid from files_fts where files_fts match ${ftsPhrase(search)})`,
@@ -348,9 +398,17 @@ export class MetadataStore {
    * walking the sort index and testing each row, which stops after one page because matches are dense enough.
    */
   private async searchPlan(search: string): Promise<'walk' | 'trigram' | 'none'> {
-    const { rows } = await sql<{
-      n: number;
-    }>`select count(*) as n from (select 1 from files_fts where files_fts match ${ftsPhrase(search)} limit ${this.trigramCandidatesMax + 1})`.execute(
+    // The files containing the term, counted up to the cap: through FTS5 on SQLite, through pg_trgm's index on
+    // PostgreSQL (which rechecks each row it finds, so the count is exact on both).
+    const candidates =
+      this.dialect === 'postgres'
+        ? this.db
+            .selectFrom('files')
+            .select(sql<number>`1`.as('one'))
+            .where(contains('search_text', search))
+            .limit(this.trigramCandidatesMax + 1)
+        : sql`(select 1 from files_fts where files_fts match ${ftsPhrase(search)} limit ${this.trigramCandidatesMax + 1})`;
+    const { rows } = await sql<{ n: number }>`select count(*) as n from ${candidates} as candidates`.execute(
       this.db,
     );
     const n = rows[0]?.n ?? 0;
@@ -671,7 +729,11 @@ export class MetadataStore {
       )
       .orderBy('run_after')
       .orderBy('id')
-      .limit(1);
+      .limit(1)
+      // On PostgreSQL two claimers may read the same next job; the second would then wait for the first's row
+      // lock and update the row again (the `id = ...` still holds). Locking the row as it is read, and skipping
+      // rows other claimers hold, gives each claimer a different job. SQLite has one writer: nothing to do.
+      .$if(this.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
     return this.db
       .updateTable('jobs')
       .set({ state: 'running', attempts: sql`attempts + 1`, locked_until: lockedUntil, updated_at: now })

@@ -1,41 +1,63 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Migrator,
+  sql,
+  type ColumnDataType,
+  type Expression,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
+import { dialectOf } from './dialect.ts';
 
 /**
- * Schema migrations, in order. Written with Kysely's schema builder only, so the same list runs on SQLite and
- * PostgreSQL. Never edit a migration that has shipped: add a new one.
+ * The type of every text column. SQLite compares text byte by byte (BINARY); PostgreSQL would use the
+ * database's locale, where 'B' < 'a' may not hold and punctuation may be ignored. Keyset paging needs the index
+ * order, the ORDER BY and the row-value comparison to agree on one total order, and cursors should page alike
+ * on both: so on PostgreSQL text columns are `COLLATE "C"` (byte order of UTF-8, like SQLite), whatever the
+ * database's locale.
+ */
+function textType(db: Kysely<unknown>): ColumnDataType | Expression<unknown> {
+  return dialectOf(db) === 'postgres' ? sql`text collate "C"` : 'text';
+}
+
+/**
+ * Schema migrations, in order. Written with Kysely's schema builder where it can, so the same list runs on
+ * SQLite and PostgreSQL; where the SQL differs a migration branches on the dialect (the SQLite side is what
+ * shipped). Never edit a migration that has shipped: add a new one.
  */
 const migrations: Record<string, Migration> = {
   '0001-initial': {
     async up(db: Kysely<unknown>) {
+      const text = textType(db);
       for (const table of ['folders', 'files'] as const) {
         let builder = db.schema
           .createTable(table)
-          .addColumn('id', 'text', (c) => c.primaryKey())
-          .addColumn('parent_folder_id', 'text', (c) => c.notNull())
-          .addColumn('location_id', 'text', (c) => c.notNull())
-          .addColumn('root', 'text', (c) => c.notNull())
-          .addColumn('scope', 'text', (c) => c.notNull())
-          .addColumn('state', 'text', (c) => c.notNull())
-          .addColumn('trash_batch', 'text')
-          .addColumn('display_name', 'text', (c) => c.notNull())
-          .addColumn('sort_name', 'text', (c) => c.notNull())
-          .addColumn('created_date', 'text', (c) => c.notNull())
-          .addColumn('updated_date', 'text', (c) => c.notNull());
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('parent_folder_id', text, (c) => c.notNull())
+          .addColumn('location_id', text, (c) => c.notNull())
+          .addColumn('root', text, (c) => c.notNull())
+          .addColumn('scope', text, (c) => c.notNull())
+          .addColumn('state', text, (c) => c.notNull())
+          .addColumn('trash_batch', text)
+          .addColumn('display_name', text, (c) => c.notNull())
+          .addColumn('sort_name', text, (c) => c.notNull())
+          .addColumn('created_date', text, (c) => c.notNull())
+          .addColumn('updated_date', text, (c) => c.notNull());
         if (table === 'files') {
           builder = builder
-            .addColumn('search_text', 'text', (c) => c.notNull())
-            .addColumn('mime_type', 'text', (c) => c.notNull())
-            .addColumn('media_type', 'text', (c) => c.notNull())
+            .addColumn('search_text', text, (c) => c.notNull())
+            .addColumn('mime_type', text, (c) => c.notNull())
+            .addColumn('media_type', text, (c) => c.notNull())
             .addColumn('size_in_bytes', 'bigint', (c) => c.notNull())
-            .addColumn('hash', 'text', (c) => c.notNull())
+            .addColumn('hash', text, (c) => c.notNull())
             .addColumn('private', 'integer', (c) => c.notNull())
-            .addColumn('labels', 'text', (c) => c.notNull())
-            .addColumn('operation_status', 'text', (c) => c.notNull())
-            .addColumn('failure_reason', 'text')
-            .addColumn('source_url', 'text')
-            .addColumn('media', 'text', (c) => c.notNull())
-            .addColumn('external_info', 'text')
-            .addColumn('blob_key', 'text', (c) => c.notNull());
+            .addColumn('labels', text, (c) => c.notNull())
+            .addColumn('operation_status', text, (c) => c.notNull())
+            .addColumn('failure_reason', text)
+            .addColumn('source_url', text)
+            .addColumn('media', text, (c) => c.notNull())
+            .addColumn('external_info', text)
+            .addColumn('blob_key', text, (c) => c.notNull());
         }
         await builder.execute();
 
@@ -62,41 +84,55 @@ const migrations: Record<string, Migration> = {
 
       await db.schema
         .createTable('upload_tokens')
-        .addColumn('token_hash', 'text', (c) => c.primaryKey())
-        .addColumn('params', 'text', (c) => c.notNull())
-        .addColumn('expires_at', 'text', (c) => c.notNull())
-        .addColumn('claimed_at', 'text')
+        .addColumn('token_hash', text, (c) => c.primaryKey())
+        .addColumn('params', text, (c) => c.notNull())
+        .addColumn('expires_at', text, (c) => c.notNull())
+        .addColumn('claimed_at', text)
         .execute();
       await db.schema
         .createTable('sessions')
-        .addColumn('id_hash', 'text', (c) => c.primaryKey())
-        .addColumn('csrf_token', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('id_hash', text, (c) => c.primaryKey())
+        .addColumn('csrf_token', text, (c) => c.notNull())
+        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('expires_at', text, (c) => c.notNull())
         .execute();
       await db.schema
         .createTable('login_tokens')
-        .addColumn('token_hash', 'text', (c) => c.primaryKey())
-        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('token_hash', text, (c) => c.primaryKey())
+        .addColumn('expires_at', text, (c) => c.notNull())
         .execute();
     },
   },
   '0002-zip-downloads': {
     async up(db: Kysely<unknown>) {
+      const text = textType(db);
       // Zip download URLs never expire, so their rows are kept for good; the token itself is never stored.
       await db.schema
         .createTable('zip_downloads')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('kind', 'text', (c) => c.notNull())
-        .addColumn('params', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('kind', text, (c) => c.notNull())
+        .addColumn('params', text, (c) => c.notNull())
+        .addColumn('created_at', text, (c) => c.notNull())
         .execute();
     },
   },
   '0003-files-search-trigram': {
     async up(db: Kysely<unknown>) {
-      // A substring search (`search` matches anywhere in name, MIME type and labels) cannot use a B-tree. On
-      // SQLite an FTS5 trigram index over `search_text` finds the rows that contain a term of 3+ characters
+      // A substring search (`search` matches anywhere in name, MIME type and labels) cannot use a B-tree.
+      if (dialectOf(db) === 'postgres') {
+        // pg_trgm's GIN index answers `search_text LIKE '%term%'` itself (3+ characters; the rows it returns
+        // are rechecked, so results are exact) and PostgreSQL keeps it current: no shadow table, no triggers.
+        // pg_trgm is a trusted extension: the database owner may create it. It may already be installed in
+        // another schema than ours (one extension per database): name its operator class with that schema.
+        await sql`create extension if not exists pg_trgm`.execute(db);
+        const { rows } = await sql<{ schema: string }>`
+          select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+          where e.extname = 'pg_trgm'`.execute(db);
+        const opclass = sql.id(rows[0]?.schema ?? 'public', 'gin_trgm_ops');
+        await sql`create index files_search_trgm on files using gin (search_text ${opclass})`.execute(db);
+        return;
+      }
+      // On SQLite an FTS5 trigram index over `search_text` finds the rows that contain a term of 3+ characters
       // without reading the table; it follows `files` through triggers. It is keyed by the files' rowid, which
       // only a VACUUM can change: after one, run `INSERT INTO files_fts(files_fts) VALUES('rebuild')`.
       await sql`create virtual table files_fts using fts5(search_text, content='files', content_rowid='rowid', tokenize='trigram')`.execute(
@@ -117,14 +153,15 @@ const migrations: Record<string, Migration> = {
   },
   '0004-uploads-usage-jobs': {
     async up(db: Kysely<unknown>) {
+      const text = textType(db);
       // A resumable (tus) upload is tied to the token it was created with.
-      await db.schema.alterTable('upload_tokens').addColumn('upload_id', 'text').execute();
+      await db.schema.alterTable('upload_tokens').addColumn('upload_id', text).execute();
       await db.schema.createIndex('upload_tokens_upload').on('upload_tokens').column('upload_id').execute();
 
       // The bytes the site uses, kept up to date by every insert and purge of a file (same transaction).
       await db.schema
         .createTable('site_usage')
-        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('id', text, (c) => c.primaryKey())
         .addColumn('bytes', 'bigint', (c) => c.notNull())
         .execute();
       await sql`insert into site_usage (id, bytes) select 'site', coalesce(sum(size_in_bytes), 0) from files`.execute(
@@ -133,16 +170,16 @@ const migrations: Record<string, Migration> = {
 
       await db.schema
         .createTable('jobs')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('kind', 'text', (c) => c.notNull())
-        .addColumn('payload', 'text', (c) => c.notNull())
-        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('kind', text, (c) => c.notNull())
+        .addColumn('payload', text, (c) => c.notNull())
+        .addColumn('state', text, (c) => c.notNull())
         .addColumn('attempts', 'integer', (c) => c.notNull())
-        .addColumn('run_after', 'text', (c) => c.notNull())
-        .addColumn('locked_until', 'text')
-        .addColumn('last_error', 'text')
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('run_after', text, (c) => c.notNull())
+        .addColumn('locked_until', text)
+        .addColumn('last_error', text)
+        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('updated_at', text, (c) => c.notNull())
         .execute();
       // Claiming reads the next due queued job, or a running one whose lock ran out.
       await db.schema
@@ -175,7 +212,13 @@ class InCodeMigrationProvider implements MigrationProvider {
 }
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider() });
+  // On PostgreSQL Kysely looks for its migration table in every schema unless told which one: name the current
+  // one, so a database holding several schemas (one per instance, or per test) migrates each on its own.
+  const migrationTableSchema =
+    dialectOf(db) === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(), migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
+import { createTestSchema, TEST_DATABASE_URL } from './test-databases.ts';
 
 export const TEST_API_KEY = 'test-api-key';
 
@@ -30,11 +31,16 @@ export interface TestApp extends App {
 }
 
 /**
- * A whole server over a fresh temp data dir (SQLite + disk), used through `inject()` or a real port. Given a
- * `dataDir`, it runs over that one instead (a restart).
+ * A whole server over a fresh temp data dir (SQLite + disk), used through `inject()` or a real port. With
+ * `TEST_DATABASE_URL` set, the metadata goes to a fresh schema of that PostgreSQL database instead. Given a
+ * `dataDir` (and `databaseUrl`), it runs over those instead (a restart).
  */
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'smm-test-'));
+  const schema =
+    TEST_DATABASE_URL !== undefined && overrides.databaseUrl === undefined
+      ? await createTestSchema(TEST_DATABASE_URL)
+      : undefined;
   const config = loadConfig(
     {},
     {
@@ -42,6 +48,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
       apiKey: TEST_API_KEY,
       staticDir: undefined,
       publicUrl: 'http://media.test',
+      databaseUrl: schema?.url,
       ...overrides,
     },
   );
@@ -91,6 +98,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     close: async () => {
       await built.app.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      await schema?.drop();
     },
   };
 }

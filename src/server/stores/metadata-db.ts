@@ -1,0 +1,20 @@
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { isPostgresUrl } from './dialect.ts';
+import { openPostgres } from './postgres.ts';
+import type { Database } from './schema.ts';
+import { openSqlite } from './sqlite.ts';
+
+/**
+ * The metadata database the configuration asks for: PostgreSQL when `databaseUrl` is a `postgres://` URL,
+ * else the embedded SQLite database in `dataDir` (the default).
+ */
+export function openMetadataDb(config: {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+}): Kysely<Database> {
+  if (config.databaseUrl !== undefined && isPostgresUrl(config.databaseUrl)) {
+    return openPostgres(config.databaseUrl);
+  }
+  return openSqlite(path.join(config.dataDir, 'metadata.sqlite'));
+}
