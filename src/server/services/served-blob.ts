@@ -43,7 +43,7 @@ export function assetBlob(
     size: part ? part.size : asset.size,
     mimeType: part ? part.mimeType : asset.mimeType,
     etag: `"${file.hash}-${assetKey}${part ? `-${part.name}` : ''}"`,
-    lastModified: file.updated_date,
+    lastModified: file.created_date,
     fileId: file.id,
   };
 }

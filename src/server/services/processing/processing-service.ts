@@ -4,7 +4,6 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FileMedia } from '../../../contract/index.ts';
 import type { BlobStore } from '../../blobs/blob-store.ts';
-import { nowIso } from '../../clock.ts';
 import type { MetadataStore } from '../../stores/metadata-store.ts';
 import type { FileRow } from '../../stores/schema.ts';
 import { PermanentJobError, type JobContext, type JobRunner } from '../job-runner.ts';
@@ -34,7 +33,8 @@ const KIND_NAMES: Record<string, string> = {
  * Media processing as durable jobs: a new file that `isProcessable` is PENDING and gets a `process-media` job
  * in the transaction that creates it; the job reads the original into a temp dir, makes the renditions
  * (`media-processors.ts`), stores them under `renditions/<id>/`, and makes the file READY with its `media`
- * filled in, or FAILED with a reason (the file and its original are kept). A job that was running when the
+ * filled in, or FAILED with a reason (the file and its original are kept). `updatedDate` stays: processing is
+ * not a change the user made, and must not reorder a listing sorted by it. A job that was running when the
  * process died runs again (the job runner's lock); renditions have fixed keys, so a re-run overwrites them.
  */
 export class ProcessingService {
@@ -107,7 +107,6 @@ export class ProcessingService {
           assets: JSON.stringify(assets),
           operation_status: 'READY',
           failure_reason: null,
-          updated_date: nowIso(),
         });
         return true;
       });
@@ -165,7 +164,6 @@ export class ProcessingService {
       await store.updateFile(fileId, {
         operation_status: 'FAILED',
         failure_reason: reason,
-        updated_date: nowIso(),
       });
     });
   }
