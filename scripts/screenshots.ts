@@ -9,6 +9,7 @@ import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
+import { onePagePdf } from '../src/server/testing/fixtures.ts';
 
 const outDir = path.resolve(process.argv[2] ?? 'docs/screenshots');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-shots-'));
@@ -72,6 +73,13 @@ async function upload(
 }
 
 /** A real JPEG from ffmpeg's test pattern, so previews show a picture. */
+/** A media file made by ffmpeg from its lavfi test sources. */
+function ffmpegMade(name: string, args: string[]): Buffer {
+  const file = path.join(dataDir, name);
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', ...args, file]);
+  return fs.readFileSync(file);
+}
+
 function testImage(hue: number): Buffer {
   const file = path.join(dataDir, `demo-${hue}.jpg`);
   execFileSync('ffmpeg', [
@@ -101,16 +109,31 @@ for (let i = 1; i <= 9; i++) {
     labels: ['summer'],
   });
 }
-await upload('launch-teaser.mp4', 'video/mp4', Buffer.alloc(300_000, 1), videos);
-await upload('price-list.pdf', 'application/pdf', Buffer.alloc(90_000, 2));
-await upload('jingle.mp3', 'audio/mpeg', Buffer.alloc(150_000, 3));
+const teaser = await upload(
+  'launch-teaser.mp4',
+  'video/mp4',
+  ffmpegMade('teaser.mp4', [
+    ...['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25:duration=6'],
+    ...['-f', 'lavfi', '-i', 'sine=frequency=330:duration=6'],
+    ...['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'],
+  ]),
+  videos,
+);
+const priceList = await upload('price-list.pdf', 'application/pdf', onePagePdf());
+await upload(
+  'jingle.mp3',
+  'audio/mpeg',
+  ffmpegMade('jingle.mp3', [...['-f', 'lavfi', '-i', 'sine=frequency=523:duration=3', '-c:a', 'libmp3lame']]),
+);
 await upload(
   'logo.svg',
   'image/svg+xml',
-  Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'),
+  Buffer.from(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120"><rect width="240" height="120" rx="16" fill="#2457c5"/><circle cx="60" cy="60" r="36" fill="#ffd23f"/><text x="110" y="72" font-family="sans-serif" font-size="32" fill="#fff">Acme</text></svg>',
+  ),
 );
 await upload('press-kit.zip', 'application/zip', Buffer.alloc(500_000, 4));
-await upload('contract-draft.pdf', 'application/pdf', Buffer.alloc(40_000, 5), 'media-root', {
+await upload('contract-draft.pdf', 'application/pdf', onePagePdf(), 'media-root', {
   private: true,
 });
 const visitors = await folder('Contest entries', 'visitor-uploads');
@@ -121,6 +144,16 @@ await upload('banner-v1.png', 'image/png', Buffer.alloc(12_000, 6), old);
 await api('POST', '/bulk/folders/delete', { folderIds: [old] });
 const stray = await upload('IMG_blurry.jpg', 'image/jpeg', testImage(90));
 await api('POST', '/bulk/files/delete', { fileIds: [stray] });
+
+// Processing (thumbnails, renditions, HLS) runs in the background: wait until nothing is PENDING.
+for (let waited = 0; ; waited += 250) {
+  const { files } = await api<{ files: { operationStatus: string }[] }>('POST', '/files/search', {
+    paging: { limit: 100 },
+  });
+  if (!files.some((f) => f.operationStatus === 'PENDING')) break;
+  if (waited > 120_000) throw new Error('processing did not finish');
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
 
 fs.mkdirSync(outDir, { recursive: true });
 const browser = await chromium.launch({
@@ -146,6 +179,37 @@ const pages: { name: string; path: string; prepare?: (page: Page) => Promise<voi
     },
   },
   { name: 'site-files-list', path: '/?view=list&sort=name&order=asc' },
+  {
+    name: 'video-details',
+    path: `/files/${videos}?item=file:${teaser}`,
+    prepare: async (page) => {
+      await page.locator('.info-panel video').waitFor();
+    },
+  },
+  {
+    name: 'viewer-image',
+    path: `/files/${summer}?sort=name&order=asc`,
+    prepare: async (page) => {
+      await page.getByRole('gridcell', { name: 'IMG_2026_0603.jpg' }).dblclick();
+      await page.getByRole('dialog').getByRole('img').waitFor();
+    },
+  },
+  {
+    name: 'viewer-pdf',
+    path: `/?item=file:${priceList}&viewer=1`,
+    prepare: async (page) => {
+      await page.getByRole('dialog').locator('iframe').waitFor();
+      await page.waitForTimeout(1000);
+    },
+  },
+  {
+    name: 'viewer-video',
+    path: `/files/${videos}?item=file:${teaser}&viewer=1`,
+    prepare: async (page) => {
+      await page.getByRole('dialog').locator('video').waitFor();
+      await page.waitForTimeout(1000);
+    },
+  },
   { name: 'visitor-uploads', path: '/visitor-uploads' },
   { name: 'trash', path: '/trash' },
 ];
@@ -155,7 +219,10 @@ for (const scheme of ['light', 'dark'] as const) {
     ['desktop', { width: 1440, height: 900 }],
     ['phone', { width: 390, height: 844 }],
   ] as const) {
-    for (const shot of pages) {
+    // SHOTS=name,name takes only those (while working on one page).
+    for (const shot of pages.filter(
+      (p) => !process.env.SHOTS || process.env.SHOTS.split(',').includes(p.name),
+    )) {
       const context = await browser.newContext({ viewport, colorScheme: scheme, deviceScaleFactor: 1 });
       if (shot.signedIn !== false)
         await context.request.post(`${base}/auth/session`, { data: { apiKey: key } });

@@ -23,9 +23,17 @@ import { useDocumentTitle } from '../lib/use-document-title';
 import { ImportDialog } from '../uploads/import-dialog';
 import { useUploader } from '../uploads/uploader-context';
 import { downloadFile, downloadFilesAsZip, downloadFolderAsZip } from './api/files';
-import { itemListQueryOptions, itemName, type Item, type ListingParams, type SortKey } from './api/items';
+import {
+  fileItemKey,
+  itemListQueryOptions,
+  itemName,
+  type Item,
+  type ListingParams,
+  type SortKey,
+} from './api/items';
 import { useItemActions } from './api/mutations';
 import { MoveDialog, NameDialog, RenameDialog } from './dialogs';
+import { Viewer } from '../preview/viewer';
 import { InfoPanel, type PanelActions } from './info-panel';
 import { ItemGrid } from './item-grid';
 import { MEDIA_TYPE_LABELS } from './media-labels';
@@ -211,7 +219,8 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
       if (item.kind === 'folder') {
         void navigate(folderPath(area, item.folder.id) + (view.view === 'list' ? '?view=list' : ''));
       } else {
-        setView({ item: item.key }, { replace: true });
+        // Its own history entry: Back closes the viewer.
+        setView({ item: item.key, viewer: true });
       }
     },
     [area, navigate, setView, view.view],
@@ -538,6 +547,18 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
 
         <div className="browser__content">{content}</div>
       </div>
+
+      {view.viewer && focusedItem?.kind === 'file' ? (
+        <Viewer
+          files={items.flatMap((i) => (i.kind === 'file' ? [i.file] : []))}
+          fileId={focusedItem.file.id}
+          onNavigate={(fileId) => {
+            const index = items.findIndex((i) => i.key === fileItemKey(fileId));
+            if (index >= 0) focus(index, false);
+          }}
+          onClose={() => setView({ viewer: false }, { replace: true })}
+        />
+      ) : null}
 
       {detailsOpen && focusedItem && view.item ? (
         <InfoPanel

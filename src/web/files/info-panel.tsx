@@ -4,7 +4,9 @@ import { LABEL_MAX, FILE_LABELS_MAX, type FileDescriptor } from '../../contract'
 import { Button } from '../components/ui/button';
 import { useToast } from '../components/ui/toast';
 import { formatBytes, formatDate } from '../lib/format';
-import { fileQueryOptions, inlineUrlQueryOptions } from './api/files';
+import { DownloadMenu } from '../preview/download-menu';
+import { MediaPreview } from '../preview/media-preview';
+import { fileQueryOptions } from './api/files';
 import { useItemActions } from './api/mutations';
 import type { Item } from './api/items';
 import { Thumbnail } from './item-grid';
@@ -42,14 +44,19 @@ export function InfoPanel({
         </button>
       </div>
       {item.kind === 'file' ? (
-        <FilePreview key={item.file.id} file={item.file} item={item} />
+        <FileDetails
+          key={item.file.id}
+          fileId={item.file.id}
+          initial={item.file}
+          inTrash={inTrash}
+          name={name}
+        />
       ) : (
-        <Thumbnail item={item} size="panel" />
+        <>
+          <Thumbnail item={item} size="panel" />
+          <p className="info-panel__name">{name}</p>
+        </>
       )}
-      <p className="info-panel__name">{name}</p>
-      {item.kind === 'file' ? (
-        <FileDetails fileId={item.file.id} initial={item.file} inTrash={inTrash} />
-      ) : null}
       {item.kind === 'folder' ? (
         <dl className="facts">
           <Fact label="Type" value="Folder" />
@@ -69,8 +76,19 @@ export function InfoPanel({
           </>
         ) : (
           <>
-            {item.kind === 'folder' ? <Button onClick={() => actions.open(item)}>Open</Button> : null}
-            <Button onClick={() => actions.download([item])}>Download</Button>
+            {item.kind === 'folder' ? (
+              <>
+                <Button onClick={() => actions.open(item)}>Open</Button>
+                <Button onClick={() => actions.download([item])}>Download zip</Button>
+              </>
+            ) : (
+              <>
+                <Button variant="primary" onClick={() => actions.open(item)}>
+                  View
+                </Button>
+                <DownloadMenu file={item.file} />
+              </>
+            )}
             <Button onClick={() => actions.rename(item)}>Rename</Button>
             <Button onClick={() => actions.move([item])}>Move to…</Button>
             <Button variant="danger" onClick={() => actions.trash([item])}>
@@ -92,58 +110,44 @@ function Fact({ label, value }: { label: string; value: string }) {
   );
 }
 
-/** Images, video and audio play from the public URL, or from a short-lived signed URL when private. */
-function FilePreview({ file, item }: { file: FileDescriptor; item: Item }) {
-  const playable =
-    ['IMAGE', 'VECTOR', 'VIDEO', 'AUDIO'].includes(file.mediaType) && file.operationStatus !== 'FAILED';
-  const signed = useQuery({ ...inlineUrlQueryOptions(file.id), enabled: playable && file.private });
-  const [broken, setBroken] = useState(false);
-  const src = file.private ? signed.data : file.url;
-  if (!playable || !src || broken) return <Thumbnail item={item} size="panel" />;
-  if (file.mediaType === 'VIDEO') {
-    return (
-      <video
-        className="preview"
-        src={src}
-        controls
-        preload="metadata"
-        aria-label={`Preview of ${file.displayName}`}
-      />
-    );
-  }
-  if (file.mediaType === 'AUDIO') {
-    return (
-      <audio
-        className="preview preview--audio"
-        src={src}
-        controls
-        preload="metadata"
-        aria-label={`Preview of ${file.displayName}`}
-      />
-    );
-  }
-  return (
-    <img
-      className="preview"
-      src={src}
-      alt={`Preview of ${file.displayName}`}
-      onError={() => setBroken(true)}
-    />
-  );
+function dimensionsOf(file: FileDescriptor): string {
+  const image = file.media.image?.image ?? file.media.vector?.image;
+  if (image && image.width > 0) return `${image.width} × ${image.height}`;
+  const video = file.media.video;
+  if (video?.width) return `${video.width} × ${video.height ?? 0}`;
+  return '';
+}
+
+/** Video and audio length as m:ss (h:mm:ss past an hour). */
+function duration(file: FileDescriptor): string {
+  const seconds = file.media.video?.durationInSeconds ?? file.media.audio?.duration;
+  if (!seconds) return '';
+  const total = Math.round(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
 function FileDetails({
   fileId,
   initial,
   inTrash,
+  name,
 }: {
   fileId: string;
   initial: FileDescriptor;
   inTrash: boolean;
+  name: string;
 }) {
-  const query = useQuery({ ...fileQueryOptions(fileId), initialData: initial, staleTime: 5_000 });
+  const query = useQuery({
+    ...fileQueryOptions(fileId),
+    initialData: initial,
+    staleTime: 5_000,
+    // A file being processed turns READY (or FAILED) by itself: its preview appears without a reload.
+    refetchInterval: (q) => (q.state.data?.operationStatus === 'PENDING' ? 2_000 : false),
+  });
   const file = query.data;
-  const image = file.media.image?.image ?? file.media.vector?.image;
   const toast = useToast();
   const [copied, setCopied] = useState(false);
 
@@ -159,6 +163,8 @@ function FileDetails({
 
   return (
     <>
+      <MediaPreview file={file} mode="panel" />
+      <p className="info-panel__name">{name}</p>
       <div className="badges">
         {file.private ? <span className="badge">Private</span> : null}
         {file.operationStatus !== 'READY' ? (
@@ -173,7 +179,8 @@ function FileDetails({
       <dl className="facts">
         <Fact label="Type" value={`${MEDIA_TYPE_LABELS[file.mediaType]} (${file.mimeType})`} />
         <Fact label="Size" value={formatBytes(file.sizeInBytes)} />
-        <Fact label="Dimensions" value={image && image.width > 0 ? `${image.width} × ${image.height}` : ''} />
+        <Fact label="Dimensions" value={dimensionsOf(file)} />
+        {duration(file) ? <Fact label="Duration" value={duration(file)} /> : null}
         <Fact label="Created" value={formatDate(file.createdDate)} />
         <Fact label="Updated" value={formatDate(file.updatedDate)} />
       </dl>

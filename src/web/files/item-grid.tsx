@@ -245,6 +245,7 @@ export function Thumbnail({ item, size }: { item: Item; size: 'tile' | 'row' | '
       {failed ? null : (
         <img
           src={item.file.thumbnailUrl}
+          className={item.file.thumbnailUrl.includes('/icons/') ? undefined : 'thumb__picture'}
           alt=""
           loading="lazy"
           decoding="async"
@@ -276,8 +277,8 @@ function dimensions(item: Item): string {
   if (item.kind !== 'file') return '';
   const image = item.file.media.image?.image ?? item.file.media.vector?.image;
   if (image && image.width > 0) return `${image.width} × ${image.height}`;
-  const video = item.file.media.video?.resolutions?.[0];
-  if (video) return `${video.width} × ${video.height}`;
+  const video = item.file.media.video;
+  if (video?.width) return `${video.width} × ${video.height ?? 0}`;
   return '';
 }
 

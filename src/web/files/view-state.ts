@@ -14,6 +14,8 @@ export interface ViewState {
   view: ViewMode;
   /** The item open in the info panel (`file:<id>` or `folder:<id>`). */
   item: string | null;
+  /** Whether that item (a file) is open in the full-screen viewer. */
+  viewer: boolean;
 }
 
 const VIEW_STORAGE_KEY = 'smm.view';
@@ -45,6 +47,7 @@ export function parseViewState(params: URLSearchParams): ViewState {
     type: typeParam && FILTERABLE_TYPES.includes(typeParam) ? typeParam : null,
     view: viewParam === 'list' || viewParam === 'grid' ? viewParam : rememberedView(),
     item: params.get('item'),
+    viewer: params.get('viewer') === '1' && (params.get('item') ?? '').startsWith('file:'),
   };
 }
 
@@ -67,6 +70,7 @@ export function useViewState(): [
           if ('order' in patch) set('order', patch.order ?? null);
           if ('type' in patch) set('type', patch.type ? patch.type.toLowerCase() : null);
           if ('item' in patch) set('item', patch.item ?? null);
+          if ('viewer' in patch) set('viewer', patch.viewer ? '1' : null);
           if (patch.view) {
             set('view', patch.view);
             try {

@@ -8,7 +8,6 @@ export const FILES_PATH = '/site-media/v1/files';
 export const fileKeys = {
   all: ['files'] as const,
   detail: (fileId: string) => [...fileKeys.all, 'detail', fileId] as const,
-  inlineUrl: (fileId: string) => [...fileKeys.all, 'inline-url', fileId] as const,
 };
 
 /** GET /site-media/v1/files/get-file-by-id */
@@ -22,15 +21,6 @@ export function fileQueryOptions(fileId: string) {
           query: { fileId },
         })
       ).file,
-  });
-}
-
-/** A signed URL that shows a (private) file inline, for previews; refreshed well before it expires. */
-export function inlineUrlQueryOptions(fileId: string) {
-  return queryOptions({
-    queryKey: fileKeys.inlineUrl(fileId),
-    queryFn: async () => (await signedUrl(fileId, 'INLINE', 60)).url,
-    staleTime: 30 * 60_000,
   });
 }
 

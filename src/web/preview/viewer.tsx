@@ -1,0 +1,92 @@
+import * as RadixDialog from '@radix-ui/react-dialog';
+import type { KeyboardEvent } from 'react';
+import type { FileDescriptor } from '../../contract';
+import { useReturnFocus } from '../components/ui/use-return-focus';
+import { formatBytes } from '../lib/format';
+import { DownloadMenu } from './download-menu';
+import { MediaPreview } from './media-preview';
+
+/**
+ * The full-screen viewer: one file of the folder at a time, ← and → (or the buttons) step through the files of
+ * the listing in its order, Esc closes. Focus stays inside while it is open and returns where it was.
+ */
+export function Viewer({
+  files,
+  fileId,
+  onNavigate,
+  onClose,
+}: {
+  files: FileDescriptor[];
+  fileId: string;
+  onNavigate: (fileId: string) => void;
+  onClose: () => void;
+}) {
+  const returnFocus = useReturnFocus(true);
+  const index = files.findIndex((f) => f.id === fileId);
+  const file = files[index];
+  const previous = index > 0 ? files[index - 1] : undefined;
+  const next = index >= 0 && index < files.length - 1 ? files[index + 1] : undefined;
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    // Media controls keep their own arrow keys (seeking, volume).
+    const target = event.target as HTMLElement;
+    if (target.tagName === 'VIDEO' || target.tagName === 'AUDIO') return;
+    if (event.key === 'ArrowLeft' && previous) {
+      event.preventDefault();
+      onNavigate(previous.id);
+    } else if (event.key === 'ArrowRight' && next) {
+      event.preventDefault();
+      onNavigate(next.id);
+    }
+  };
+
+  return (
+    <RadixDialog.Root open onOpenChange={(open) => !open && onClose()}>
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className="viewer-overlay" />
+        <RadixDialog.Content className="viewer" onKeyDown={onKeyDown} onCloseAutoFocus={returnFocus}>
+          <header className="viewer__header">
+            <div className="viewer__title">
+              <RadixDialog.Title className="viewer__name">{file?.displayName ?? 'File'}</RadixDialog.Title>
+              <RadixDialog.Description className="viewer__meta">
+                {file
+                  ? `${index + 1} of ${files.length} · ${formatBytes(file.sizeInBytes)}`
+                  : 'Not in this listing'}
+              </RadixDialog.Description>
+            </div>
+            {file ? <DownloadMenu file={file} /> : null}
+            <RadixDialog.Close className="button button--secondary" aria-label="Close viewer">
+              Close
+            </RadixDialog.Close>
+          </header>
+          <div className="viewer__body">
+            <button
+              type="button"
+              className="viewer__step viewer__step--previous"
+              aria-label="Previous file"
+              disabled={!previous}
+              onClick={() => previous && onNavigate(previous.id)}
+            >
+              ‹
+            </button>
+            <div className="viewer__stage">
+              {file ? <MediaPreview key={file.id} file={file} mode="viewer" /> : null}
+              {file?.operationStatus === 'FAILED' && file.failureReason ? (
+                <p className="form__error">{file.failureReason}</p>
+              ) : null}
+            </div>
+            <button
+              type="button"
+              className="viewer__step viewer__step--next"
+              aria-label="Next file"
+              disabled={!next}
+              onClick={() => next && onNavigate(next.id)}
+            >
+              ›
+            </button>
+          </div>
+        </RadixDialog.Content>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
+  );
+}
