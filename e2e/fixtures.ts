@@ -55,6 +55,7 @@ export interface ApiFile {
   hash: string;
   sizeInBytes: string;
   mediaType: string;
+  operationStatus: string;
   state: 'OK' | 'DELETED';
 }
 

@@ -1,10 +1,18 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
 import type { KeyboardEvent } from 'react';
 import type { FileDescriptor } from '../../contract';
-import { useReturnFocus } from '../components/ui/use-return-focus';
 import { formatBytes } from '../lib/format';
 import { DownloadMenu } from './download-menu';
 import { MediaPreview } from './media-preview';
+
+/**
+ * Focus goes back to the grid's current item: the one stepped to, not the one the viewer was opened from
+ * (focusing that would make it current again).
+ */
+function focusCurrentItem(event: Event) {
+  event.preventDefault();
+  document.querySelector<HTMLElement>('[role="grid"] [role="gridcell"][tabindex="0"]')?.focus();
+}
 
 /**
  * The full-screen viewer: one file of the folder at a time, ← and → (or the buttons) step through the files of
@@ -21,7 +29,6 @@ export function Viewer({
   onNavigate: (fileId: string) => void;
   onClose: () => void;
 }) {
-  const returnFocus = useReturnFocus(true);
   const index = files.findIndex((f) => f.id === fileId);
   const file = files[index];
   const previous = index > 0 ? files[index - 1] : undefined;
@@ -44,7 +51,7 @@ export function Viewer({
     <RadixDialog.Root open onOpenChange={(open) => !open && onClose()}>
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="viewer-overlay" />
-        <RadixDialog.Content className="viewer" onKeyDown={onKeyDown} onCloseAutoFocus={returnFocus}>
+        <RadixDialog.Content className="viewer" onKeyDown={onKeyDown} onCloseAutoFocus={focusCurrentItem}>
           <header className="viewer__header">
             <div className="viewer__title">
               <RadixDialog.Title className="viewer__name">{file?.displayName ?? 'File'}</RadixDialog.Title>
