@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/upload-throughput.ts [--size 1G]
  *
- * Starts the real server (`src/server/main.ts` under tsx, temp DATA_DIR) and a bare `http.createServer` that
+ * Starts the real server (built as `npm start` runs it, temp DATA_DIR) and a bare `http.createServer` that
  * pipes PUT/PATCH bodies to files, each in its own child process, and samples each one's VmRSS every 100 ms.
  * Writes one random payload file, then uploads it streamed from disk (never buffered in the client):
  * (1) bare PUT, (2) app plain PUT, (3) app tus in one PATCH, (4) app tus in 8 MiB PATCHes, (5) bare 8 MiB
@@ -15,11 +15,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
+import { builtServerArgs, freePort, RssSampler, waitForPort } from './lib.ts';
 
 const MiB = 1024 ** 2;
 const CHUNK = 8 * MiB;
@@ -56,66 +56,6 @@ const server = http.createServer((req, res) => {
 });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('ready'));
 `;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`port ${port} not listening after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function rssMb(pid: number): number {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
-    return kb === undefined ? 0 : Number(kb) / 1024;
-  } catch {
-    return 0;
-  }
-}
-
-/** Samples one process's RSS every 100 ms; `reset` starts a new window (start and peak). */
-class RssSampler {
-  start = 0;
-  peak = 0;
-  private readonly timer: NodeJS.Timeout;
-  constructor(private readonly pid: number) {
-    this.timer = setInterval(() => this.sample(), 100);
-  }
-  private sample(): void {
-    this.peak = Math.max(this.peak, rssMb(this.pid));
-  }
-  reset(): void {
-    this.start = rssMb(this.pid);
-    this.peak = this.start;
-  }
-  stop(): void {
-    clearInterval(this.timer);
-    this.sample();
-  }
-}
 
 interface Answer {
   status: number;
@@ -353,7 +293,7 @@ async function main(): Promise<void> {
     children.push(bare);
     const appPort = await freePort();
     // `node --import tsx` (what `npx tsx` runs) in one process, so the sampled pid is the server itself.
-    const app = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    const app = spawn(process.execPath, builtServerArgs(), {
       cwd: path.resolve(import.meta.dirname, '..'),
       env: {
         ...process.env,

@@ -8,7 +8,7 @@ import { openMetadataDb } from '../src/server/stores/metadata-db.ts';
 import { MetadataStore } from '../src/server/stores/metadata-store.ts';
 
 const config = loadConfig();
-const store = new MetadataStore(openMetadataDb(config));
+const store = new MetadataStore(await openMetadataDb(config));
 try {
   await store.migrate();
   console.log(`Migrated the ${store.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} metadata database.`);

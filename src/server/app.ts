@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { randomUUID } from 'node:crypto';
 import type { BlobStore } from './blobs/blob-store.ts';
 import { DiskBlobStore } from './blobs/disk-blob-store.ts';
-import { S3BlobStore } from './blobs/s3-blob-store.ts';
+import type { S3BlobStore } from './blobs/s3-blob-store.ts';
 import { nowIso } from './clock.ts';
 import type { Config } from './config.ts';
 import { apiAuthHook, registerAuthRoutes } from './http/auth-routes.ts';
@@ -66,6 +66,8 @@ export interface App {
 async function openBlobStore(config: Config): Promise<DiskBlobStore | S3BlobStore> {
   if (config.s3) {
     const { s3 } = config;
+    // Loaded only when used: the AWS SDK is memory the embedded default does not need.
+    const { S3BlobStore } = await import('./blobs/s3-blob-store.ts');
     const blobs = new S3BlobStore({
       endpoint: s3.endpoint,
       region: s3.region,
@@ -92,7 +94,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   const apiKey = config.apiKey ?? persistentSecret(config.dataDir, 'api-key');
   const secret = config.signingSecret ?? persistentSecret(config.dataDir, 'secret');
 
-  const store = new MetadataStore(openMetadataDb(config));
+  const store = new MetadataStore(await openMetadataDb(config));
   await store.migrate();
   await store.deleteExpired(nowIso());
   const blobs = await openBlobStore(config);
@@ -253,7 +255,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     clearInterval(cleanup);
     await jobs.stop();
     await store.close();
-    if (blobs instanceof S3BlobStore) blobs.destroy();
+    if (!(blobs instanceof DiskBlobStore)) blobs.destroy();
   });
 
   return {

@@ -17,7 +17,7 @@ describe('choosing the metadata database', () => {
     dirs.push(dataDir);
     const config = loadConfig({ DATA_DIR: dataDir });
     expect(config.databaseUrl).toBeUndefined();
-    const db = openMetadataDb(config);
+    const db = await openMetadataDb(config);
     expect(dialectOf(db)).toBe('sqlite');
     await db.destroy();
     expect(fs.existsSync(path.join(dataDir, 'metadata.sqlite'))).toBe(true);
@@ -28,7 +28,7 @@ describe('choosing the metadata database', () => {
       const config = loadConfig({ DATABASE_URL: url, DATA_DIR: '/nonexistent' });
       expect(config.databaseUrl).toBe(url);
       // The pool connects on the first query: choosing needs no server.
-      const db = openMetadataDb(config);
+      const db = await openMetadataDb(config);
       expect(dialectOf(db)).toBe('postgres');
       await db.destroy();
     }

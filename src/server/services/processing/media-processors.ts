@@ -1,6 +1,6 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import sharp, { type Sharp, type SharpOptions } from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 import type { Color, FileMedia, ImageInfo, VideoResolution } from '../../../contract/index.ts';
 import { runCommand } from './run-command.ts';
 
@@ -48,6 +48,11 @@ const VIDEO_TARGETS = [480, 720] as const;
 const MINUTE = 60_000;
 /** Decoding bombs: images over this many pixels are refused (sharp's own default guard). */
 const MAX_PIXELS = 268_402_689;
+
+/** sharp (libvips), loaded at the first image processed: the server starts without its memory. */
+async function loadSharp() {
+  return (await import('sharp')).default;
+}
 
 /** Which files processing handles; every other file is READY at ingest, with an icon for a thumbnail. */
 export function isProcessable(mediaType: string, mimeType: string): boolean {
@@ -155,6 +160,7 @@ async function stills(image: Sharp, workDir: string): Promise<Rendition[]> {
  * for their renditions; the SVG itself is only ever served under a sandboxing CSP or as an attachment.
  */
 async function processImage(input: ProcessInput, kind: 'image' | 'vector'): Promise<Processed> {
+  const sharp = await loadSharp();
   const options: SharpOptions = {
     failOn: 'error',
     limitInputPixels: MAX_PIXELS,
@@ -305,6 +311,7 @@ async function processVideo(input: ProcessInput): Promise<Processed> {
     ],
     { signal: input.signal, timeoutMs: 5 * MINUTE },
   );
+  const sharp = await loadSharp();
   const poster = sharp(posterFile);
   const posterMeta = await poster.metadata();
   renditions.push(
@@ -388,6 +395,7 @@ async function processPdf(input: ProcessInput): Promise<Processed> {
     ['-f', '1', '-l', '1', '-singlefile', '-png', '-scale-to', String(PREVIEW_PX), input.path, base],
     { signal: input.signal, timeoutMs: 2 * MINUTE },
   );
+  const sharp = await loadSharp();
   const renditions = await stills(sharp(`${base}.png`), input.workDir);
   const thumbnail = renditions.find((r) => r.assetKey === 'thumbnail')!;
   return {

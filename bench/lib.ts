@@ -1,0 +1,74 @@
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+
+/** Shared by the benchmarks that run the server in a child process: ports and memory sampling. */
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitForPort(port: number, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`port ${port} not listening after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function rssMb(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+    return kb === undefined ? 0 : Number(kb) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples one process's RSS every 100 ms; `reset` starts a new window (start and peak). */
+export class RssSampler {
+  start = 0;
+  peak = 0;
+  private readonly timer: NodeJS.Timeout;
+  constructor(private readonly pid: number) {
+    this.timer = setInterval(() => this.sample(), 100);
+  }
+  sample(): void {
+    this.peak = Math.max(this.peak, rssMb(this.pid));
+  }
+  reset(): void {
+    this.start = rssMb(this.pid);
+    this.peak = this.start;
+  }
+  stop(): void {
+    clearInterval(this.timer);
+    this.sample();
+  }
+}
+
+/**
+ * Builds the server as `npm start` runs it (one esbuild bundle run by plain node, no TypeScript loader) and
+ * answers node's arguments to start it: memory measured is the production server's.
+ */
+export function builtServerArgs(): string[] {
+  execFileSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit' });
+  return ['--enable-source-maps', 'dist-server/main.mjs'];
+}
