@@ -6,6 +6,8 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type BlobStore, type ByteRange, checkBlobKey } from './blob-store.ts';
 
+const READ_CHUNK = 64 * 1024;
+
 /** Blobs as files under `root`; writes go to `root/.tmp` and are renamed into place when complete. */
 export class DiskBlobStore implements BlobStore {
   private readonly tmpDir: string;
@@ -61,8 +63,18 @@ export class DiskBlobStore implements BlobStore {
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
     const file = this.pathOf(key);
-    const handle = await fsp.open(file, 'r');
-    return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+    // Reads no bigger than asked for: a zip of many small files would otherwise allocate 64 KiB per file.
+    const length = range ? range.end - range.start + 1 : READ_CHUNK;
+    const stream = fs.createReadStream(file, {
+      ...(range ? { start: range.start, end: range.end } : {}),
+      highWaterMark: Math.max(1, Math.min(READ_CHUNK, length)),
+    });
+    // Opened before it is handed out: a missing blob is an ENOENT here, not a stream error later.
+    await new Promise<void>((resolve, reject) => {
+      stream.once('ready', () => resolve());
+      stream.once('error', reject);
+    });
+    return stream;
   }
 
   async size(key: string): Promise<number | undefined> {
