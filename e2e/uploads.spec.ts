@@ -258,10 +258,7 @@ test('a tus upload whose connection is cut resumes from the server offset', asyn
     const offsets = recordPatchOffsets(page);
     await page.goto(`/files/${workspace.id}`);
     await expect(page.getByRole('toolbar', { name: 'View and actions' })).toBeVisible();
-    await page
-      .locator('main input[type="file"]')
-      .first()
-      .setInputFiles(source);
+    await page.locator('main input[type="file"]').first().setInputFiles(source);
     await expect(itemCell(page, 'cut.bin')).toBeVisible({ timeout: 90_000 });
     await expect(tray(page).getByRole('heading')).toHaveText('1 uploaded');
     expect(proxy.state.cuts).toBe(1);
@@ -308,6 +305,9 @@ test('a tus upload interrupted by a reload resumes after "Resume uploads"', asyn
   await throttle(-1);
 
   await expect(tray(page)).toContainText('Uploads were interrupted when the page closed.');
+  // Nothing runs until the user says so: the restored upload shows as interrupted, not as uploading.
+  await expect(tray(page).getByRole('heading')).toHaveText('1 upload interrupted');
+  await expect(tray(page).getByRole('listitem').first()).toHaveAccessibleName(/Interrupted at \d+%/);
   await tray(page).getByRole('button', { name: 'Resume uploads' }).click();
   await expect(itemCell(page, 'reload.bin')).toBeVisible({ timeout: 40_000 });
   await expect(tray(page).getByRole('heading')).toHaveText('1 uploaded');

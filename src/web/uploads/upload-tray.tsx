@@ -13,12 +13,14 @@ function formatDuration(seconds: number): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
 }
 
-type Status = 'waiting' | 'uploading' | 'paused' | 'done' | 'failed';
+type Status = 'waiting' | 'uploading' | 'paused' | 'interrupted' | 'done' | 'failed';
 
-function statusOf(file: AppUppyFile): Status {
+/** `recovered`: uploads restored after a reload that wait for "Resume uploads" (nothing is running yet). */
+function statusOf(file: AppUppyFile, recovered: boolean): Status {
   if (file.error) return 'failed';
   if (file.progress.uploadComplete && (file.size ?? 0) <= PLAIN_UPLOAD_MAX_BYTES) return 'done';
   if (file.response?.body?.file) return 'done';
+  if (recovered) return 'interrupted';
   if (file.isPaused) return 'paused';
   if (file.progress.uploadStarted) return 'uploading';
   return 'waiting';
@@ -46,14 +48,17 @@ export function UploadTray() {
   const list = Object.values(files);
   if (list.length === 0 && !recovered) return null;
 
-  const statuses = list.map(statusOf);
+  const statuses = list.map((file) => statusOf(file, !!recovered));
   const done = statuses.filter((s) => s === 'done').length;
   const failed = statuses.filter((s) => s === 'failed').length;
-  const active = list.length - done - failed;
+  const interrupted = statuses.filter((s) => s === 'interrupted').length;
+  const active = list.length - done - failed - interrupted;
   const summary =
-    active > 0
-      ? `Uploading ${active} file${active > 1 ? 's' : ''} · ${totalProgress}%`
-      : `${done} uploaded${failed ? `, ${failed} failed` : ''}`;
+    interrupted > 0
+      ? `${interrupted} upload${interrupted > 1 ? 's' : ''} interrupted`
+      : active > 0
+        ? `Uploading ${active} file${active > 1 ? 's' : ''} · ${totalProgress}%`
+        : `${done} uploaded${failed ? `, ${failed} failed` : ''}`;
 
   return (
     <section className="upload-tray" aria-label="Uploads">
@@ -139,6 +144,9 @@ function UploadRow({ file, status }: { file: AppUppyFile; status: Status }) {
       break;
     case 'paused':
       detail = `Paused at ${percent}%`;
+      break;
+    case 'interrupted':
+      detail = `Interrupted at ${percent}% · resume to go on from there`;
       break;
     case 'uploading':
       detail = `${percent}% · ${formatBytes(speed)}/s · ${formatDuration(left)}`;
