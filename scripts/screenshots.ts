@@ -229,7 +229,7 @@ for (const scheme of ['light', 'dark'] as const) {
       const page = await context.newPage();
       await page.goto(`${base}${shot.path}`);
       await page.waitForLoadState('networkidle');
-      if (shot.prepare && size === 'desktop') await shot.prepare(page);
+      if (shot.prepare && (size === 'desktop' || shot.name.startsWith('viewer'))) await shot.prepare(page);
       await page.waitForTimeout(300);
       const file = path.join(outDir, `${shot.name}-${scheme}-${size}.png`);
       await page.screenshot({ path: file });
