@@ -6,9 +6,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { randomUUID } from 'node:crypto';
 import type { BlobStore } from './blobs/blob-store.ts';
 import { DiskBlobStore } from './blobs/disk-blob-store.ts';
-import { S3BlobStore } from './blobs/s3-blob-store.ts';
+import { S3BlobStore, s3ClientConfig } from './blobs/s3-blob-store.ts';
 import { nowIso } from './clock.ts';
-import type { Config } from './config.ts';
+import type { Config, S3Config } from './config.ts';
 import { apiAuthHook, registerAuthRoutes } from './http/auth-routes.ts';
 import { sendError, sendNoRoute } from './http/error-handler.ts';
 import { registerFileRoutes } from './http/file-routes.ts';
@@ -62,20 +62,28 @@ export interface App {
   blobs: BlobStore;
 }
 
+/** The S3 client settings of `S3_*`. */
+function s3Options(s3: S3Config) {
+  return {
+    endpoint: s3.endpoint,
+    region: s3.region,
+    bucket: s3.bucket,
+    forcePathStyle: s3.forcePathStyle,
+    keyPrefix: s3.keyPrefix,
+    ...(s3.accessKeyId !== undefined &&
+      s3.secretAccessKey !== undefined && {
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      }),
+  };
+}
+
+/** Where unfinished resumable uploads live in the bucket, next to the blobs (`originals/`, `renditions/`). */
+const TUS_S3_PREFIX = 'tus/';
+
 /** Blobs in S3 when it is configured, else on disk under `DATA_DIR/blobs`. */
 async function openBlobStore(config: Config): Promise<DiskBlobStore | S3BlobStore> {
   if (config.s3) {
-    const { s3 } = config;
-    const blobs = new S3BlobStore({
-      endpoint: s3.endpoint,
-      region: s3.region,
-      bucket: s3.bucket,
-      forcePathStyle: s3.forcePathStyle,
-      ...(s3.accessKeyId !== undefined &&
-        s3.secretAccessKey !== undefined && {
-          credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-        }),
-    });
+    const blobs = new S3BlobStore(s3Options(config.s3));
     // Fail at start, not at the first upload, when the store is unreachable or the credentials are wrong.
     await blobs.ensureBucket();
     return blobs;
@@ -165,6 +173,12 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     files,
     {
       directory: path.join(config.dataDir, 'tus'),
+      // On S3 every instance sees every upload: one can continue or finalize what another started.
+      s3: config.s3 && {
+        client: s3ClientConfig(s3Options(config.s3)),
+        bucket: config.s3.bucket,
+        prefix: config.s3.keyPrefix + TUS_S3_PREFIX,
+      },
       expiryMs: config.resumableUploadTtlMinutes * 60_000,
       maxSizeBytes: config.maxFileSizeBytes,
     },
@@ -192,7 +206,9 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     uploadsPerMinute: config.visitorUploadsPerMinute,
     policy: visitorPolicy,
   });
-  registerMediaRoutes(app, files, downloads, blobs, secret);
+  registerMediaRoutes(app, files, downloads, blobs, secret, {
+    redirectDownloads: config.s3?.downloads === 'redirect',
+  });
   registerZipDownloadRoutes(app, zips);
 
   await app.register(
@@ -254,6 +270,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     await jobs.stop();
     await store.close();
     if (blobs instanceof S3BlobStore) blobs.destroy();
+    resumable.close();
   });
 
   return {

@@ -11,6 +11,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   S3Client,
+  type S3ClientConfig,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -49,6 +50,52 @@ const MAX_PARTS = 10_000;
 /** DeleteObjects takes at most 1000 keys. */
 const DELETE_BATCH = 1000;
 
+/** The client settings every S3 client of this server uses (the blob store's, the tus store's). */
+export function s3ClientConfig(
+  options: Pick<S3BlobStoreOptions, 'endpoint' | 'region' | 'credentials' | 'forcePathStyle' | 'maxSockets'>,
+): S3ClientConfig {
+  const maxSockets = options.maxSockets ?? 256;
+  return {
+    region: options.region,
+    forcePathStyle: options.forcePathStyle ?? true,
+    ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
+    ...(options.credentials !== undefined && { credentials: options.credentials }),
+    // Since 2025 the SDK adds CRC32 checksums (and aws-chunked trailers) to every upload and asks for them on
+    // every download; Swift's s3api, like many S3 lookalikes, knows neither. Only when an operation requires one.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    // The SDK's default of 50 sockets would queue the 51st concurrent download behind slow readers. A store that
+    // does not accept the connection fails the request soon; no idle timeout once connected, since a download
+    // streamed to a slow client leaves its socket idle while the client catches up.
+    requestHandler: {
+      connectionTimeout: 10_000,
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
+    },
+  };
+}
+
+/**
+ * DeleteObjects must carry a checksum; the SDK now sends a CRC32 only, and Swift (like older S3 lookalikes)
+ * insists on Content-MD5. Adds it after serialization, before signing.
+ */
+export function addContentMd5ForDeleteObjects(client: S3Client): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const request = args.request as { headers?: Record<string, string>; body?: unknown };
+      if (
+        context.commandName === 'DeleteObjectsCommand' &&
+        request.headers &&
+        (typeof request.body === 'string' || request.body instanceof Uint8Array)
+      ) {
+        request.headers['content-md5'] = createHash('md5').update(request.body).digest('base64');
+      }
+      return next(args);
+    },
+    { step: 'build', name: 'contentMd5ForDeleteObjects', override: true },
+  );
+}
+
 /**
  * Blobs as objects in an S3 bucket. Writes are multipart uploads of bounded memory whatever the size; a blob appears
  * only when its upload completes, and a failed one is aborted so that neither an object nor its parts stay behind.
@@ -61,41 +108,8 @@ export class S3BlobStore implements BlobStore {
   private readonly queueSize: number;
 
   constructor(options: S3BlobStoreOptions) {
-    const maxSockets = options.maxSockets ?? 256;
-    this.client = new S3Client({
-      region: options.region,
-      forcePathStyle: options.forcePathStyle ?? true,
-      ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
-      ...(options.credentials !== undefined && { credentials: options.credentials }),
-      // Since 2025 the SDK adds CRC32 checksums (and aws-chunked trailers) to every upload and asks for them on
-      // every download; Swift's s3api, like many S3 lookalikes, knows neither. Only when an operation requires one.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      // The SDK's default of 50 sockets would queue the 51st concurrent download behind slow readers. A store that
-      // does not accept the connection fails the request soon; no idle timeout once connected, since a download
-      // streamed to a slow client leaves its socket idle while the client catches up.
-      requestHandler: {
-        connectionTimeout: 10_000,
-        httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
-        httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
-      },
-    });
-    // DeleteObjects must carry a checksum; the SDK now sends a CRC32 only, and Swift (like older S3 lookalikes)
-    // insists on Content-MD5. Add it after serialization, before signing.
-    this.client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const request = args.request as { headers?: Record<string, string>; body?: unknown };
-        if (
-          context.commandName === 'DeleteObjectsCommand' &&
-          request.headers &&
-          (typeof request.body === 'string' || request.body instanceof Uint8Array)
-        ) {
-          request.headers['content-md5'] = createHash('md5').update(request.body).digest('base64');
-        }
-        return next(args);
-      },
-      { step: 'build', name: 'contentMd5ForDeleteObjects', override: true },
-    );
+    this.client = new S3Client(s3ClientConfig(options));
+    addContentMd5ForDeleteObjects(this.client);
     this.bucket = options.bucket;
     this.prefix = options.keyPrefix ?? '';
     this.partSize = Math.max(5 * MiB, options.partSizeBytes ?? 8 * MiB);
