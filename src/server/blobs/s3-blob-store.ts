@@ -10,6 +10,8 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   S3Client,
   type S3ClientConfig,
   S3ServiceException,
@@ -259,6 +261,48 @@ export class S3BlobStore implements BlobStore {
       ...(options.contentType !== undefined && { ResponseContentType: options.contentType }),
     });
     return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
+  }
+
+  /**
+   * Every object key under the store's prefix (relative to it), unfinished tus uploads (`tus/`) included. For
+   * tests and the data migration, not for request paths: it lists the whole bucket.
+   */
+  async keys(): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key?.startsWith(this.prefix)) keys.push(object.Key.slice(this.prefix.length));
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
+  /** Keys (relative to the prefix) of multipart uploads under way: blobs being written, tus uploads. */
+  async pendingUploads(): Promise<string[]> {
+    const keys: string[] = [];
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      const page = await this.client.send(
+        new ListMultipartUploadsCommand({
+          Bucket: this.bucket,
+          Prefix: this.prefix,
+          KeyMarker: keyMarker,
+          UploadIdMarker: uploadIdMarker,
+        }),
+      );
+      for (const upload of page.Uploads ?? []) {
+        if (upload.Key?.startsWith(this.prefix)) keys.push(upload.Key.slice(this.prefix.length));
+      }
+      if (!page.IsTruncated) return keys;
+      keyMarker = page.NextKeyMarker;
+      uploadIdMarker = page.NextUploadIdMarker;
+    }
   }
 
   /** Closes the kept-alive sockets. */

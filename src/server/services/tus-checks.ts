@@ -120,9 +120,24 @@ export class UploadChecks {
     tap.on('error', (error) => {
       if (error instanceof TusResponseError) mismatch = error;
     });
+    const checked = readable.pipe(tap);
+    if (check) {
+      // Decide before the store sees the stream: a store may start reading it only after some requests of its
+      // own (S3), and an error the stream emitted meanwhile would be lost on it.
+      await new Promise<void>((resolve) => {
+        check.onSettled = resolve;
+        tap.once('close', resolve);
+      });
+      if (check.error) {
+        readable.unpipe(tap);
+        tap.destroy();
+        await this.onMismatch(id);
+        throw check.error;
+      }
+    }
     let newOffset: number;
     try {
-      newOffset = await store(readable.pipe(tap));
+      newOffset = await store(checked);
     } catch (error) {
       if (mismatch) {
         await this.onMismatch(id);
@@ -153,6 +168,10 @@ export class UploadChecks {
     let length = offset;
     const state = {
       passed: false,
+      /** The mismatch found, once checked. */
+      error: undefined as TusResponseError | undefined,
+      /** Called once the check is decided. */
+      onSettled: () => {},
       /** Holds a chunk; checks once enough bytes are in. */
       add(chunk: Buffer): Error | undefined {
         held.push(chunk);
@@ -163,14 +182,17 @@ export class UploadChecks {
         state.passed = true;
         const head = Buffer.concat([before, ...held]).subarray(0, SNIFF_BYTES);
         const mismatch = contentMismatch(declared, head);
-        if (!mismatch) return undefined;
-        return new TusResponseError(
-          400,
-          errorBody('MISMATCH_MIME_TYPE', mismatch.description, {
-            declaredMimeType: mismatch.declared,
-            detectedMimeType: mismatch.detected,
-          }),
-        );
+        state.error =
+          mismatch &&
+          new TusResponseError(
+            400,
+            errorBody('MISMATCH_MIME_TYPE', mismatch.description, {
+              declaredMimeType: mismatch.declared,
+              detectedMimeType: mismatch.detected,
+            }),
+          );
+        state.onSettled();
+        return state.error;
       },
       /** The held bytes of this PATCH, once checked. */
       release(): Buffer | undefined {
