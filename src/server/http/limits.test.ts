@@ -9,6 +9,7 @@ import {
   sha256Hex,
   storedBlobs,
   tempBlobs,
+  writesUnderWay,
   waitFor,
 } from '../testing/helpers.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
@@ -168,7 +169,7 @@ describe('SITE_QUOTA_BYTES', () => {
     bodyA.write(Buffer.alloc(600, 'a'));
     bodyB.write(Buffer.alloc(600, 'b'));
     // Both are streaming (each gate saw 1000 bytes free when it started).
-    await waitFor(async () => (await tempBlobs(t)).length === 2, 'both transfers to be under way');
+    await waitFor(() => writesUnderWay(t, 2), 'both transfers to be under way');
     bodyA.end();
     expect((await a).statusCode).toBe(200);
     bodyB.end();

@@ -13,7 +13,7 @@ import type {
   MediaType,
   ValidationErrorBody,
 } from '../../contract/index.ts';
-import { storedBlobs, tempBlobs } from '../testing/helpers.ts';
+import { storedBlobs, tempBlobs, writesUnderWay } from '../testing/helpers.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 
 // ---- helpers ---------------------------------------------------------------------------------------------
@@ -726,7 +726,7 @@ describe('interrupted uploads over a real socket', () => {
     );
     socket.write(Buffer.alloc(50_000, 7));
     // The server has started writing the bytes once its temp file exists.
-    await waitFor(async () => (await tempBlobs(t)).length > 0, 'the upload to start');
+    await waitFor(() => writesUnderWay(t, 1), 'the upload to start');
     socket.destroy();
 
     await waitFor(async () => (await tempBlobs(t)).length === 0, 'the temp file to be removed');

@@ -220,6 +220,7 @@ describe('zip of several files', () => {
       {
         dataDir: t.dataDir,
         databaseUrl: t.config.databaseUrl,
+        s3: t.config.s3,
         apiKey: TEST_API_KEY,
         staticDir: undefined,
         publicUrl: PUBLIC_URL,

@@ -68,6 +68,19 @@ export async function tempBlobs(t: TestApp): Promise<string[]> {
   return filesBelow(path.join(t.dataDir, 'blobs', '.tmp'));
 }
 
+/**
+ * Whether at least `count` blob writes are under way. On S3 a write shorter than a part shows nowhere until it
+ * completes (lib-storage holds the first part in memory, then sends a single PutObject): give the transfers a
+ * moment to reach the store instead.
+ */
+export async function writesUnderWay(t: TestApp, count: number): Promise<boolean> {
+  if (t.blobs instanceof S3BlobStore) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return true;
+  }
+  return (await tempBlobs(t)).length >= count;
+}
+
 /** Files of unfinished tus uploads (on disk: data and `.json` info; on S3: the `.info` and `.part` objects). */
 export async function tusFiles(t: TestApp): Promise<string[]> {
   if (t.blobs instanceof S3BlobStore) {
