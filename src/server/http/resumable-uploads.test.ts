@@ -546,6 +546,19 @@ describe('resumable uploads (tus 1.0.0)', () => {
     await expectFetchError(await finalize(uploadUrl, uploadToken), 403, 'PERMISSION_DENIED');
   });
 
+  it('a complete upload never finalized expires too, leaving nothing of it', async () => {
+    const { uploadUrl, uploadToken } = await generate({ mimeType: 'text/plain', fileName: 'done.txt' });
+    const url = await created(uploadUrl, 10, { token: uploadToken });
+    expect((await patch(url, 0, Buffer.from('0123456789'))).status).toBe(204);
+    expect(await tusFiles(t)).not.toEqual([]);
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 24 * 3600_000 + 60_000);
+    expect(await t.resumable.cleanupExpired()).toBe(1);
+    expect(await tusFiles(t)).toEqual([]);
+    await expectFetchError(await finalize(uploadUrl, uploadToken), 403, 'PERMISSION_DENIED');
+  });
+
   it('uses RESUMABLE_UPLOAD_TTL_MINUTES for the expiry', async () => {
     await t.close();
     await setup({ resumableUploadTtlMinutes: 5 });
