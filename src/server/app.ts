@@ -62,9 +62,12 @@ export interface App {
   blobs: BlobStore;
 }
 
-/** The S3 client settings of `S3_*`. */
-function s3Options(s3: S3Config) {
+/** The S3 settings of `S3_*`. */
+function s3Options(s3: S3Config, maxFileSizeBytes: number) {
   return {
+    maxParts: s3.maxParts,
+    // Streams of unknown length (plain uploads, imports) must fit the largest file in the store's parts too.
+    partSizeBytes: Math.max(8 * 1024 * 1024, Math.ceil(maxFileSizeBytes / s3.maxParts)),
     endpoint: s3.endpoint,
     region: s3.region,
     bucket: s3.bucket,
@@ -83,7 +86,7 @@ const TUS_S3_PREFIX = 'tus/';
 /** Blobs in S3 when it is configured, else on disk under `DATA_DIR/blobs`. */
 async function openBlobStore(config: Config): Promise<DiskBlobStore | S3BlobStore> {
   if (config.s3) {
-    const blobs = new S3BlobStore(s3Options(config.s3));
+    const blobs = new S3BlobStore(s3Options(config.s3, config.maxFileSizeBytes));
     // Fail at start, not at the first upload, when the store is unreachable or the credentials are wrong.
     await blobs.ensureBucket();
     return blobs;
@@ -175,8 +178,9 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       directory: path.join(config.dataDir, 'tus'),
       // On S3 every instance sees every upload: one can continue or finalize what another started.
       s3: config.s3 && {
-        client: s3ClientConfig(s3Options(config.s3)),
+        client: s3ClientConfig(s3Options(config.s3, config.maxFileSizeBytes)),
         bucket: config.s3.bucket,
+        maxParts: config.s3.maxParts,
         prefix: config.s3.keyPrefix + TUS_S3_PREFIX,
       },
       expiryMs: config.resumableUploadTtlMinutes * 60_000,

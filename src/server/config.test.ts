@@ -17,6 +17,7 @@ describe('S3 configuration', () => {
       forcePathStyle: true,
       downloads: 'proxy',
       keyPrefix: '',
+      maxParts: 10_000,
     });
     expect(
       loadConfig({
@@ -28,6 +29,7 @@ describe('S3 configuration', () => {
         S3_FORCE_PATH_STYLE: 'false',
         S3_DOWNLOADS: 'redirect',
         S3_KEY_PREFIX: '/site-a/media/',
+        S3_MAX_PARTS: '1000',
       }).s3,
     ).toEqual({
       endpoint: 'https://s3.example.com',
@@ -38,6 +40,7 @@ describe('S3 configuration', () => {
       forcePathStyle: false,
       downloads: 'redirect',
       keyPrefix: 'site-a/media/',
+      maxParts: 1000,
     });
   });
 

@@ -16,6 +16,8 @@ export interface S3Config {
   downloads: 'proxy' | 'redirect';
   /** Prepended to every object key (`site-a/`), so several installations can share a bucket; `''`: none. */
   keyPrefix: string;
+  /** The most parts of one multipart upload the store takes (S3: 10,000; Swift's s3api: 1000 by default). */
+  maxParts: number;
 }
 
 export interface Config {
@@ -147,6 +149,7 @@ function s3FromEnv(env: NodeJS.ProcessEnv): S3Config | undefined {
     forcePathStyle: booleanFromEnv(env, 'S3_FORCE_PATH_STYLE', true),
     downloads,
     keyPrefix: keyPrefixFromEnv(env),
+    maxParts: intFromEnv(env, 'S3_MAX_PARTS', 10_000) || 10_000,
   };
 }
 

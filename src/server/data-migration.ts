@@ -65,6 +65,7 @@ export async function migrateData(options: DataMigrationOptions): Promise<Migrat
     bucket: s3.bucket,
     forcePathStyle: s3.forcePathStyle,
     keyPrefix: s3.keyPrefix,
+    maxParts: s3.maxParts,
     ...(s3.accessKeyId !== undefined &&
       s3.secretAccessKey !== undefined && {
         credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },

@@ -44,11 +44,13 @@ export interface S3BlobStoreOptions {
   queueSize?: number;
   /** Sockets to the store at once; each download streamed through the server holds one for its length. */
   maxSockets?: number;
+  /** The most parts the store takes in one multipart upload (S3: 10,000; Swift's s3api: 1000 unless raised). */
+  maxParts?: number;
 }
 
 const MiB = 1024 * 1024;
 /** S3 allows 10,000 parts per multipart upload (Swift's s3api 1000 unless raised: see scripts/services/swift.sh). */
-const MAX_PARTS = 10_000;
+export const S3_MAX_PARTS = 10_000;
 /** DeleteObjects takes at most 1000 keys. */
 const DELETE_BATCH = 1000;
 
@@ -108,6 +110,7 @@ export class S3BlobStore implements BlobStore {
   private readonly prefix: string;
   private readonly partSize: number;
   private readonly queueSize: number;
+  private readonly maxParts: number;
 
   constructor(options: S3BlobStoreOptions) {
     this.client = new S3Client(s3ClientConfig(options));
@@ -116,6 +119,7 @@ export class S3BlobStore implements BlobStore {
     this.prefix = options.keyPrefix ?? '';
     this.partSize = Math.max(5 * MiB, options.partSizeBytes ?? 8 * MiB);
     this.queueSize = Math.max(1, options.queueSize ?? 2);
+    this.maxParts = Math.max(1, options.maxParts ?? S3_MAX_PARTS);
   }
 
   private objectKey(key: string): string {
@@ -164,8 +168,8 @@ export class S3BlobStore implements BlobStore {
   async putFile(key: string, localPath: string): Promise<number> {
     const objectKey = this.objectKey(key);
     const { size } = await fsp.stat(localPath);
-    // A known size: parts big enough that even the largest file fits in S3's 10,000.
-    const partSize = Math.max(this.partSize, Math.ceil(size / MAX_PARTS));
+    // A known size: parts big enough that even the largest file fits in the store's number of parts.
+    const partSize = Math.max(this.partSize, Math.ceil(size / this.maxParts));
     const body = fs.createReadStream(localPath);
     try {
       await this.upload(objectKey, body, partSize, size);
