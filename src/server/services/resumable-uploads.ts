@@ -110,7 +110,8 @@ export interface ResumableOptions {
 }
 
 /**
- * Resumable uploads over tus 1.0.0 (`@tus/server` with its file store): `generate-resumable-upload-url` gives
+ * Resumable uploads over tus 1.0.0 (`@tus/server` with its file store in `DATA_DIR/tus`, or with S3 configured
+ * its S3 store in the bucket, where every instance sees every upload): `generate-resumable-upload-url` gives
  * the creation endpoint and a token; the client creates an upload with metadata `token` (and optionally
  * `filename`, `contentType`), PATCHes its bytes (resuming from HEAD's offset after a cut), then finalizes it
  * with `PUT <endpoint>/<token>`, which moves the bytes into the blob store through the same ingest path as a
