@@ -8,7 +8,7 @@ import type { BlobStore } from './blobs/blob-store.ts';
 import { DiskBlobStore } from './blobs/disk-blob-store.ts';
 import type { S3BlobStore } from './blobs/s3-blob-store.ts';
 import { nowIso } from './clock.ts';
-import type { Config } from './config.ts';
+import type { Config, S3Config } from './config.ts';
 import { apiAuthHook, registerAuthRoutes } from './http/auth-routes.ts';
 import { sendError, sendNoRoute } from './http/error-handler.ts';
 import { registerFileRoutes } from './http/file-routes.ts';
@@ -62,22 +62,49 @@ export interface App {
   blobs: BlobStore;
 }
 
+/** The S3 settings of `S3_*`. */
+function s3Options(s3: S3Config, maxFileSizeBytes: number) {
+  return {
+    maxParts: s3.maxParts,
+    // Streams of unknown length (plain uploads, imports) must fit the largest file in the store's parts too.
+    partSizeBytes: Math.max(8 * 1024 * 1024, Math.ceil(maxFileSizeBytes / s3.maxParts)),
+    endpoint: s3.endpoint,
+    region: s3.region,
+    bucket: s3.bucket,
+    forcePathStyle: s3.forcePathStyle,
+    keyPrefix: s3.keyPrefix,
+    ...(s3.accessKeyId !== undefined &&
+      s3.secretAccessKey !== undefined && {
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      }),
+  };
+}
+
+/** Where unfinished resumable uploads live in the bucket, next to the blobs (`originals/`, `renditions/`). */
+const TUS_S3_PREFIX = 'tus/';
+
+/** The tus store in S3 when it is configured (loaded only then, like the S3 blob store). */
+async function openTusS3Store(config: Config) {
+  if (!config.s3) return undefined;
+  const [{ CheckedS3Store }, { s3ClientConfig }] = await Promise.all([
+    import('./services/tus-s3-store.ts'),
+    import('./blobs/s3-blob-store.ts'),
+  ]);
+  return new CheckedS3Store({
+    client: s3ClientConfig(s3Options(config.s3, config.maxFileSizeBytes)),
+    bucket: config.s3.bucket,
+    maxParts: config.s3.maxParts,
+    prefix: config.s3.keyPrefix + TUS_S3_PREFIX,
+    expiryMs: config.resumableUploadTtlMinutes * 60_000,
+  });
+}
+
 /** Blobs in S3 when it is configured, else on disk under `DATA_DIR/blobs`. */
 async function openBlobStore(config: Config): Promise<DiskBlobStore | S3BlobStore> {
   if (config.s3) {
-    const { s3 } = config;
     // Loaded only when used: the AWS SDK is memory the embedded default does not need.
     const { S3BlobStore } = await import('./blobs/s3-blob-store.ts');
-    const blobs = new S3BlobStore({
-      endpoint: s3.endpoint,
-      region: s3.region,
-      bucket: s3.bucket,
-      forcePathStyle: s3.forcePathStyle,
-      ...(s3.accessKeyId !== undefined &&
-        s3.secretAccessKey !== undefined && {
-          credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-        }),
-    });
+    const blobs = new S3BlobStore(s3Options(config.s3, config.maxFileSizeBytes));
     // Fail at start, not at the first upload, when the store is unreachable or the credentials are wrong.
     await blobs.ensureBucket();
     return blobs;
@@ -167,6 +194,8 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     files,
     {
       directory: path.join(config.dataDir, 'tus'),
+      // On S3 every instance sees every upload: one can continue or finalize what another started.
+      s3Store: await openTusS3Store(config),
       expiryMs: config.resumableUploadTtlMinutes * 60_000,
       maxSizeBytes: config.maxFileSizeBytes,
     },
@@ -194,7 +223,9 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     uploadsPerMinute: config.visitorUploadsPerMinute,
     policy: visitorPolicy,
   });
-  registerMediaRoutes(app, files, downloads, blobs, secret);
+  registerMediaRoutes(app, files, downloads, blobs, secret, {
+    redirectDownloads: config.s3?.downloads === 'redirect',
+  });
   registerZipDownloadRoutes(app, zips);
 
   await app.register(
@@ -256,6 +287,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     await jobs.stop();
     await store.close();
     if (!(blobs instanceof DiskBlobStore)) blobs.destroy();
+    resumable.close();
   });
 
   return {

@@ -16,6 +16,8 @@ describe('S3 configuration', () => {
       secretAccessKey: undefined,
       forcePathStyle: true,
       downloads: 'proxy',
+      keyPrefix: '',
+      maxParts: 10_000,
     });
     expect(
       loadConfig({
@@ -26,6 +28,8 @@ describe('S3 configuration', () => {
         S3_SECRET_KEY: 'testing',
         S3_FORCE_PATH_STYLE: 'false',
         S3_DOWNLOADS: 'redirect',
+        S3_KEY_PREFIX: '/site-a/media/',
+        S3_MAX_PARTS: '1000',
       }).s3,
     ).toEqual({
       endpoint: 'https://s3.example.com',
@@ -35,6 +39,8 @@ describe('S3 configuration', () => {
       secretAccessKey: 'testing',
       forcePathStyle: false,
       downloads: 'redirect',
+      keyPrefix: 'site-a/media/',
+      maxParts: 1000,
     });
   });
 
@@ -44,5 +50,7 @@ describe('S3 configuration', () => {
     expect(() => loadConfig({ ...base, S3_ACCESS_KEY: 'k' })).toThrow(/S3_SECRET_KEY/);
     expect(() => loadConfig({ ...base, S3_DOWNLOADS: 'direct' })).toThrow(/S3_DOWNLOADS/);
     expect(() => loadConfig({ ...base, S3_FORCE_PATH_STYLE: 'maybe' })).toThrow(/S3_FORCE_PATH_STYLE/);
+    expect(() => loadConfig({ ...base, S3_KEY_PREFIX: 'a//b' })).toThrow(/S3_KEY_PREFIX/);
+    expect(() => loadConfig({ ...base, S3_KEY_PREFIX: 'a/../b' })).toThrow(/S3_KEY_PREFIX/);
   });
 });

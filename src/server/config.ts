@@ -14,6 +14,10 @@ export interface S3Config {
   forcePathStyle: boolean;
   /** `proxy`: downloads stream through this server; `redirect`: clients are sent to a presigned URL of the store. */
   downloads: 'proxy' | 'redirect';
+  /** Prepended to every object key (`site-a/`), so several installations can share a bucket; `''`: none. */
+  keyPrefix: string;
+  /** The most parts of one multipart upload the store takes (S3: 10,000; Swift's s3api: 1000 by default). */
+  maxParts: number;
 }
 
 export interface Config {
@@ -112,6 +116,16 @@ function visitorUploadsFromEnv(env: NodeJS.ProcessEnv): boolean {
   throw new Error('VISITOR_UPLOADS must be open or off');
 }
 
+/** `S3_KEY_PREFIX`: a "folder" of the bucket, always ending in `/` (or empty). */
+function keyPrefixFromEnv(env: NodeJS.ProcessEnv): string {
+  const raw = (env.S3_KEY_PREFIX ?? '').trim().replace(/^\/+|\/+$/g, '');
+  if (raw === '') return '';
+  if (!/^[A-Za-z0-9._~/-]+$/.test(raw) || raw.split('/').some((part) => part === '' || part === '..')) {
+    throw new Error('S3_KEY_PREFIX may hold letters, digits, . _ ~ - and single slashes');
+  }
+  return `${raw}/`;
+}
+
 /** `S3_*`: undefined unless `S3_ENDPOINT` is set. */
 function s3FromEnv(env: NodeJS.ProcessEnv): S3Config | undefined {
   const endpoint = env.S3_ENDPOINT?.trim();
@@ -134,6 +148,8 @@ function s3FromEnv(env: NodeJS.ProcessEnv): S3Config | undefined {
     secretAccessKey,
     forcePathStyle: booleanFromEnv(env, 'S3_FORCE_PATH_STYLE', true),
     downloads,
+    keyPrefix: keyPrefixFromEnv(env),
+    maxParts: intFromEnv(env, 'S3_MAX_PARTS', 10_000) || 10_000,
   };
 }
 

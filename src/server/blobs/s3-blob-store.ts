@@ -10,7 +10,10 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   S3Client,
+  type S3ClientConfig,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -41,13 +44,61 @@ export interface S3BlobStoreOptions {
   queueSize?: number;
   /** Sockets to the store at once; each download streamed through the server holds one for its length. */
   maxSockets?: number;
+  /** The most parts the store takes in one multipart upload (S3: 10,000; Swift's s3api: 1000 unless raised). */
+  maxParts?: number;
 }
 
 const MiB = 1024 * 1024;
 /** S3 allows 10,000 parts per multipart upload (Swift's s3api 1000 unless raised: see scripts/services/swift.sh). */
-const MAX_PARTS = 10_000;
+export const S3_MAX_PARTS = 10_000;
 /** DeleteObjects takes at most 1000 keys. */
 const DELETE_BATCH = 1000;
+
+/** The client settings every S3 client of this server uses (the blob store's, the tus store's). */
+export function s3ClientConfig(
+  options: Pick<S3BlobStoreOptions, 'endpoint' | 'region' | 'credentials' | 'forcePathStyle' | 'maxSockets'>,
+): S3ClientConfig {
+  const maxSockets = options.maxSockets ?? 256;
+  return {
+    region: options.region,
+    forcePathStyle: options.forcePathStyle ?? true,
+    ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
+    ...(options.credentials !== undefined && { credentials: options.credentials }),
+    // Since 2025 the SDK adds CRC32 checksums (and aws-chunked trailers) to every upload and asks for them on
+    // every download; Swift's s3api, like many S3 lookalikes, knows neither. Only when an operation requires one.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    // The SDK's default of 50 sockets would queue the 51st concurrent download behind slow readers. A store that
+    // does not accept the connection fails the request soon; no idle timeout once connected, since a download
+    // streamed to a slow client leaves its socket idle while the client catches up.
+    requestHandler: {
+      connectionTimeout: 10_000,
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
+    },
+  };
+}
+
+/**
+ * DeleteObjects must carry a checksum; the SDK now sends a CRC32 only, and Swift (like older S3 lookalikes)
+ * insists on Content-MD5. Adds it after serialization, before signing.
+ */
+export function addContentMd5ForDeleteObjects(client: S3Client): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const request = args.request as { headers?: Record<string, string>; body?: unknown };
+      if (
+        context.commandName === 'DeleteObjectsCommand' &&
+        request.headers &&
+        (typeof request.body === 'string' || request.body instanceof Uint8Array)
+      ) {
+        request.headers['content-md5'] = createHash('md5').update(request.body).digest('base64');
+      }
+      return next(args);
+    },
+    { step: 'build', name: 'contentMd5ForDeleteObjects', override: true },
+  );
+}
 
 /**
  * Blobs as objects in an S3 bucket. Writes are multipart uploads of bounded memory whatever the size; a blob appears
@@ -59,47 +110,16 @@ export class S3BlobStore implements BlobStore {
   private readonly prefix: string;
   private readonly partSize: number;
   private readonly queueSize: number;
+  private readonly maxParts: number;
 
   constructor(options: S3BlobStoreOptions) {
-    const maxSockets = options.maxSockets ?? 256;
-    this.client = new S3Client({
-      region: options.region,
-      forcePathStyle: options.forcePathStyle ?? true,
-      ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
-      ...(options.credentials !== undefined && { credentials: options.credentials }),
-      // Since 2025 the SDK adds CRC32 checksums (and aws-chunked trailers) to every upload and asks for them on
-      // every download; Swift's s3api, like many S3 lookalikes, knows neither. Only when an operation requires one.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      // The SDK's default of 50 sockets would queue the 51st concurrent download behind slow readers. A store that
-      // does not accept the connection fails the request soon; no idle timeout once connected, since a download
-      // streamed to a slow client leaves its socket idle while the client catches up.
-      requestHandler: {
-        connectionTimeout: 10_000,
-        httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
-        httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
-      },
-    });
-    // DeleteObjects must carry a checksum; the SDK now sends a CRC32 only, and Swift (like older S3 lookalikes)
-    // insists on Content-MD5. Add it after serialization, before signing.
-    this.client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const request = args.request as { headers?: Record<string, string>; body?: unknown };
-        if (
-          context.commandName === 'DeleteObjectsCommand' &&
-          request.headers &&
-          (typeof request.body === 'string' || request.body instanceof Uint8Array)
-        ) {
-          request.headers['content-md5'] = createHash('md5').update(request.body).digest('base64');
-        }
-        return next(args);
-      },
-      { step: 'build', name: 'contentMd5ForDeleteObjects', override: true },
-    );
+    this.client = new S3Client(s3ClientConfig(options));
+    addContentMd5ForDeleteObjects(this.client);
     this.bucket = options.bucket;
     this.prefix = options.keyPrefix ?? '';
     this.partSize = Math.max(5 * MiB, options.partSizeBytes ?? 8 * MiB);
     this.queueSize = Math.max(1, options.queueSize ?? 2);
+    this.maxParts = Math.max(1, options.maxParts ?? S3_MAX_PARTS);
   }
 
   private objectKey(key: string): string {
@@ -148,8 +168,8 @@ export class S3BlobStore implements BlobStore {
   async putFile(key: string, localPath: string): Promise<number> {
     const objectKey = this.objectKey(key);
     const { size } = await fsp.stat(localPath);
-    // A known size: parts big enough that even the largest file fits in S3's 10,000.
-    const partSize = Math.max(this.partSize, Math.ceil(size / MAX_PARTS));
+    // A known size: parts big enough that even the largest file fits in the store's number of parts.
+    const partSize = Math.max(this.partSize, Math.ceil(size / this.maxParts));
     const body = fs.createReadStream(localPath);
     try {
       await this.upload(objectKey, body, partSize, size);
@@ -245,6 +265,48 @@ export class S3BlobStore implements BlobStore {
       ...(options.contentType !== undefined && { ResponseContentType: options.contentType }),
     });
     return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
+  }
+
+  /**
+   * Every object key under the store's prefix (relative to it), unfinished tus uploads (`tus/`) included. For
+   * tests and the data migration, not for request paths: it lists the whole bucket.
+   */
+  async keys(): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key?.startsWith(this.prefix)) keys.push(object.Key.slice(this.prefix.length));
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
+  /** Keys (relative to the prefix) of multipart uploads under way: blobs being written, tus uploads. */
+  async pendingUploads(): Promise<string[]> {
+    const keys: string[] = [];
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      const page = await this.client.send(
+        new ListMultipartUploadsCommand({
+          Bucket: this.bucket,
+          Prefix: this.prefix,
+          KeyMarker: keyMarker,
+          UploadIdMarker: uploadIdMarker,
+        }),
+      );
+      for (const upload of page.Uploads ?? []) {
+        if (upload.Key?.startsWith(this.prefix)) keys.push(upload.Key.slice(this.prefix.length));
+      }
+      if (!page.IsTruncated) return keys;
+      keyMarker = page.NextKeyMarker;
+      uploadIdMarker = page.NextUploadIdMarker;
+    }
   }
 
   /** Closes the kept-alive sockets. */

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -11,7 +9,7 @@ import type {
   ValidationErrorBody,
 } from '../../contract/index.ts';
 import { createTestApp, TEST_API_KEY, type TestApp } from '../testing/test-app.ts';
-import { waitFor } from '../testing/helpers.ts';
+import { storedBlobs, waitFor } from '../testing/helpers.ts';
 
 // ---- helpers ---------------------------------------------------------------------------------------------
 
@@ -103,16 +101,7 @@ function expectContractError(response: LightMyRequestResponse, expected: Expecte
   }
 }
 
-function blobFiles(t: TestApp): string[] {
-  const dir = path.join(t.dataDir, 'blobs');
-  return fs
-    .readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .sort();
-}
-
-/** Everything a client can see: every folder and file of every root, and the blobs on disk. */
+/** Everything a client can see: every folder and file of every root, and the stored blobs. */
 async function snapshot(t: TestApp) {
   const out: Record<string, unknown> = {};
   for (const rootFolder of ['MEDIA_ROOT', 'VISITOR_UPLOADS_ROOT', 'TRASH_ROOT']) {
@@ -123,7 +112,7 @@ async function snapshot(t: TestApp) {
       await t.ok<ListFilesResponse>('POST', '/files/search', { rootFolder, paging: { limit: 100 } })
     ).files;
   }
-  out.blobs = blobFiles(t);
+  out.blobs = (await storedBlobs(t)).sort();
   return out;
 }
 

@@ -275,8 +275,8 @@ describe('import from URL', () => {
         expect(file.operationStatus, path).toBe('FAILED');
         expect(file.failureReason, path).toBe(`Files may be at most ${MAX} bytes`);
       }
-      expect(storedBlobs(t)).toEqual([]);
-      expect(tempBlobs(t)).toEqual([]);
+      expect(await storedBlobs(t)).toEqual([]);
+      expect(await tempBlobs(t)).toEqual([]);
       expect(await t.store.usageBytes()).toBe(0);
     });
 
@@ -292,7 +292,7 @@ describe('import from URL', () => {
       const file = await settled((await importFile({ url: `${origin}/fake.png` })).id);
       expect(file.operationStatus).toBe('FAILED');
       expect(file.failureReason).toMatch(/PDF document/);
-      expect(storedBlobs(t)).toEqual([]);
+      expect(await storedBlobs(t)).toEqual([]);
     });
 
     it('a type ALLOWED_MIME_TYPES refuses: at once when given, after the fetch when the response says so', async () => {

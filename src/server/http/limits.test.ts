@@ -9,6 +9,7 @@ import {
   sha256Hex,
   storedBlobs,
   tempBlobs,
+  writesUnderWay,
   waitFor,
 } from '../testing/helpers.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
@@ -72,15 +73,15 @@ describe('MAX_FILE_SIZE_BYTES', () => {
     await setup({ maxFileSizeBytes: 1000 });
     const url = await uploadUrlOf({ mimeType: 'text/plain', fileName: 'big.txt' });
     expectAppError(await put(url, Buffer.alloc(1001)), 413, 'FILE_SIZE_OVER_LIMIT');
-    expect(storedBlobs(t)).toEqual([]);
+    expect(await storedBlobs(t)).toEqual([]);
   });
 
   it('stops a body without Content-Length at the limit while it streams, storing nothing', async () => {
     await setup({ maxFileSizeBytes: 1000 });
     const url = await uploadUrlOf({ mimeType: 'text/plain', fileName: 'big.txt' });
     expectAppError(await put(url, chunked(5000)), 413, 'FILE_SIZE_OVER_LIMIT');
-    expect(storedBlobs(t)).toEqual([]);
-    expect(tempBlobs(t)).toEqual([]);
+    expect(await storedBlobs(t)).toEqual([]);
+    expect(await tempBlobs(t)).toEqual([]);
     // The token was given back: the same URL takes a file within the limit.
     const ok = await put(url, chunked(1000));
     expect(ok.statusCode, ok.body).toBe(200);
@@ -94,7 +95,7 @@ describe('ZERO_FILE_SIZE', () => {
     const url = await uploadUrlOf({ mimeType: 'text/plain', fileName: 'empty.txt' });
     expectAppError(await put(url, Buffer.alloc(0)), 400, 'ZERO_FILE_SIZE');
     expectAppError(await put(url, chunked(0)), 400, 'ZERO_FILE_SIZE');
-    expect(storedBlobs(t)).toEqual([]);
+    expect(await storedBlobs(t)).toEqual([]);
   });
 });
 
@@ -168,13 +169,13 @@ describe('SITE_QUOTA_BYTES', () => {
     bodyA.write(Buffer.alloc(600, 'a'));
     bodyB.write(Buffer.alloc(600, 'b'));
     // Both are streaming (each gate saw 1000 bytes free when it started).
-    await waitFor(() => tempBlobs(t).length === 2, 'both transfers to be under way');
+    await waitFor(() => writesUnderWay(t, 2), 'both transfers to be under way');
     bodyA.end();
     expect((await a).statusCode).toBe(200);
     bodyB.end();
     expectAppError(await b, 409, 'SITE_QUOTA_EXCEEDED');
-    expect(storedBlobs(t)).toHaveLength(1);
-    expect(tempBlobs(t)).toEqual([]);
+    expect(await storedBlobs(t)).toHaveLength(1);
+    expect(await tempBlobs(t)).toEqual([]);
     expect(await usage()).toBe(600);
   });
 
@@ -182,15 +183,15 @@ describe('SITE_QUOTA_BYTES', () => {
     await setup({ siteQuotaBytes: 1000 });
     const url = await uploadUrlOf({ mimeType: 'text/plain', fileName: 'big.txt' });
     expectAppError(await put(url, chunked(1500)), 409, 'SITE_QUOTA_EXCEEDED');
-    expect(storedBlobs(t)).toEqual([]);
-    expect(tempBlobs(t)).toEqual([]);
+    expect(await storedBlobs(t)).toEqual([]);
+    expect(await tempBlobs(t)).toEqual([]);
 
     // Two URLs made while there was room; the bytes of the second arrive after the first took it.
     const first = await uploadUrlOf({ mimeType: 'text/plain', fileName: 'one.txt' });
     const second = await uploadUrlOf({ mimeType: 'text/plain', fileName: 'two.txt' });
     expect((await put(first, Buffer.alloc(600))).statusCode).toBe(200);
     expectAppError(await put(second, Buffer.alloc(600)), 409, 'SITE_QUOTA_EXCEEDED');
-    expect(storedBlobs(t)).toHaveLength(1);
+    expect(await storedBlobs(t)).toHaveLength(1);
     expect(await usage()).toBe(600);
   });
 });
@@ -205,8 +206,8 @@ describe('MISMATCH_MIME_TYPE', () => {
       declaredMimeType: 'image/png',
       detectedMimeType: 'application/pdf',
     });
-    expect(storedBlobs(t)).toEqual([]);
-    expect(tempBlobs(t)).toEqual([]);
+    expect(await storedBlobs(t)).toEqual([]);
+    expect(await tempBlobs(t)).toEqual([]);
     expect(await usage()).toBe(0);
   });
 

@@ -9,6 +9,9 @@ import { assetBlob, originalBlob } from '../services/served-blob.ts';
 import type { FileRow } from '../stores/schema.ts';
 import { serveBlob } from './serve-blob.ts';
 
+/** The longest a presigned S3 URL may live (SigV4). */
+const PRESIGNED_MAX_SECONDS = 7 * 24 * 3600;
+
 /** HLS segments as ffmpeg names them; anything else under a stream is not ours. */
 const HLS_PART = /^(index\.m3u8|segment-\d{4,}\.ts)$/;
 
@@ -23,6 +26,7 @@ export function registerMediaRoutes(
   downloads: DownloadService,
   blobs: BlobStore,
   secret: string,
+  options: { redirectDownloads?: boolean } = {},
 ): void {
   // "A private file's `url` and per-asset urls answer 403"; it is read only through signed URLs.
   const publicFile = async (fileId: string): Promise<FileRow> => {
@@ -114,6 +118,21 @@ export function registerMediaRoutes(
         'PERMISSION_DENIED',
         check.reason === 'expired' ? 'This download link has expired' : 'This download link is not valid',
       );
+    }
+    if (options.redirectDownloads && blobs.presignedUrl) {
+      // The signature and expiry were checked above, exactly as for a proxied download; the store's URL lives
+      // no longer than the signed one had left (S3 caps presigned URLs at 7 days).
+      const remaining = check.download.exp - Math.floor(Date.now() / 1000);
+      const url = await blobs.presignedUrl(check.blob.key, {
+        expiresInSeconds: Math.max(1, Math.min(remaining, PRESIGNED_MAX_SECONDS)),
+        fileName: check.download.name,
+        contentType: check.blob.mimeType,
+        disposition: check.download.disposition,
+      });
+      return reply
+        .header('Cache-Control', 'private, no-store')
+        .header('Referrer-Policy', 'no-referrer')
+        .redirect(url, 302);
     }
     return serveBlob(request, reply, blobs, {
       blob: check.blob,

@@ -311,9 +311,9 @@ describe('media processing', () => {
 
   it('deleting a file for good removes its renditions', async () => {
     const file = await settled((await upload('red.png', 'image/png')).id);
-    expect(storedBlobs(t).some((p) => p.startsWith('renditions'))).toBe(true);
+    expect((await storedBlobs(t)).some((p) => p.startsWith('renditions'))).toBe(true);
     await t.ok('POST', '/bulk/files/delete', { fileIds: [file.id], permanent: true });
-    expect(storedBlobs(t)).toEqual([]);
+    expect(await storedBlobs(t)).toEqual([]);
   });
 
   it('unknown asset keys are refused with INVALID_ASSET_KEY and the available keys', async () => {

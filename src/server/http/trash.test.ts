@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storedBlobs } from '../testing/helpers.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 
 let t: TestApp;
@@ -12,13 +11,6 @@ afterEach(async () => {
 });
 
 const ids = (items: { id: string }[]) => items.map((i) => i.id).sort();
-
-function blobCount(dataDir: string): number {
-  const root = path.join(dataDir, 'blobs');
-  return fs
-    .readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && !e.parentPath.includes('.tmp')).length;
-}
 
 describe('trash', () => {
   it('trashes files, lists them as deleted, and restores them where they were', async () => {
@@ -119,10 +111,10 @@ describe('trash', () => {
 
   it('permanent delete removes files and their bytes', async () => {
     const file = await t.upload('bytes', { fileName: 'gone.txt' });
-    expect(blobCount(t.dataDir)).toBe(1);
+    expect((await storedBlobs(t)).length).toBe(1);
     await t.ok('POST', '/bulk/files/delete', { fileIds: [file.id], permanent: true });
     expect((await t.api('GET', `/files/get-file-by-id?fileId=${file.id}`)).statusCode).toBe(404);
-    expect(blobCount(t.dataDir)).toBe(0);
+    expect((await storedBlobs(t)).length).toBe(0);
   });
 
   it('permanently deleting a folder removes its whole subtree and all bytes', async () => {
@@ -134,7 +126,7 @@ describe('trash', () => {
     await t.ok('POST', '/bulk/folders/delete', { folderIds: [a.id] });
     await t.ok('POST', '/bulk/folders/delete', { folderIds: [a.id], permanent: true });
     expect((await t.api('GET', `/folders/${b.id}`)).statusCode).toBe(404);
-    expect(blobCount(t.dataDir)).toBe(1);
+    expect((await storedBlobs(t)).length).toBe(1);
     expect((await t.ok('POST', '/files/search', { rootFolder: 'TRASH_ROOT' })).files).toHaveLength(0);
   });
 

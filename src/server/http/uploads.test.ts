@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,32 +13,13 @@ import type {
   MediaType,
   ValidationErrorBody,
 } from '../../contract/index.ts';
+import { storedBlobs, tempBlobs, writesUnderWay } from '../testing/helpers.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 
 // ---- helpers ---------------------------------------------------------------------------------------------
 
 function sha256Hex(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex');
-}
-
-/** Every regular file below `dir`, as paths relative to it. */
-function filesBelow(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) out.push(path.relative(dir, path.join(entry.parentPath, entry.name)));
-  }
-  return out;
-}
-
-/** Stored blobs (the temp area `.tmp` left out). */
-function storedBlobs(t: TestApp): string[] {
-  return filesBelow(path.join(t.dataDir, 'blobs')).filter((p) => p.split(path.sep)[0] !== '.tmp');
-}
-
-/** Files in the blob store's temp area. */
-function tempBlobs(t: TestApp): string[] {
-  return filesBelow(path.join(t.dataDir, 'blobs', '.tmp'));
 }
 
 async function waitFor(
@@ -379,7 +358,7 @@ describe('plain uploads (generate-upload-url + PUT)', () => {
     expect(response.statusCode).toBe(400);
     expect4xx(response);
     expect(await allFiles(t)).toEqual([]);
-    expect(storedBlobs(t)).toEqual([]);
+    expect(await storedBlobs(t)).toEqual([]);
 
     const file = fileOf(
       await put(t, uploadUrl, 'no name', { contentType: 'text/plain', query: '?filename=named.txt' }),
@@ -499,7 +478,7 @@ describe('plain uploads (generate-upload-url + PUT)', () => {
     const statuses = responses.map((r) => r.statusCode).sort();
     expect(statuses).toEqual([200, 403, 403, 403, 403]);
     expect((await listFiles(t)).length).toBe(1);
-    expect(storedBlobs(t).length).toBe(1);
+    expect((await storedBlobs(t)).length).toBe(1);
   });
 
   it('answers 403 for an unknown or garbage token', async () => {
@@ -564,7 +543,7 @@ describe('plain uploads (generate-upload-url + PUT)', () => {
     );
     expectAppError(await put(t, uploadUrl, Readable.from([])), 400, 'ZERO_FILE_SIZE');
     expect(await allFiles(t)).toEqual([]);
-    expect(storedBlobs(t)).toEqual([]);
+    expect(await storedBlobs(t)).toEqual([]);
     // The URL was not used up.
     fileOf(await put(t, uploadUrl, 'now with bytes'));
   });
@@ -593,12 +572,12 @@ describe('plain uploads (generate-upload-url + PUT)', () => {
       expect4xx(response);
     }
     expect(await allFiles(t)).toEqual([]);
-    expect(storedBlobs(t)).toEqual([]);
-    expect(tempBlobs(t)).toEqual([]);
+    expect(await storedBlobs(t)).toEqual([]);
+    expect(await tempBlobs(t)).toEqual([]);
 
     const file = fileOf(await put(t, uploadUrl, '1234567890'));
     expect(file.sizeInBytes).toBe('10');
-    expect(storedBlobs(t).length).toBe(1);
+    expect((await storedBlobs(t)).length).toBe(1);
   });
 
   it('refuses streamed bytes that do not match the declared sizeInBytes, keeping no blob, and allows a retry', async () => {
@@ -612,8 +591,8 @@ describe('plain uploads (generate-upload-url + PUT)', () => {
       expect4xx(response);
     }
     expect(await allFiles(t)).toEqual([]);
-    expect(storedBlobs(t)).toEqual([]);
-    expect(tempBlobs(t)).toEqual([]);
+    expect(await storedBlobs(t)).toEqual([]);
+    expect(await tempBlobs(t)).toEqual([]);
 
     const file = fileOf(await put(t, uploadUrl, Readable.from([Buffer.from('12345'), Buffer.from('67890')])));
     expect(file.hash).toBe(sha256Hex('1234567890'));
@@ -702,7 +681,7 @@ describe('upload size limit (maxFileSizeBytes)', () => {
     const uploadUrl = await generate(t, { mimeType: 'text/plain', fileName: 'big.txt' });
     expectAppError(await put(t, uploadUrl, '12345678901'), 413, 'FILE_SIZE_OVER_LIMIT');
     expect(await allFiles(t)).toEqual([]);
-    expect(storedBlobs(t)).toEqual([]);
+    expect(await storedBlobs(t)).toEqual([]);
     expect(fileOf(await put(t, uploadUrl, '1234567890')).sizeInBytes).toBe('10');
   });
 
@@ -711,8 +690,8 @@ describe('upload size limit (maxFileSizeBytes)', () => {
     const response = await put(t, uploadUrl, Readable.from([Buffer.from('123456'), Buffer.from('78901')]));
     expectAppError(response, 413, 'FILE_SIZE_OVER_LIMIT');
     expect(await allFiles(t)).toEqual([]);
-    expect(storedBlobs(t)).toEqual([]);
-    await waitFor(() => tempBlobs(t).length === 0, 'the temp blob to go');
+    expect(await storedBlobs(t)).toEqual([]);
+    await waitFor(async () => (await tempBlobs(t)).length === 0, 'the temp blob to go');
   });
 });
 
@@ -747,11 +726,11 @@ describe('interrupted uploads over a real socket', () => {
     );
     socket.write(Buffer.alloc(50_000, 7));
     // The server has started writing the bytes once its temp file exists.
-    await waitFor(() => tempBlobs(t).length > 0, 'the upload to start');
+    await waitFor(() => writesUnderWay(t, 1), 'the upload to start');
     socket.destroy();
 
-    await waitFor(() => tempBlobs(t).length === 0, 'the temp file to be removed');
-    expect(storedBlobs(t)).toEqual([]);
+    await waitFor(async () => (await tempBlobs(t)).length === 0, 'the temp file to be removed');
+    expect(await storedBlobs(t)).toEqual([]);
     expect(await allFiles(t)).toEqual([]);
 
     // The token is handed back once the server has cleaned up; until then a retry may still see it claimed.
@@ -770,7 +749,7 @@ describe('interrupted uploads over a real socket', () => {
     expect(file.sizeInBytes).toBe('100000');
     expect(file.hash).toBe(sha256Hex(content));
     expect((await allFiles(t)).map((f) => f.id)).toEqual([file.id]);
-    expect(storedBlobs(t).length).toBe(1);
-    expect(tempBlobs(t)).toEqual([]);
+    expect((await storedBlobs(t)).length).toBe(1);
+    expect(await tempBlobs(t)).toEqual([]);
   });
 });

@@ -109,7 +109,7 @@ describe('visitor uploads', () => {
     const { file } = (await finalized.json()) as { file: FileDescriptor };
     expect(file.parentFolderId).toBe('visitor-uploads');
     expect(file.displayName).toBe('selfie.png');
-    expect(tusFiles(t)).toEqual([]);
+    expect(await tusFiles(t)).toEqual([]);
   });
 
   it('can only upload into visitor-uploads', async () => {

@@ -1,8 +1,7 @@
-import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { ERRORS, EVENTS, Server, type Upload } from '@tus/server';
 import type { ErrorBody, FileDescriptor } from '../../contract/index.ts';
@@ -11,26 +10,11 @@ import { ApiError, ValidationError } from '../errors.ts';
 import { sha256 } from '../secrets.ts';
 import type { MetadataStore } from '../stores/metadata-store.ts';
 import type { FileService } from './file-service.ts';
-import { contentMismatch, SNIFF_BYTES } from './sniff.ts';
-import { checkMimeAllowed } from './upload-limits.ts';
+import { errorBody, TusResponseError, UploadChecks, type TusError } from './tus-checks.ts';
 import { streamBodiesFromNode } from './tus-node-bodies.ts';
+import type { CheckedS3Store } from './tus-s3-store.ts';
+import { checkMimeAllowed } from './upload-limits.ts';
 import { TUS_PATH, type UploadParams, type UploadService } from './upload-service.ts';
-
-/** A tus error as `@tus/server` sends it: status and body. Ours carry the contract's JSON error body. */
-interface TusError {
-  status_code: number;
-  body: string;
-}
-
-/** A thrown tus error: `@tus/server` answers with its `status_code` and `body`. */
-class TusResponseError extends Error implements TusError {
-  constructor(
-    readonly status_code: number,
-    readonly body: string,
-  ) {
-    super(body);
-  }
-}
 
 function isTusError(error: unknown): error is TusError {
   return (
@@ -39,13 +23,6 @@ function isTusError(error: unknown): error is TusError {
     typeof (error as TusError).status_code === 'number' &&
     typeof (error as TusError).body === 'string'
   );
-}
-
-function errorBody(code: string, message: string, data: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    message,
-    details: { applicationError: { code, description: message, data } },
-  });
 }
 
 /** Our errors, as tus errors carrying the contract's error body. */
@@ -77,33 +54,33 @@ function codeOf(status: number): string {
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-/** The SHA-256 of an upload's bytes so far, updated as its PATCHes arrive. */
-interface RunningHash {
-  hash: Hash;
-  /** Bytes hashed: the upload's offset when the hash is current. */
-  offset: number;
-}
-
-/** Most running hashes kept; beyond it the oldest is dropped (its upload is hashed again at finalize). */
-const RUNNING_HASHES_MAX = 10_000;
-
 /**
  * The tus file store, without `creation-defer-length` (a resumable upload declares its length up front, so
- * limits and quota are checked before its first byte). As bytes arrive it
- * - checks the upload's first bytes against its declared type: a mismatching upload is removed before more
- *   of it is stored;
- * - hashes them, so finalizing needs no second read of the file. The running hash lives in memory only: after
- *   a restart, or when a PATCH is not the continuation of the hashed bytes (another instance took part, a
- *   write failed half-way), it is dropped and finalize hashes the file instead.
+ * limits and quota are checked before its first byte). Each PATCH's bytes pass `UploadChecks` (first bytes
+ * against the declared type, running hash).
  */
 class CheckedFileStore extends FileStore {
-  /** Called when the first bytes contradict the declared type (the upload is removed). */
-  onMismatch: (id: string) => Promise<void> = async () => {};
-  private readonly hashes = new Map<string, RunningHash>();
+  readonly checks: UploadChecks;
 
   constructor(options: ConstructorParameters<typeof FileStore>[0]) {
     super(options);
     this.extensions = ['creation', 'creation-with-upload', 'termination', 'expiration'];
+    this.checks = new UploadChecks(
+      {
+        declaredType: async (id) => (await this.configstore.get(id))?.metadata?.contentType ?? '',
+        head: async (id, length) => {
+          const before = Buffer.alloc(length);
+          const handle = await fsp.open(this.pathOf(id), 'r');
+          try {
+            await handle.read(before, 0, length, 0);
+          } finally {
+            await handle.close();
+          }
+          return before;
+        },
+      },
+      true,
+    );
   }
 
   /** The path of an upload's bytes. */
@@ -111,127 +88,8 @@ class CheckedFileStore extends FileStore {
     return path.join(this.directory, id);
   }
 
-  /** The SHA-256 of a complete upload of `size` bytes, when it was hashed while arriving. */
-  takeHash(id: string, size: number): string | undefined {
-    const running = this.hashes.get(id);
-    this.hashes.delete(id);
-    return running?.offset === size ? running.hash.digest('hex') : undefined;
-  }
-
-  forget(id: string): void {
-    this.hashes.delete(id);
-  }
-
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
-    let running = offset === 0 ? { hash: createHash('sha256'), offset: 0 } : this.hashes.get(id);
-    if (running?.offset !== offset) running = undefined;
-    this.hashes.delete(id);
-    const check = offset < SNIFF_BYTES ? await this.headCheck(id, offset) : undefined;
-    let passed = 0;
-    const hash = (chunk: Buffer) => {
-      running?.hash.update(chunk);
-      passed += chunk.length;
-    };
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        if (check && !check.passed) {
-          const error = check.add(chunk);
-          if (error) return done(error);
-          const held = check.release();
-          if (!held) return done();
-          hash(held);
-          return done(null, held);
-        }
-        hash(chunk);
-        done(null, chunk);
-      },
-      flush(done) {
-        // The PATCH ended before the sniffed length: check what there is, and store it.
-        if (!check || check.passed) return done();
-        const error = check.finish();
-        if (error) return done(error);
-        const held = check.release();
-        if (held) {
-          hash(held);
-          this.push(held);
-        }
-        done();
-      },
-    });
-    let mismatch: TusResponseError | undefined;
-    readable.on('error', (error) => tap.destroy(error));
-    tap.on('error', (error) => {
-      if (error instanceof TusResponseError) mismatch = error;
-    });
-    let newOffset: number;
-    try {
-      newOffset = await super.write(readable.pipe(tap), id, offset);
-    } catch (error) {
-      if (mismatch) {
-        await this.onMismatch(id);
-        throw mismatch;
-      }
-      throw error;
-    }
-    // Every byte this PATCH stored went through the hash: it now covers the upload up to its new offset.
-    if (running && offset + passed === newOffset) {
-      running.offset = newOffset;
-      if (this.hashes.size >= RUNNING_HASHES_MAX) {
-        const oldest = this.hashes.keys().next();
-        if (!oldest.done) this.hashes.delete(oldest.value);
-      }
-      this.hashes.set(id, running);
-    }
-    return newOffset;
-  }
-
-  /**
-   * The check of an upload's first `SNIFF_BYTES`: the bytes stored already plus those of this PATCH, held back
-   * until there are enough of them (or the PATCH ends), then compared with the declared type.
-   */
-  private async headCheck(id: string, offset: number) {
-    const declared = (await this.configstore.get(id))?.metadata?.contentType ?? '';
-    const before = Buffer.alloc(offset);
-    if (offset > 0) {
-      const handle = await fsp.open(this.pathOf(id), 'r');
-      try {
-        await handle.read(before, 0, offset, 0);
-      } finally {
-        await handle.close();
-      }
-    }
-    let held: Buffer[] = [];
-    let length = offset;
-    const state = {
-      passed: false,
-      /** Holds a chunk; checks once enough bytes are in. */
-      add(chunk: Buffer): Error | undefined {
-        held.push(chunk);
-        length += chunk.length;
-        return length >= SNIFF_BYTES ? state.finish() : undefined;
-      },
-      finish(): Error | undefined {
-        state.passed = true;
-        const head = Buffer.concat([before, ...held]).subarray(0, SNIFF_BYTES);
-        const mismatch = contentMismatch(declared, head);
-        if (!mismatch) return undefined;
-        return new TusResponseError(
-          400,
-          errorBody('MISMATCH_MIME_TYPE', mismatch.description, {
-            declaredMimeType: mismatch.declared,
-            detectedMimeType: mismatch.detected,
-          }),
-        );
-      },
-      /** The held bytes of this PATCH, once checked. */
-      release(): Buffer | undefined {
-        if (!state.passed || held.length === 0) return undefined;
-        const out = Buffer.concat(held);
-        held = [];
-        return out;
-      },
-    };
-    return state;
+    return this.checks.write(readable, id, offset, (checked) => super.write(checked, id, offset));
   }
 }
 
@@ -241,8 +99,14 @@ class CheckedFileStore extends FileStore {
 Object.defineProperty(CheckedFileStore.prototype, 'checkOrCreateDirectory', { value: () => {} });
 
 export interface ResumableOptions {
-  /** Where unfinished tus uploads live (kept across restarts, so uploads resume after one). */
+  /** Where unfinished tus uploads live (kept across restarts, so uploads resume after one) without `s3`. */
   directory: string;
+  /**
+   * Set: unfinished uploads live in S3 instead, where every instance of the server sees them. Made by the
+   * caller (`tus-s3-store.ts`, loaded only when S3 is configured: the AWS SDK is memory the default does not
+   * need), with the same `expiryMs`.
+   */
+  s3Store?: CheckedS3Store | undefined;
   /** An upload not finalized this long after its creation expires; its bytes go at the next cleanup. */
   expiryMs: number;
   /** The largest file any uploader may send (advertised as `Tus-Max-Size`). */
@@ -250,7 +114,8 @@ export interface ResumableOptions {
 }
 
 /**
- * Resumable uploads over tus 1.0.0 (`@tus/server` with its file store): `generate-resumable-upload-url` gives
+ * Resumable uploads over tus 1.0.0 (`@tus/server` with its file store in `DATA_DIR/tus`, or with S3 configured
+ * its S3 store in the bucket, where every instance sees every upload): `generate-resumable-upload-url` gives
  * the creation endpoint and a token; the client creates an upload with metadata `token` (and optionally
  * `filename`, `contentType`), PATCHes its bytes (resuming from HEAD's offset after a cut), then finalizes it
  * with `PUT <endpoint>/<token>`, which moves the bytes into the blob store through the same ingest path as a
@@ -260,7 +125,7 @@ export interface ResumableOptions {
  */
 export class ResumableUploads {
   readonly server: Server;
-  private readonly datastore: CheckedFileStore;
+  private readonly datastore: CheckedFileStore | CheckedS3Store;
 
   constructor(
     private readonly store: MetadataStore,
@@ -269,12 +134,16 @@ export class ResumableUploads {
     private readonly options: ResumableOptions,
     private readonly log: { warn: (obj: object, msg: string) => void },
   ) {
-    fs.mkdirSync(options.directory, { recursive: true });
-    this.datastore = new CheckedFileStore({
-      directory: options.directory,
-      expirationPeriodInMilliseconds: options.expiryMs,
-    });
-    this.datastore.onMismatch = (id) => this.discard(id);
+    if (options.s3Store) {
+      this.datastore = options.s3Store;
+    } else {
+      fs.mkdirSync(options.directory, { recursive: true });
+      this.datastore = new CheckedFileStore({
+        directory: options.directory,
+        expirationPeriodInMilliseconds: options.expiryMs,
+      });
+    }
+    this.datastore.checks.onMismatch = (id) => this.discard(id);
     this.server = new Server({
       path: TUS_PATH,
       datastore: this.datastore,
@@ -384,13 +253,17 @@ export class ResumableUploads {
         );
       }
       const name = fileNameParam ?? upload.metadata?.filename ?? undefined;
-      fileId = await this.uploads.ingestLocalFile(
-        params,
-        this.datastore.pathOf(upload.id),
-        upload.size,
-        name,
-        this.datastore.takeHash(upload.id, upload.size),
-      );
+      const { datastore } = this;
+      fileId = !(datastore instanceof CheckedFileStore)
+        ? // The completed multipart upload is one object: stream it through the ingest gate (checks, hash).
+          await this.uploads.ingest(params, await datastore.read(upload.id), upload.size, name)
+        : await this.uploads.ingestLocalFile(
+            params,
+            datastore.pathOf(upload.id),
+            upload.size,
+            name,
+            datastore.checks.takeHash(upload.id, upload.size),
+          );
     } catch (error) {
       const final =
         error instanceof ApiError &&
@@ -413,7 +286,7 @@ export class ResumableUploads {
   }
 
   private async removeUpload(uploadId: string): Promise<void> {
-    this.datastore.forget(uploadId);
+    this.datastore.checks.forget(uploadId);
     try {
       await this.datastore.remove(uploadId);
     } catch (error) {
@@ -426,5 +299,10 @@ export class ResumableUploads {
   /** Removes uploads not finalized within their lifetime (their tokens expire with them). */
   async cleanupExpired(): Promise<number> {
     return this.server.cleanUpExpiredUploads();
+  }
+
+  /** Closes the S3 client's sockets, if any. */
+  close(): void {
+    if (!(this.datastore instanceof CheckedFileStore)) this.datastore.destroy();
   }
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { ApplicationErrorBody, ValidationErrorBody } from '../../contract/index.ts';
+import { S3BlobStore } from '../blobs/s3-blob-store.ts';
 import type { TestApp } from './test-app.ts';
 
 export function sha256Hex(content: string | Buffer): string {
@@ -53,17 +54,38 @@ export function filesBelow(dir: string): string[] {
   return out;
 }
 
-/** Stored blobs (the temp area left out). */
-export function storedBlobs(t: TestApp): string[] {
+/** Stored blobs (the temp area, and on S3 unfinished tus uploads, left out). */
+export async function storedBlobs(t: TestApp): Promise<string[]> {
+  if (t.blobs instanceof S3BlobStore) return (await t.blobs.keys()).filter((key) => !key.startsWith('tus/'));
   return filesBelow(path.join(t.dataDir, 'blobs')).filter((p) => p.split(path.sep)[0] !== '.tmp');
 }
 
-export function tempBlobs(t: TestApp): string[] {
+/** Blobs being written: temp files on disk, multipart uploads on S3 (tus uploads left out). */
+export async function tempBlobs(t: TestApp): Promise<string[]> {
+  if (t.blobs instanceof S3BlobStore) {
+    return (await t.blobs.pendingUploads()).filter((key) => !key.startsWith('tus/'));
+  }
   return filesBelow(path.join(t.dataDir, 'blobs', '.tmp'));
 }
 
-/** Files of unfinished tus uploads (data and `.json` info). */
-export function tusFiles(t: TestApp): string[] {
+/**
+ * Whether at least `count` blob writes are under way. On S3 a write shorter than a part shows nowhere until it
+ * completes (lib-storage holds the first part in memory, then sends a single PutObject): give the transfers a
+ * moment to reach the store instead.
+ */
+export async function writesUnderWay(t: TestApp, count: number): Promise<boolean> {
+  if (t.blobs instanceof S3BlobStore) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return true;
+  }
+  return (await tempBlobs(t)).length >= count;
+}
+
+/** Files of unfinished tus uploads (on disk: data and `.json` info; on S3: the `.info` and `.part` objects). */
+export async function tusFiles(t: TestApp): Promise<string[]> {
+  if (t.blobs instanceof S3BlobStore) {
+    return (await t.blobs.keys()).filter((key) => key.startsWith('tus/'));
+  }
   return filesBelow(path.join(t.dataDir, 'tus'));
 }
 

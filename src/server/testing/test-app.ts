@@ -31,9 +31,16 @@ export interface TestApp extends App {
 }
 
 /**
+ * The S3 store the server suites also run against when `S3_ENDPOINT` is set (`scripts/services/swift.sh env`).
+ * Every test app gets its own key prefix in the one bucket.
+ */
+export const TEST_S3 = process.env.S3_ENDPOINT ? loadConfig(process.env).s3 : undefined;
+
+/**
  * A whole server over a fresh temp data dir (SQLite + disk), used through `inject()` or a real port. With
- * `TEST_DATABASE_URL` set, the metadata goes to a fresh schema of that PostgreSQL database instead. Given a
- * `dataDir` (and `databaseUrl`), it runs over those instead (a restart).
+ * `TEST_DATABASE_URL` set, the metadata goes to a fresh schema of that PostgreSQL database instead; with
+ * `S3_ENDPOINT` set, blobs and unfinished tus uploads go to that S3 store. Given a `dataDir` (and
+ * `databaseUrl`), it runs over those instead (a restart).
  */
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'smm-test-'));
@@ -49,6 +56,9 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
       staticDir: undefined,
       publicUrl: 'http://media.test',
       databaseUrl: schema?.url,
+      // A "folder" of the bucket per data dir: each app sees only its own objects, and a restart (same data
+      // dir) finds them again.
+      s3: TEST_S3 && { ...TEST_S3, keyPrefix: `${TEST_S3.keyPrefix}${path.basename(dataDir)}/` },
       ...overrides,
     },
   );
