@@ -8,7 +8,15 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['dist/', 'dist-server/', 'node_modules/', 'data/', 'test-results/', 'playwright-report/', '.tmp/']),
+  globalIgnores([
+    'dist/',
+    'dist-server/',
+    'node_modules/',
+    'data/',
+    'test-results/',
+    'playwright-report/',
+    '.tmp/',
+  ]),
 
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
