@@ -1,4 +1,6 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { Readable } from 'node:stream';
 import fs from 'node:fs';
 import net from 'node:net';
 
@@ -70,5 +72,53 @@ export class RssSampler {
  */
 export function builtServerArgs(): string[] {
   execFileSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit' });
-  return ['--enable-source-maps', 'dist-server/main.mjs'];
+  return ['--enable-source-maps', '--max-semi-space-size=4', 'dist-server/main.mjs'];
+}
+
+export interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/** One HTTP request; the body (if any) is a stream piped into it. */
+export function request(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: Readable | string,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: Buffer.concat(chunks).toString(),
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (body === undefined) req.end();
+    else if (typeof body === 'string') req.end(body);
+    else {
+      body.on('error', (error) => req.destroy(error));
+      body.pipe(req);
+    }
+  });
+}
+
+export function expectStatus(answer: Answer, status: number, what: string): void {
+  if (answer.status !== status)
+    throw new Error(`${what}: HTTP ${answer.status} ${answer.text.slice(0, 500)}`);
+}
+
+/** tus `Upload-Metadata`: keys with base64 values. */
+export function metadataHeader(metadata: Record<string, string>): string {
+  return Object.entries(metadata)
+    .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
+    .join(',');
 }

@@ -14,12 +14,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { builtServerArgs, freePort, RssSampler, waitForPort } from './lib.ts';
+import {
+  builtServerArgs,
+  expectStatus,
+  freePort,
+  metadataHeader,
+  request,
+  RssSampler,
+  waitForPort,
+} from './lib.ts';
 
 const MiB = 1024 ** 2;
 const CHUNK = 8 * MiB;
@@ -56,47 +63,6 @@ const server = http.createServer((req, res) => {
 });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('ready'));
 `;
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
-
-/** One HTTP request; the body (if any) is a stream piped into it. */
-function request(
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  body?: Readable | string,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          text: Buffer.concat(chunks).toString(),
-        }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (body === undefined) req.end();
-    else if (typeof body === 'string') req.end(body);
-    else {
-      body.on('error', (error) => req.destroy(error));
-      body.pipe(req);
-    }
-  });
-}
-
-function expectStatus(answer: Answer, status: number, what: string): void {
-  if (answer.status !== status)
-    throw new Error(`${what}: HTTP ${answer.status} ${answer.text.slice(0, 500)}`);
-}
 
 /** A byte range of the payload as a stream (fs.createReadStream, 1 MiB reads). */
 function slice(file: string, start: number, length: number): Readable {
@@ -190,12 +156,6 @@ async function appPlain(ctx: Ctx): Promise<{ ms: number; verified: string }> {
 }
 
 const TUS = { 'Tus-Resumable': '1.0.0' };
-
-function metadataHeader(metadata: Record<string, string>): string {
-  return Object.entries(metadata)
-    .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
-    .join(',');
-}
 
 /** tus by hand: creation POST, PATCHes of `chunk` bytes (Infinity: one), finalize PUT. */
 function appTus(chunk: number): Timed {
