@@ -72,7 +72,7 @@ export class RssSampler {
  */
 export function builtServerArgs(): string[] {
   execFileSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit' });
-  return ['--enable-source-maps', '--max-semi-space-size=4', 'dist-server/main.mjs'];
+  return ['--enable-source-maps', '--max-semi-space-size=8', 'dist-server/main.mjs'];
 }
 
 export interface Answer {
