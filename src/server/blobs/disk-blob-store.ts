@@ -35,6 +35,9 @@ export class DiskBlobStore implements BlobStore {
       await fsp.rename(temp, target);
       return sink.bytesWritten;
     } catch (error) {
+      // A source that fails at once can beat the file's open: wait until the sink has opened and closed its
+      // file, or the temp file would appear after it was removed.
+      if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
       await fsp.rm(temp, { force: true });
       throw error;
     }
