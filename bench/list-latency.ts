@@ -2,6 +2,7 @@
  * List, search and trash latency at scale (issue 2).
  *
  *   npx tsx bench/list-latency.ts [--files 100000,1000000] [--samples 200] [--keep]
+ *     [--database-url postgres://postgres@127.0.0.1:55432/smm]
  *
  * For each size N: builds the real app (`buildApp`) over a fresh temp data dir, seeds N file rows straight into
  * the `files` table (10k rows per transaction), listens on 127.0.0.1:0 and measures, sequentially over one
@@ -9,6 +10,12 @@
  * rows and one matching few) and the trash listing. Each HTTP scenario is followed by the same page fetched
  * in-process through `store.listFiles(...)`, the MetadataStore call the service makes, so the HTTP overhead
  * shows. Prints a markdown table, the goals with pass/fail, and EXPLAIN QUERY PLAN of every scenario's SQL.
+ *
+ * With `--database-url` (or `DATABASE_URL`) a `postgres://` URL, the metadata goes to PostgreSQL instead: each
+ * size gets a fresh schema in that database (the app's URL carries `options=-c search_path=<schema>`, as the
+ * tests do), which the app migrates; the rows go in through Kysely (multi-row INSERTs, indexes and the pg_trgm
+ * GIN index kept as they go), then `ANALYZE files`; plans are `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF)`. The
+ * schema is dropped at the end unless `--keep`. Everything else (rows, scenarios, checks, report) is shared.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,7 +24,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type LogEvent,
+  type RawBuilder,
+} from 'kysely';
+import pg from 'pg';
 import { buildApp, type App } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { persistentSecret } from '../src/server/secrets.ts';
@@ -25,6 +41,7 @@ import { CursorCodec } from '../src/server/services/cursors.ts';
 import { FILE_SORT_COLUMNS, searchTextOf } from '../src/server/services/file-service.ts';
 import { mediaTypeOf } from '../src/server/services/media-types.ts';
 import { originalKey } from '../src/server/services/upload-service.ts';
+import { isPostgresUrl, type SqlDialect } from '../src/server/stores/dialect.ts';
 import {
   MetadataStore,
   type FileSortColumn,
@@ -52,6 +69,11 @@ const WARMUP = 20;
 const BUDGET_MS = 30_000;
 const MIN_SAMPLES = 20;
 const KEEP = process.argv.includes('--keep');
+/** PostgreSQL instead of SQLite: the database each size gets a fresh schema in. */
+const DATABASE_URL = option('database-url') ?? (process.env.DATABASE_URL || undefined);
+if (DATABASE_URL !== undefined && !isPostgresUrl(DATABASE_URL)) {
+  throw new Error('--database-url / DATABASE_URL must be a postgres:// or postgresql:// URL');
+}
 const PAGE = 50;
 const BATCH = 10_000;
 const API_KEY = 'bench-api-key';
@@ -275,8 +297,33 @@ const COLUMNS = [
   'updated_date',
 ] as const satisfies readonly (keyof FileRow)[];
 
+/** Makes the `total` rows in BATCH-row batches and hands each batch to `insertBatch`, logging progress. */
+async function seedRows(
+  total: number,
+  placement: Placement,
+  insertBatch: (rows: FileRow[]) => void | Promise<void>,
+): Promise<void> {
+  const r = rng(0x5eed ^ total);
+  const started = performance.now();
+  let lastReport = 0;
+  for (let done = 0; done < total;) {
+    const rows: FileRow[] = [];
+    const end = Math.min(total, done + BATCH);
+    for (let n = done; n < end; n++) rows.push(makeRow(n, r, placement, total));
+    await insertBatch(rows);
+    done = end;
+    if (done - lastReport >= Math.max(BATCH, Math.floor(total / 10)) || done === total) {
+      lastReport = done;
+      const s = (performance.now() - started) / 1000;
+      console.error(
+        `  seeded ${done.toLocaleString('en')}/${total.toLocaleString('en')} rows in ${s.toFixed(1)} s (${Math.round(done / s).toLocaleString('en')} rows/s)`,
+      );
+    }
+  }
+}
+
 /** Inserts `total` rows through a second connection to the app's database file, BATCH rows per transaction. */
-function seed(dbFile: string, total: number, placement: Placement): void {
+async function seedSqlite(dbFile: string, total: number, placement: Placement): Promise<void> {
   const db = new SQLite(dbFile);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
@@ -287,25 +334,129 @@ function seed(dbFile: string, total: number, placement: Placement): void {
   const insertBatch = db.transaction((rows: FileRow[]) => {
     for (const row of rows) insert.run(row);
   });
-  const r = rng(0x5eed ^ total);
-  const started = performance.now();
-  let lastReport = 0;
-  for (let done = 0; done < total;) {
-    const rows: FileRow[] = [];
-    const end = Math.min(total, done + BATCH);
-    for (let n = done; n < end; n++) rows.push(makeRow(n, r, placement, total));
-    insertBatch(rows);
-    done = end;
-    if (done - lastReport >= Math.max(BATCH, Math.floor(total / 10)) || done === total) {
-      lastReport = done;
-      const s = (performance.now() - started) / 1000;
-      console.error(
-        `  seeded ${done.toLocaleString('en')}/${total.toLocaleString('en')} rows in ${s.toFixed(1)} s (${Math.round(done / s).toLocaleString('en')} rows/s)`,
-      );
-    }
-  }
+  await seedRows(total, placement, insertBatch);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
+}
+
+/** Rows per INSERT on PostgreSQL: 25 columns each, under its limit of 65,535 bound parameters per statement. */
+const PG_ROWS_PER_INSERT = 2_500;
+
+/** Inserts `total` rows through Kysely (BATCH rows per transaction, in multi-row INSERTs), then ANALYZEs. */
+async function seedPostgres(db: Kysely<Database>, total: number, placement: Placement): Promise<void> {
+  await seedRows(total, placement, (rows) =>
+    db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += PG_ROWS_PER_INSERT) {
+        await trx
+          .insertInto('files')
+          .values(rows.slice(i, i + PG_ROWS_PER_INSERT))
+          .execute();
+      }
+    }),
+  );
+  const started = performance.now();
+  await sql`analyze files`.execute(db);
+  console.error(`  ANALYZE files took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+// ---- the database --------------------------------------------------------------------------------------
+
+/** The metadata database one size runs on, and the bench's own connections to it. */
+interface Target {
+  dialect: SqlDialect;
+  /** What `buildApp` is given; unset: SQLite in the data dir. */
+  databaseUrl: string | undefined;
+  /** A second Kysely over the app's database (read-only on SQLite), logging its queries to `log` if given. */
+  open(log?: (event: LogEvent) => void): Kysely<Database>;
+  /** Seeds the rows while the app is closed. */
+  seed(total: number, placement: Placement): Promise<void>;
+  /** How big the seeded database is, for the log. */
+  describeSize(): Promise<string>;
+  /** Throws the database away (the data dir is removed by the caller). */
+  drop(): Promise<void>;
+}
+
+function sqliteTarget(dataDir: string): Target {
+  const dbFile = path.join(dataDir, 'metadata.sqlite');
+  const mb = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size / 1024 ** 2 : 0);
+  return {
+    dialect: 'sqlite',
+    databaseUrl: undefined,
+    open: (log) =>
+      new Kysely<Database>({
+        dialect: new SqliteDialect({ database: new SQLite(dbFile, { readonly: true }) }),
+        ...(log ? { log } : {}),
+      }),
+    seed: (total, placement) => seedSqlite(dbFile, total, placement),
+    describeSize: () =>
+      Promise.resolve(
+        `metadata.sqlite is ${mb(dbFile).toFixed(0)} MB (WAL ${mb(`${dbFile}-wal`).toFixed(0)} MB)`,
+      ),
+    drop: () => Promise.resolve(),
+  };
+}
+
+async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A fresh schema in the database at `baseUrl`, as the tests make them (`createTestSchema`): pg_trgm installed in
+ * `public` first, so the migration finds it there rather than installing it in this schema (dropping the schema
+ * would then take the extension from every other schema of the database).
+ */
+async function postgresTarget(baseUrl: string): Promise<Target> {
+  const schema = `smm_bench_${randomBytes(6).toString('hex')}`;
+  await withPgClient(baseUrl, async (client) => {
+    await client.query('create extension if not exists pg_trgm schema public').catch(async (error) => {
+      const { rowCount } = await client.query(`select 1 from pg_extension where extname = 'pg_trgm'`);
+      if (!rowCount) throw error;
+    });
+    await client.query(`create schema ${schema}`);
+  });
+  const url = new URL(baseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const open = (log?: (event: LogEvent) => void) =>
+    new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 2 }) }),
+      ...(log ? { log } : {}),
+    });
+  return {
+    dialect: 'postgres',
+    databaseUrl: url.toString(),
+    open,
+    seed: async (total, placement) => {
+      const db = open();
+      try {
+        await seedPostgres(db, total, placement);
+      } finally {
+        await db.destroy();
+      }
+    },
+    describeSize: async () => {
+      const db = open();
+      try {
+        const { rows } = await sql<{ version: string; table: string; indexes: string; trgm: string }>`
+          select current_setting('server_version') as version,
+            pg_size_pretty(pg_table_size('files')) as table,
+            pg_size_pretty(pg_indexes_size('files')) as indexes,
+            pg_size_pretty(pg_relation_size('files_search_trgm')) as trgm`.execute(db);
+        const r = rows[0]!;
+        return `PostgreSQL ${r.version}, schema ${schema}: files ${r.table}, its indexes ${r.indexes} (of which files_search_trgm ${r.trgm})`;
+      } finally {
+        await db.destroy();
+      }
+    },
+    drop: async () => {
+      await withPgClient(baseUrl, (client) => client.query(`drop schema if exists ${schema} cascade`));
+    },
+  };
 }
 
 // ---- measuring -------------------------------------------------------------------------------------------
@@ -361,18 +512,14 @@ interface Result {
   inProcess: Stats;
 }
 
-/** Captures the SQL and parameters `store.listFiles` runs, through a second, logging Kysely over the same file. */
+/** Captures the SQL and parameters `store.listFiles` runs, through a second, logging Kysely over the same database. */
 async function sqlOf(
-  dbFile: string,
+  target: Target,
   scenario: Scenario,
 ): Promise<{ sql: string; parameters: readonly unknown[] }> {
   let captured: { sql: string; parameters: readonly unknown[] } | undefined;
-  const connection = new SQLite(dbFile, { readonly: true });
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: connection }),
-    log: (event) => {
-      if (event.level === 'query') captured = { sql: event.query.sql, parameters: event.query.parameters };
-    },
+  const db = target.open((event) => {
+    if (event.level === 'query') captured = { sql: event.query.sql, parameters: event.query.parameters };
   });
   await new MetadataStore(db).listFiles({ ...scenario.store, limit: PAGE + 1 });
   await db.destroy();
@@ -380,13 +527,26 @@ async function sqlOf(
   return captured;
 }
 
-function explain(dbFile: string, query: { sql: string; parameters: readonly unknown[] }): string {
-  const connection = new SQLite(dbFile, { readonly: true });
-  const rows = connection.prepare(`explain query plan ${query.sql}`).all(...query.parameters) as {
-    detail: string;
-  }[];
-  connection.close();
-  return rows.map((r) => r.detail).join('\n');
+/** How the plans are asked for: SQLite's query plan; PostgreSQL's plan as run, with row counts but no times. */
+const EXPLAIN: Record<SqlDialect, { prefix: string; column: string }> = {
+  sqlite: { prefix: 'explain query plan', column: 'detail' },
+  postgres: { prefix: 'explain (analyze, costs off, timing off, summary off)', column: 'QUERY PLAN' },
+};
+
+async function explain(
+  target: Target,
+  query: { sql: string; parameters: readonly unknown[] },
+): Promise<string> {
+  const { prefix, column } = EXPLAIN[target.dialect];
+  const db = target.open();
+  try {
+    const { rows } = await db.executeQuery<Record<string, string>>(
+      CompiledQuery.raw(`${prefix} ${query.sql}`, [...query.parameters]),
+    );
+    return rows.map((r) => r[column]).join('\n');
+  } finally {
+    await db.destroy();
+  }
 }
 
 async function runSize(
@@ -394,13 +554,21 @@ async function runSize(
 ): Promise<{ results: Result[]; plans: Map<string, { sql: string; plan: string }> }> {
   console.error(`\n== ${total.toLocaleString('en')} files ==`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-bench-'));
+  const target = DATABASE_URL === undefined ? sqliteTarget(dataDir) : await postgresTarget(DATABASE_URL);
   const config = loadConfig(
     {},
-    { dataDir, apiKey: API_KEY, staticDir: undefined, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
+    {
+      dataDir,
+      databaseUrl: target.databaseUrl,
+      apiKey: API_KEY,
+      staticDir: undefined,
+      publicUrl: 'http://127.0.0.1',
+      logLevel: 'warn',
+    },
   );
-  let built: App | undefined = await buildApp(config);
-  const dbFile = path.join(dataDir, 'metadata.sqlite');
+  let built: App | undefined;
   try {
+    built = await buildApp(config);
     // Folders through the service, as a user would make them.
     const big = await built.folders.create('Camera Roll', 'media-root');
     const edited = await built.folders.create('Edited', big.id);
@@ -422,35 +590,26 @@ async function runSize(
     await built.app.close();
     built = undefined;
     const seedStarted = performance.now();
-    seed(dbFile, total, placement);
+    await target.seed(total, placement);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
-    const mb = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size / 1024 ** 2 : 0);
-    console.error(
-      `  seeding took ${seedSeconds.toFixed(1)} s; metadata.sqlite is ${mb(dbFile).toFixed(0)} MB (WAL ${mb(`${dbFile}-wal`).toFixed(0)} MB)`,
-    );
+    console.error(`  seeding took ${seedSeconds.toFixed(1)} s; ${await target.describeSize()}`);
     built = await buildApp(config);
     const app = built;
 
-    const raw = new SQLite(dbFile, { readonly: true });
-    const count = (sql: string, ...params: unknown[]) => (raw.prepare(sql).get(...params) as { n: number }).n;
-    const bigCount = count(`select count(*) as n from files where location_id = ? and state = 'OK'`, big.id);
-    const trashCount = count(`select count(*) as n from files where location_id = 'trash-root'`);
-    const rareCount = count(
-      `select count(*) as n from files where scope = 'MEDIA_ROOT' and search_text like ?`,
-      `%${RARE_TERM}%`,
-    );
-    const commonCount = count(
-      `select count(*) as n from files where scope = 'MEDIA_ROOT' and search_text like ?`,
-      `%${COMMON_TERM}%`,
-    );
-    const midCount = count(
-      `select count(*) as n from files where scope = 'MEDIA_ROOT' and search_text like ?`,
-      `%${MID_TERM}%`,
-    );
-    const edgeCount = count(
-      `select count(*) as n from files where scope = 'MEDIA_ROOT' and search_text like ?`,
-      `%${EDGE_TERM}%`,
-    );
+    const db = target.open();
+    const count = async (where: RawBuilder<boolean>) => {
+      const { rows } = await sql<{
+        n: number | string;
+      }>`select count(*) as n from files where ${where}`.execute(db);
+      return Number(rows[0]!.n);
+    };
+    const matching = (term: string) => count(sql`scope = 'MEDIA_ROOT' and search_text like ${`%${term}%`}`);
+    const bigCount = await count(sql`location_id = ${big.id} and state = 'OK'`);
+    const trashCount = await count(sql`location_id = 'trash-root'`);
+    const rareCount = await matching(RARE_TERM);
+    const commonCount = await matching(COMMON_TERM);
+    const midCount = await matching(MID_TERM);
+    const edgeCount = await matching(EDGE_TERM);
     console.error(
       `  "${MID_TERM}" ${midCount.toLocaleString('en')} matches, "${EDGE_TERM}" ${edgeCount.toLocaleString('en')}`,
     );
@@ -462,23 +621,21 @@ async function runSize(
     // the position of the item at rank N/2, exactly as the service would have encoded it on the page before.
     const codec = new CursorCodec(persistentSecret(dataDir, 'secret'));
     const half = Math.floor(bigCount / 2);
-    const deep = (fieldName: 'updatedDate' | 'displayName', order: 'ASC' | 'DESC') => {
+    const deep = async (fieldName: 'updatedDate' | 'displayName', order: 'ASC' | 'DESC') => {
       const column = FILE_SORT_COLUMNS[fieldName];
-      const dir = order === 'ASC' ? 'asc' : 'desc';
-      const rows = raw
-        .prepare(
-          `select ${column} as v, id from files where location_id = ? and state = 'OK' order by ${column} ${dir}, id ${dir} limit 2 offset ?`,
-        )
-        .all(big.id, half - 1) as { v: string | number; id: string }[];
+      const dir = sql.raw(order === 'ASC' ? 'asc' : 'desc');
+      const { rows } = await sql<{ v: string | number; id: string }>`
+        select ${sql.ref(column)} as v, id from files where location_id = ${big.id} and state = 'OK'
+        order by ${sql.ref(column)} ${dir}, id ${dir} limit 2 offset ${half - 1}`.execute(db);
       const [last, next] = rows;
       const filter: ListingFilter = { locationId: big.id, state: 'OK' };
       const position = [last!.v, last!.id] as const;
       const cursor = codec.encode({ listing: 'files.list', filter, sort: { fieldName, order }, position });
       return { cursor, position, nextId: next!.id, filter, column };
     };
-    const deepDefault = deep('updatedDate', 'DESC');
-    const deepByName = deep('displayName', 'ASC');
-    raw.close();
+    const deepDefault = await deep('updatedDate', 'DESC');
+    const deepByName = await deep('displayName', 'ASC');
+    await db.destroy();
 
     const listPath = `/files?parentFolderId=${encodeURIComponent(big.id)}&paging.limit=${PAGE}`;
     const liveFilter: ListingFilter = { locationId: big.id, state: 'OK' };
@@ -638,8 +795,8 @@ async function runSize(
         await app.store.listFiles({ ...s.store, limit: PAGE + 1 });
       });
       results.push({ scenario: s, files: total, http, inProcess });
-      const query = await sqlOf(dbFile, s);
-      plans.set(s.name, { sql: query.sql, plan: explain(dbFile, query) });
+      const query = await sqlOf(target, s);
+      plans.set(s.name, { sql: query.sql, plan: await explain(target, query) });
       console.error(
         `  ${s.name}: HTTP p50 ${http.p50.toFixed(2)} ms p95 ${http.p95.toFixed(2)} ms (n=${http.n}); in-process p50 ${inProcess.p50.toFixed(2)} ms p95 ${inProcess.p95.toFixed(2)} ms (n=${inProcess.n})`,
       );
@@ -647,8 +804,13 @@ async function runSize(
     return { results, plans };
   } finally {
     if (built) await built.app.close();
-    if (KEEP) console.error(`  data dir kept: ${dataDir}`);
-    else fs.rmSync(dataDir, { recursive: true, force: true });
+    if (KEEP) {
+      console.error(`  data dir kept: ${dataDir}`);
+      if (target.databaseUrl) console.error(`  database kept: ${target.databaseUrl}`);
+    } else {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      await target.drop();
+    }
   }
 }
 
@@ -698,7 +860,11 @@ function report(all: Result[], plans: Map<number, Map<string, { sql: string; pla
     );
   }
 
-  console.log('\nEXPLAIN QUERY PLAN of each scenario (as `store.listFiles` runs it):');
+  console.log(
+    DATABASE_URL === undefined
+      ? '\nEXPLAIN QUERY PLAN of each scenario (as `store.listFiles` runs it):'
+      : `\n${EXPLAIN.postgres.prefix.toUpperCase()} of each scenario (as \`store.listFiles\` runs it):`,
+  );
   for (const [size, bySize] of plans) {
     if (size !== largest) continue;
     for (const [name, { sql, plan }] of bySize) {
@@ -711,6 +877,12 @@ async function main(): Promise<void> {
   console.error(
     `list-latency: sizes ${SIZES.join(', ')}; ${SAMPLES} samples per scenario after ${WARMUP} warm-up requests; node ${process.version}, ${os.cpus().length} CPUs`,
   );
+  if (DATABASE_URL !== undefined) {
+    const where = new URL(DATABASE_URL);
+    console.error(
+      `list-latency: metadata on PostgreSQL at ${where.host}${where.pathname} (a fresh schema per size)`,
+    );
+  }
   const all: Result[] = [];
   const plans = new Map<number, Map<string, { sql: string; plan: string }>>();
   for (const size of SIZES) {
