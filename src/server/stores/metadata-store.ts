@@ -61,6 +61,8 @@ function chunks<T>(items: readonly T[]): T[][] {
  * fills a page within them.
  */
 const SEARCH_PROBE_ROWS = 1000;
+const TRIGRAM_CANDIDATES_MAX = 20_000;
+const PG_TRIGRAM_CANDIDATES_MAX = 2_000;
 
 /**
  * First key of the PostgreSQL advisory lock that makes store transactions run one at a time (the second key is
@@ -131,14 +133,21 @@ export class MetadataStore {
   private readonly currentTransaction = new AsyncLocalStorage<Transaction<Database>>();
   readonly dialect: SqlDialect;
 
+  /** Above this many files containing a term, walking the sort index finds a page sooner than sorting them. */
+  private readonly trigramCandidatesMax: number;
+
   constructor(
     private readonly root: Kysely<Database>,
-    /** Above this many files containing a term, walking the sort index finds a page sooner than sorting them. */
-    private readonly trigramCandidatesMax = 20_000,
+    trigramCandidatesMax?: number,
     /** Rows of the sort order a search tries first (lowered by tests to reach the other plans with few rows). */
     private readonly searchProbeRows = SEARCH_PROBE_ROWS,
   ) {
     this.dialect = dialectOf(root);
+    // Counting the candidates is cheap on SQLite (FTS5 reads its index only) and costs a table page per
+    // candidate on PostgreSQL (pg_trgm rechecks every row), so PostgreSQL switches to walking much sooner.
+    this.trigramCandidatesMax =
+      trigramCandidatesMax ??
+      (this.dialect === 'postgres' ? PG_TRIGRAM_CANDIDATES_MAX : TRIGRAM_CANDIDATES_MAX);
   }
 
   /**
