@@ -34,6 +34,7 @@ import {
   type RawBuilder,
 } from 'kysely';
 import pg from 'pg';
+import { createTestSchema } from '../src/server/testing/test-databases.ts';
 import { buildApp, type App } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { persistentSecret } from '../src/server/secrets.ts';
@@ -396,32 +397,15 @@ function sqliteTarget(dataDir: string): Target {
   };
 }
 
-async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * A fresh schema in the database at `baseUrl`, as the tests make them (`createTestSchema`): pg_trgm installed in
  * `public` first, so the migration finds it there rather than installing it in this schema (dropping the schema
  * would then take the extension from every other schema of the database).
  */
 async function postgresTarget(baseUrl: string): Promise<Target> {
-  const schema = `smm_bench_${randomBytes(6).toString('hex')}`;
-  await withPgClient(baseUrl, async (client) => {
-    await client.query('create extension if not exists pg_trgm schema public').catch(async (error) => {
-      const { rowCount } = await client.query(`select 1 from pg_extension where extname = 'pg_trgm'`);
-      if (!rowCount) throw error;
-    });
-    await client.query(`create schema ${schema}`);
-  });
-  const url = new URL(baseUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
+  const created = await createTestSchema(baseUrl, 'smm_bench');
+  const schema = created.name;
+  const url = new URL(created.url);
   const open = (log?: (event: LogEvent) => void) =>
     new Kysely<Database>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 2 }) }),
@@ -453,9 +437,7 @@ async function postgresTarget(baseUrl: string): Promise<Target> {
         await db.destroy();
       }
     },
-    drop: async () => {
-      await withPgClient(baseUrl, (client) => client.query(`drop schema if exists ${schema} cascade`));
-    },
+    drop: () => created.drop(),
   };
 }
 

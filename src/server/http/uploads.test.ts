@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -13,34 +12,17 @@ import type {
   MediaType,
   ValidationErrorBody,
 } from '../../contract/index.ts';
-import { storedBlobs, tempBlobs, writesUnderWay } from '../testing/helpers.ts';
+import {
+  expectAppError,
+  sha256Hex,
+  storedBlobs,
+  tempBlobs,
+  waitFor,
+  writesUnderWay,
+} from '../testing/helpers.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 
 // ---- helpers ---------------------------------------------------------------------------------------------
-
-function sha256Hex(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
-}
-
-async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  maxMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + maxMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function expectAppError(response: LightMyRequestResponse, status: number, code: string): void {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = response.json<ApplicationErrorBody>();
-  expect(typeof body.message).toBe('string');
-  expect(body.details.applicationError.code).toBe(code);
-}
 
 function expectViolation(response: LightMyRequestResponse, field: string): void {
   expect(response.statusCode, response.body).toBe(400);

@@ -12,6 +12,7 @@ import { openSqlite } from '../stores/sqlite.ts';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 
 export interface TestSchema {
+  name: string;
   /** `TEST_DATABASE_URL` with `search_path` set to the schema: every connection sees only its tables. */
   url: string;
   drop(): Promise<void>;
@@ -32,8 +33,8 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
  * pg_trgm is installed once per database, in `public`, before any migration runs: a migration would otherwise
  * install it in the first test's schema, and dropping that schema would take the extension from the others.
  */
-export async function createTestSchema(baseUrl: string): Promise<TestSchema> {
-  const name = `smm_test_${randomBytes(6).toString('hex')}`;
+export async function createTestSchema(baseUrl: string, prefix = 'smm_test'): Promise<TestSchema> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await withClient(baseUrl, async (client) => {
     await client.query('create extension if not exists pg_trgm schema public').catch(async (error) => {
       // Two test files may create it at the same moment; the loser fails although it exists now.
@@ -45,6 +46,7 @@ export async function createTestSchema(baseUrl: string): Promise<TestSchema> {
   const url = new URL(baseUrl);
   url.searchParams.set('options', `-c search_path=${name}`);
   return {
+    name,
     url: url.toString(),
     drop: async () => {
       await withClient(baseUrl, (client) => client.query(`drop schema if exists ${name} cascade`));
