@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { Readable } from 'node:stream';
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 
 /** Shared by the benchmarks that run the server in a child process: ports and memory sampling. */
 
@@ -67,12 +68,47 @@ export class RssSampler {
 }
 
 /**
+ * For investigation: `--cpu-prof` into BENCH_PROFILE_DIR/<name> when set (where each server spends its CPU),
+ * and for the app, the node flags in BENCH_APP_FLAGS (e.g. `--trace-gc`, its output on this process's stdout).
+ */
+export function investigationFlags(name: 'app' | 'bare'): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  const extra = name === 'app' ? (process.env.BENCH_APP_FLAGS?.split(/\s+/).filter(Boolean) ?? []) : [];
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, name)}`] : []), ...extra];
+}
+
+/**
  * Builds the server as `npm start` runs it (one esbuild bundle run by plain node, no TypeScript loader) and
  * answers node's arguments to start it: memory measured is the production server's.
  */
 export function builtServerArgs(): string[] {
   execFileSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit' });
-  return ['--enable-source-maps', '--max-semi-space-size=8', 'dist-server/main.mjs'];
+  const { args } = startCommand();
+  return args;
+}
+
+/**
+ * The environment `npm start` adds (its leading `NAME=value` words, e.g. MALLOC_ARENA_MAX), to spread into a
+ * spawned server's env next to `builtServerArgs()`.
+ */
+export function startEnv(): Record<string, string> {
+  return startCommand().env;
+}
+
+/** `npm start`'s script split into its env assignments and node's arguments ("node <flags> <entry>"). */
+function startCommand(): { env: Record<string, string>; args: string[] } {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (words[0] && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
+  }
+  const [command, ...args] = words;
+  if (command !== 'node') throw new Error(`npm start does not run node: ${pkg.scripts.start}`);
+  return { env, args };
 }
 
 export interface Answer {

@@ -24,6 +24,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { s3ClientConfig } from '../src/server/blobs/s3-blob-store.ts';
 import {
   builtServerArgs,
+  startEnv,
   expectStatus,
   freePort,
   metadataHeader,
@@ -87,6 +88,7 @@ const base = `http://127.0.0.1:${port}`;
 const server = spawn(process.execPath, builtServerArgs(), {
   env: {
     ...process.env,
+    ...startEnv(),
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: path.join(work, 'data'),
