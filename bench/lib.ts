@@ -70,11 +70,17 @@ export class RssSampler {
 /**
  * For investigation: `--cpu-prof` into BENCH_PROFILE_DIR/<name> when set (where each server spends its CPU),
  * and for the app, the node flags in BENCH_APP_FLAGS (e.g. `--trace-gc`, its output on this process's stdout).
+ * Put them after `npm start`'s own flags (`withFlags`): for a flag given twice, the later one wins.
  */
 export function investigationFlags(name: 'app' | 'bare'): string[] {
   const dir = process.env.BENCH_PROFILE_DIR;
   const extra = name === 'app' ? (process.env.BENCH_APP_FLAGS?.split(/\s+/).filter(Boolean) ?? []) : [];
   return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, name)}`] : []), ...extra];
+}
+
+/** Node's arguments `args` (flags, then the entry script) with `flags` added after its own flags. */
+export function withFlags(args: readonly string[], flags: readonly string[]): string[] {
+  return [...args.slice(0, -1), ...flags, ...args.slice(-1)];
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   builtServerArgs,
   startEnv,
   investigationFlags,
+  withFlags,
   expectStatus,
   freePort,
   metadataHeader,
@@ -280,7 +281,7 @@ async function main(): Promise<void> {
     children.push(bare);
     const appPort = await freePort();
     // `node --import tsx` (what `npx tsx` runs) in one process, so the sampled pid is the server itself.
-    const app = spawn(process.execPath, [...investigationFlags('app'), ...builtServerArgs()], {
+    const app = spawn(process.execPath, withFlags(builtServerArgs(), investigationFlags('app')), {
       cwd: path.resolve(import.meta.dirname, '..'),
       env: {
         ...process.env,

@@ -20,7 +20,15 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { builtServerArgs, startEnv, freePort, investigationFlags, RssSampler, waitForPort } from './lib.ts';
+import {
+  builtServerArgs,
+  startEnv,
+  freePort,
+  investigationFlags,
+  RssSampler,
+  waitForPort,
+  withFlags,
+} from './lib.ts';
 
 const API_KEY = 'bench-zip-key-0123456789abcdef';
 const RATIO_GOAL = 0.8;
@@ -94,7 +102,7 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const serverArgs = builtServerArgs();
 function startServer() {
-  return spawn(process.execPath, [...investigationFlags('app'), ...serverArgs], {
+  return spawn(process.execPath, withFlags(serverArgs, investigationFlags('app')), {
     env: {
       ...process.env,
       ...startEnv(),
