@@ -3,13 +3,13 @@
 // Usage: npm run build && npx tsx bench/grid-scroll.ts [--files 100000] [--seconds 6]
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import type { FileRow } from '../src/server/stores/schema.ts';
+import { freePort } from './lib.ts';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -18,17 +18,6 @@ function option(name: string, fallback: number): number {
 
 const total = option('files', 100_000);
 const seconds = option('seconds', 6);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-grid-bench-'));
 const key = 'bench-key';

@@ -1,4 +1,4 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { Readable } from 'node:stream';
 import fs from 'node:fs';
@@ -70,7 +70,6 @@ export class RssSampler {
 /**
  * For investigation: `--cpu-prof` into BENCH_PROFILE_DIR/<name> when set (where each server spends its CPU),
  * and for the app, the node flags in BENCH_APP_FLAGS (e.g. `--trace-gc`, its output on this process's stdout).
- * Put them after `npm start`'s own flags (`withFlags`): for a flag given twice, the later one wins.
  */
 export function investigationFlags(name: 'app' | 'bare'): string[] {
   const dir = process.env.BENCH_PROFILE_DIR;
@@ -78,27 +77,32 @@ export function investigationFlags(name: 'app' | 'bare'): string[] {
   return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, name)}`] : []), ...extra];
 }
 
-/** Node's arguments `args` (flags, then the entry script) with `flags` added after its own flags. */
-export function withFlags(args: readonly string[], flags: readonly string[]): string[] {
-  return [...args.slice(0, -1), ...flags, ...args.slice(-1)];
-}
-
-/**
- * Builds the server as `npm start` runs it (one esbuild bundle run by plain node, no TypeScript loader) and
- * answers node's arguments to start it: memory measured is the production server's.
- */
-export function builtServerArgs(): string[] {
+/** Builds the server as `npm start` does (one esbuild bundle run by plain node, no TypeScript loader). */
+export function buildServer(): void {
   execFileSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit' });
-  const { args } = startCommand();
-  return args;
 }
 
 /**
- * The environment `npm start` adds (its leading `NAME=value` words, e.g. MALLOC_ARENA_MAX), to spread into a
- * spawned server's env next to `builtServerArgs()`.
+ * Starts the built server (`buildServer()` first) in a child process as `npm start` starts it: its env
+ * assignments and node flags, read from the `start` script, so that what is measured is the production server.
+ * The investigation flags go after its own flags (for a flag given twice, the later one wins). `env` adds to
+ * the environment (DATA_DIR, PORT, ...); the server listens on 127.0.0.1 and logs warnings only.
  */
-export function startEnv(): Record<string, string> {
-  return startCommand().env;
+export function spawnBuiltServer(env: Record<string, string>): ChildProcess {
+  const start = startCommand();
+  const args = [...start.args.slice(0, -1), ...investigationFlags('app'), ...start.args.slice(-1)];
+  return spawn(process.execPath, args, {
+    cwd: path.resolve(import.meta.dirname, '..'),
+    env: { ...process.env, ...start.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', process.env.BENCH_APP_FLAGS ? 'inherit' : 'ignore', 'inherit'],
+  });
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** `npm start`'s script split into its env assignments and node's arguments ("node <flags> <entry>"). */

@@ -13,7 +13,6 @@
  * multipart upload of @tus/s3-store, and finalize streams the finished object through the ingest checks into
  * its blob key (a second upload), so the app does more than the SDK: the ratio says how much that costs.
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,13 +22,13 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { s3ClientConfig } from '../src/server/blobs/s3-blob-store.ts';
 import {
-  builtServerArgs,
-  startEnv,
+  buildServer,
   expectStatus,
   freePort,
   metadataHeader,
   request,
   RssSampler,
+  spawnBuiltServer,
   waitForPort,
 } from './lib.ts';
 
@@ -85,19 +84,13 @@ async function timed(name: string, run: () => Promise<string>): Promise<number> 
 
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, builtServerArgs(), {
-  env: {
-    ...process.env,
-    ...startEnv(),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: path.join(work, 'data'),
-    MEDIA_API_KEY: API_KEY,
-    PUBLIC_URL: base,
-    S3_KEY_PREFIX: `${runId}/`,
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
+buildServer();
+const server = spawnBuiltServer({
+  PORT: String(port),
+  DATA_DIR: path.join(work, 'data'),
+  MEDIA_API_KEY: API_KEY,
+  PUBLIC_URL: base,
+  S3_KEY_PREFIX: `${runId}/`,
 });
 const rss = new RssSampler(server.pid!);
 try {

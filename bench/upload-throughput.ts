@@ -21,15 +21,15 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import {
-  builtServerArgs,
-  startEnv,
-  investigationFlags,
-  withFlags,
+  buildServer,
   expectStatus,
   freePort,
+  investigationFlags,
+  median,
   metadataHeader,
   request,
   RssSampler,
+  spawnBuiltServer,
   waitForPort,
 } from './lib.ts';
 
@@ -240,12 +240,6 @@ function cpuSeconds(pid: number): { user: number; system: number } {
   return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -280,20 +274,12 @@ async function main(): Promise<void> {
     });
     children.push(bare);
     const appPort = await freePort();
-    // `node --import tsx` (what `npx tsx` runs) in one process, so the sampled pid is the server itself.
-    const app = spawn(process.execPath, withFlags(builtServerArgs(), investigationFlags('app')), {
-      cwd: path.resolve(import.meta.dirname, '..'),
-      env: {
-        ...process.env,
-        ...startEnv(),
-        DATA_DIR: dataDir,
-        PORT: String(appPort),
-        HOST: '127.0.0.1',
-        MEDIA_API_KEY: API_KEY,
-        MAX_FILE_SIZE_BYTES: String(Math.max(size * 2, 25 * 1024 ** 3)),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', process.env.BENCH_APP_FLAGS ? 'inherit' : 'ignore', 'inherit'],
+    buildServer();
+    const app = spawnBuiltServer({
+      DATA_DIR: dataDir,
+      PORT: String(appPort),
+      MEDIA_API_KEY: API_KEY,
+      MAX_FILE_SIZE_BYTES: String(Math.max(size * 2, 25 * 1024 ** 3)),
     });
     children.push(app);
     await Promise.all([waitForPort(barePort, bare), waitForPort(appPort, app)]);

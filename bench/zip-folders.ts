@@ -20,15 +20,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  builtServerArgs,
-  startEnv,
-  freePort,
-  investigationFlags,
-  RssSampler,
-  waitForPort,
-  withFlags,
-} from './lib.ts';
+import { buildServer, freePort, median, RssSampler, spawnBuiltServer, waitForPort } from './lib.ts';
 
 const API_KEY = 'bench-zip-key-0123456789abcdef';
 const RATIO_GOAL = 0.8;
@@ -55,12 +47,6 @@ const sets = option('sets', '1000x1M,20000x50K')
   });
 
 const rounds = Number(option('rounds', '3'));
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** Reads every file under `dir` once (untimed), so that the timed read finds them in the page cache. */
 function warm(dir: string): void {
@@ -100,20 +86,13 @@ function drain(url: string): Promise<number> {
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-bench-zip-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const serverArgs = builtServerArgs();
+buildServer();
 function startServer() {
-  return spawn(process.execPath, withFlags(serverArgs, investigationFlags('app')), {
-    env: {
-      ...process.env,
-      ...startEnv(),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: path.join(work, 'data'),
-      MEDIA_API_KEY: API_KEY,
-      PUBLIC_URL: base,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', process.env.BENCH_APP_FLAGS ? 'inherit' : 'ignore', 'inherit'],
+  return spawnBuiltServer({
+    PORT: String(port),
+    DATA_DIR: path.join(work, 'data'),
+    MEDIA_API_KEY: API_KEY,
+    PUBLIC_URL: base,
   });
 }
 async function stopServer(child: ReturnType<typeof startServer>): Promise<void> {
