@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { FileStore } from '@tus/file-store';
 import { ERRORS, EVENTS, Server, type Upload } from '@tus/server';
 import type { ErrorBody, FileDescriptor } from '../../contract/index.ts';
@@ -54,6 +55,9 @@ function codeOf(status: number): string {
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
+/** Bytes of a PATCH buffered while a disk write is in flight, then written in one go. */
+const PATCH_WRITE_BUFFER = 1024 * 1024;
+
 /**
  * The tus file store, without `creation-defer-length` (a resumable upload declares its length up front, so
  * limits and quota are checked before its first byte). Each PATCH's bytes pass `UploadChecks` (first bytes
@@ -88,8 +92,28 @@ class CheckedFileStore extends FileStore {
     return path.join(this.directory, id);
   }
 
+  /**
+   * FileStore's write with a 1 MiB write buffer instead of Node's 16 KiB: the bytes that arrive while a write
+   * is in flight go to disk together in the next one (one writev instead of one write per 64 KiB chunk), which
+   * took a third of the system time off a 1 GiB PATCH. Its byte-counting stage is gone too: the stream counts.
+   */
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
-    return this.checks.write(readable, id, offset, (checked) => super.write(checked, id, offset));
+    return this.checks.write(readable, id, offset, async (checked) => {
+      const sink = fs.createWriteStream(this.pathOf(id), {
+        flags: 'r+',
+        start: offset,
+        highWaterMark: PATCH_WRITE_BUFFER,
+      });
+      try {
+        await pipeline(checked, sink);
+      } catch {
+        // What FileStore throws: @tus/server answers 500 (or the cause, which `checks.write` rethrows).
+        // @tus/server's errors are plain `{status_code, body}` objects: its handler answers with them.
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        throw ERRORS.FILE_WRITE_ERROR;
+      }
+      return offset + sink.bytesWritten;
+    });
   }
 }
 

@@ -5,6 +5,7 @@ import { ZipFile } from 'yazl';
 import { TRASH_ROOT_ID, ZIP_FILE_IDS_MAX, fileIdFromIdOrUri } from '../../contract/index.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import { nowIso } from '../clock.ts';
+import { OldGenerationGuard } from '../old-generation-guard.ts';
 import { ApiError, invalid, notFound } from '../errors.ts';
 import { randomToken, sha256 } from '../secrets.ts';
 import type { KeysetPosition, MetadataStore, ZipFileRow } from '../stores/metadata-store.ts';
@@ -41,6 +42,12 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /** Files opened (and their first chunk read) ahead of the one being streamed. */
 export const ZIP_READ_AHEAD = 4;
+
+/**
+ * A zip's entries outlive young collections and are promoted; after a zip the old generation is collected once
+ * it has grown this much (`OldGenerationGuard`).
+ */
+const heapGuard = new OldGenerationGuard(8 * 1024 * 1024);
 
 /** Zip bytes gathered before they go to the client's socket in one write. */
 const OUTPUT_BATCH_BYTES = 256 * 1024;
@@ -349,7 +356,10 @@ export class ZipService {
     // The batcher is what the client reads: an error of the zip ends it, and the client going away ends the zip.
     const batched = new OutputBatcher();
     output.on('error', (error) => batched.destroy(error));
-    batched.once('close', () => output.destroy());
+    batched.once('close', () => {
+      output.destroy();
+      setImmediate(() => heapGuard.settle());
+    });
     return output.pipe(batched);
   }
 
