@@ -10,7 +10,8 @@
  * in one PATCH, (4) app tus in 8 MiB PATCHes, (5) bare 8 MiB PATCHes. Each is timed from the first upload
  * request to the last answer (for tus: creation POST, PATCHes and the finalize PUT); the app's `hash` must equal
  * the payload's sha256. Every scenario starts after `sync`, so none pays for writing back an earlier one's
- * bytes, and the whole set runs `--rounds` times (default 3, order reversed every other round); the table
+ * bytes, and the whole set runs once untimed (warm-up), then `--rounds` times (default 5, order reversed every
+ * other round); the table
  * shows each scenario's median with the range. Goals: >= 0.85x the bare server, server RSS below 200 MB.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -234,10 +235,13 @@ function digestOf(block: Buffer, size: number): string {
   return hash.digest('hex');
 }
 
-/** User and system CPU seconds a process has used so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): { user: number; system: number } {
+/**
+ * User and system CPU seconds a process has used so far (/proc/<pid>/stat, clock ticks of 1/100 s), and its
+ * minor page faults (memory it touched for the first time).
+ */
+function cpuSeconds(pid: number): { user: number; system: number; faults: number } {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100, faults: Number(fields[7]) };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -254,7 +258,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 async function main(): Promise<void> {
   const size = parseSize(option('size') ?? '1G');
-  const rounds = Number(option('rounds') ?? 3);
+  const rounds = Number(option('rounds') ?? 5);
   const onlyOption = option('only');
   const only = onlyOption === undefined ? undefined : new Set(onlyOption.split(',').map(Number));
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'upload-bench-'));
@@ -312,18 +316,29 @@ async function main(): Promise<void> {
       { id: 5, name: 'bare server, 8 MiB PATCHes', run: bareChunked, ...bareSide },
     ].filter((scenario) => only === undefined || only.has(scenario.id));
     const runs = new Map<number, { ms: number[]; peak: number; start: number; verified: string }>();
-    for (let round = 1; round <= rounds; round++) {
+    // Round 0 warms up, untimed: the app's upload paths compiled by the JIT, as on a server that has been up a
+    // while (and the first round of a run was the slowest for both servers in most runs).
+    for (let round = 0; round <= rounds; round++) {
       const order = round % 2 ? scenarios : [...scenarios].reverse();
       for (const scenario of order) {
         // Every scenario starts with no dirty pages: none pays for writing back another's bytes.
         execFileSync('sync');
-        process.stdout.write(`round ${round}: (${scenario.id}) ${scenario.name}... `);
+        process.stdout.write(
+          `${round === 0 ? 'warm-up' : `round ${round}`}: (${scenario.id}) ${scenario.name}... `,
+        );
         scenario.rss.reset();
         const cpuBefore = cpuSeconds(scenario.pid);
         const { ms, verified } = await scenario.run(ctx);
         const cpuAfter = cpuSeconds(scenario.pid);
-        const cpu = `user ${(cpuAfter.user - cpuBefore.user).toFixed(1)} s, sys ${(cpuAfter.system - cpuBefore.system).toFixed(1)} s`;
+        const cpu =
+          `user ${(cpuAfter.user - cpuBefore.user).toFixed(1)} s, sys ${(cpuAfter.system - cpuBefore.system).toFixed(1)} s, ` +
+          `${cpuAfter.faults - cpuBefore.faults} page faults`;
         await new Promise((r) => setTimeout(r, 150));
+        if (round === 0) {
+          console.log(`${(ms / 1000).toFixed(1)} s (${verified})`);
+          for (const name of fs.readdirSync(bareDir)) fs.rmSync(path.join(bareDir, name));
+          continue;
+        }
         const run = runs.get(scenario.id) ?? { ms: [], peak: 0, start: scenario.rss.start, verified };
         run.ms.push(ms);
         run.peak = Math.max(run.peak, scenario.rss.peak);

@@ -7,11 +7,6 @@ import { pipeline } from 'node:stream/promises';
 import { type BlobStore, type ByteRange, checkBlobKey } from './blob-store.ts';
 
 const READ_CHUNK = 64 * 1024;
-/**
- * Bytes buffered while a disk write is in flight, then written together (one writev, not one write per 64 KiB
- * chunk of the request): fewer system calls per upload (docs/benchmarks.md, "Upload throughput").
- */
-const WRITE_BUFFER = 1024 * 1024;
 
 /** Blobs as files under `root`; writes go to `root/.tmp` and are renamed into place when complete. */
 export class DiskBlobStore implements BlobStore {
@@ -33,7 +28,7 @@ export class DiskBlobStore implements BlobStore {
   async put(key: string, source: Readable): Promise<number> {
     const target = this.pathOf(key);
     const temp = this.tempPath();
-    const sink = fs.createWriteStream(temp, { flags: 'wx', highWaterMark: WRITE_BUFFER });
+    const sink = fs.createWriteStream(temp, { flags: 'wx' });
     try {
       await pipeline(source, sink);
       await fsp.mkdir(path.dirname(target), { recursive: true });
