@@ -7,7 +7,7 @@
  * pipes PUT/PATCH bodies to files, each in its own child process, and samples each one's VmRSS every 100 ms.
  * The payload is one 8 MiB random block repeated to the size, streamed by the client from memory (the client
  * reads no disk and spends next to no CPU making it). Scenarios: (1) bare PUT, (2) app plain PUT, (3) app tus
- * in one PATCH, (4) app tus in 8 MiB PATCHes, (5) bare 8 MiB PATCHes. Each is timed from the first upload
+ * in one PATCH, (4) app tus in 8 MiB PATCHes (`--chunk`), (5) bare 8 MiB PATCHes. Each is timed from the first upload
  * request to the last answer (for tus: creation POST, PATCHes and the finalize PUT); the app's `hash` must equal
  * the payload's sha256. Every scenario starts after `sync`, so none pays for writing back an earlier one's
  * bytes, and the whole set runs once untimed (warm-up), then `--rounds` times (default 5, order reversed every
@@ -89,6 +89,8 @@ function slice(block: Buffer, start: number, length: number): Readable {
 interface Ctx {
   payload: Buffer;
   size: number;
+  /** Bytes per PATCH in (4) and (5). */
+  chunk: number;
   digest: string;
   bareUrl: string;
   bareDir: string;
@@ -145,8 +147,8 @@ async function barePut(ctx: Ctx): Promise<{ ms: number; verified: string }> {
 
 async function bareChunked(ctx: Ctx): Promise<{ ms: number; verified: string }> {
   const t0 = performance.now();
-  for (let offset = 0; offset < ctx.size; offset += CHUNK) {
-    const length = Math.min(CHUNK, ctx.size - offset);
+  for (let offset = 0; offset < ctx.size; offset += ctx.chunk) {
+    const length = Math.min(ctx.chunk, ctx.size - offset);
     const answer = await request(
       `${ctx.bareUrl}/patch`,
       'PATCH',
@@ -259,6 +261,9 @@ function stopChild(child: ChildProcess): Promise<void> {
 async function main(): Promise<void> {
   const size = parseSize(option('size') ?? '1G');
   const rounds = Number(option('rounds') ?? 5);
+  // PATCH size of (4) and (5); smaller ones show the per-request cost (e.g. `--size 64M --chunk 64K`).
+  const chunk = parseSize(option('chunk') ?? '8M');
+  const chunkName = chunk % MiB === 0 ? `${chunk / MiB} MiB` : `${chunk / 1024} KiB`;
   const onlyOption = option('only');
   const only = onlyOption === undefined ? undefined : new Set(onlyOption.split(',').map(Number));
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'upload-bench-'));
@@ -294,6 +299,7 @@ async function main(): Promise<void> {
     const ctx: Ctx = {
       payload,
       size,
+      chunk,
       digest,
       bareUrl: `http://127.0.0.1:${barePort}`,
       bareDir,
@@ -312,8 +318,14 @@ async function main(): Promise<void> {
       { id: 1, name: 'bare server, one PUT', run: barePut, ...bareSide },
       { id: 2, name: 'app plain upload (PUT uploadUrl)', run: appPlain, ...appSide, baseline: 1 },
       { id: 3, name: 'app tus, one PATCH + finalize', run: appTus(Infinity), ...appSide, baseline: 1 },
-      { id: 4, name: 'app tus, 8 MiB PATCHes + finalize', run: appTus(CHUNK), ...appSide, baseline: 5 },
-      { id: 5, name: 'bare server, 8 MiB PATCHes', run: bareChunked, ...bareSide },
+      {
+        id: 4,
+        name: `app tus, ${chunkName} PATCHes + finalize`,
+        run: appTus(chunk),
+        ...appSide,
+        baseline: 5,
+      },
+      { id: 5, name: `bare server, ${chunkName} PATCHes`, run: bareChunked, ...bareSide },
     ].filter((scenario) => only === undefined || only.has(scenario.id));
     const runs = new Map<number, { ms: number[]; peak: number; start: number; verified: string }>();
     // Round 0 warms up, untimed: the app's upload paths compiled by the JIT, as on a server that has been up a
