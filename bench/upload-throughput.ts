@@ -7,12 +7,11 @@
  * pipes PUT/PATCH bodies to files, each in its own child process, and samples each one's VmRSS every 100 ms.
  * The payload is one 8 MiB random block repeated to the size, streamed by the client from memory (the client
  * reads no disk and spends next to no CPU making it). Scenarios: (1) bare PUT, (2) app plain PUT, (3) app tus
- * in one PATCH, (4) app tus in 8 MiB PATCHes (`--chunk`), (5) bare 8 MiB PATCHes. Each is timed from the first upload
- * request to the last answer (for tus: creation POST, PATCHes and the finalize PUT); the app's `hash` must equal
- * the payload's sha256. Every scenario starts after `sync`, so none pays for writing back an earlier one's
- * bytes, and the whole set runs once untimed (warm-up), then `--rounds` times (default 5, order reversed every
- * other round); the table
- * shows each scenario's median with the range. Goals: >= 0.85x the bare server, server RSS below 200 MB.
+ * in one PATCH, (4) app tus in 8 MiB PATCHes (`--chunk`), (5) bare 8 MiB PATCHes. Each is timed from the first
+ * upload request to the last answer (for tus: creation POST, PATCHes and the finalize PUT); the app's `hash`
+ * must equal the payload's sha256. Every scenario starts after `sync`, so none pays for writing back an earlier
+ * one's bytes, and the whole set runs once untimed (warm-up), then `--rounds` times (default 5, order reversed
+ * every other round); the table shows each scenario's median with the range. Goals: >= 0.85x the bare server, server RSS below 200 MB.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -346,16 +345,13 @@ async function main(): Promise<void> {
           `user ${(cpuAfter.user - cpuBefore.user).toFixed(1)} s, sys ${(cpuAfter.system - cpuBefore.system).toFixed(1)} s, ` +
           `${cpuAfter.faults - cpuBefore.faults} page faults`;
         await new Promise((r) => setTimeout(r, 150));
-        if (round === 0) {
-          console.log(`${(ms / 1000).toFixed(1)} s (${verified})`);
-          for (const name of fs.readdirSync(bareDir)) fs.rmSync(path.join(bareDir, name));
-          continue;
+        if (round > 0) {
+          const run = runs.get(scenario.id) ?? { ms: [], peak: 0, start: scenario.rss.start, verified };
+          run.ms.push(ms);
+          run.peak = Math.max(run.peak, scenario.rss.peak);
+          if (!verified.startsWith('ok') && !verified.startsWith('size ok')) run.verified = verified;
+          runs.set(scenario.id, run);
         }
-        const run = runs.get(scenario.id) ?? { ms: [], peak: 0, start: scenario.rss.start, verified };
-        run.ms.push(ms);
-        run.peak = Math.max(run.peak, scenario.rss.peak);
-        if (!verified.startsWith('ok') && !verified.startsWith('size ok')) run.verified = verified;
-        runs.set(scenario.id, run);
         console.log(
           `${(ms / 1000).toFixed(1)} s, ${(size / 1e6 / (ms / 1000)).toFixed(0)} MB/s, ` +
             `server CPU ${cpu} (${verified})`,

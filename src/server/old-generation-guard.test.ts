@@ -1,9 +1,9 @@
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { OldGenerationGuard, oldGenerationUsed } from './old-generation-guard.ts';
 
 /** A `gc` entry's detail (Node's GC performance entries). */
 type GcDetail = { kind?: number } | undefined;
-import { describe, expect, it } from 'vitest';
-import { OldGenerationGuard, oldGenerationUsed } from './old-generation-guard.ts';
 
 /** Full (mark-compact) collections V8 ran while `work` ran, as seen by a `gc` performance observer. */
 async function majorCollectionsDuring(work: () => void): Promise<number> {
