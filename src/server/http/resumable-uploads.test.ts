@@ -446,6 +446,20 @@ describe('resumable uploads (tus 1.0.0)', () => {
     expect(await tusFiles(t)).toEqual([]);
   });
 
+  it('an upload whose files were removed behind the server (another process, by hand) is gone: 410', async (ctx) => {
+    // The file store keeps each upload's record in memory once read; the bytes on disk still decide.
+    if (t.blobs instanceof S3BlobStore) ctx.skip();
+    const { uploadUrl, uploadToken } = await generate({ mimeType: 'text/plain', fileName: 'gone.txt' });
+    const url = await created(uploadUrl, 20, { token: uploadToken });
+    expect((await patch(url, 0, Buffer.from('0123456789'))).status).toBe(204);
+    expect((await head(url)).headers.get('upload-offset')).toBe('10');
+
+    for (const name of await tusFiles(t)) fs.rmSync(path.join(t.dataDir, 'tus', name));
+    expect((await head(url)).status).toBe(410);
+    expect((await patch(url, 10, Buffer.from('abcdefghij'))).status).toBe(410);
+    await expectFetchError(await finalize(uploadUrl, uploadToken), 404, 'RESOURCE_NOT_FOUND');
+  });
+
   describe('tokens', () => {
     it('a token creates one upload and finalizes once', async () => {
       const content = patterned(1000);
