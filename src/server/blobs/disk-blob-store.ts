@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type BlobStore, type ByteRange, checkBlobKey } from './blob-store.ts';
+import { FileSink } from './file-sink.ts';
 
 const READ_CHUNK = 64 * 1024;
 
@@ -28,7 +29,7 @@ export class DiskBlobStore implements BlobStore {
   async put(key: string, source: Readable): Promise<number> {
     const target = this.pathOf(key);
     const temp = this.tempPath();
-    const sink = fs.createWriteStream(temp, { flags: 'wx' });
+    const sink = new FileSink(temp, { flags: 'wx' });
     try {
       await pipeline(source, sink);
       await fsp.mkdir(path.dirname(target), { recursive: true });

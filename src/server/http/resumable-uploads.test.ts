@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Upload, type UploadOptions } from 'tus-js-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FileDescriptor } from '../../contract/index.ts';
+import { FILE_SINK_BATCH } from '../blobs/file-sink.ts';
 import { S3BlobStore } from '../blobs/s3-blob-store.ts';
 import type { Config } from '../config.ts';
 import {
@@ -292,16 +293,17 @@ describe('resumable uploads (tus 1.0.0)', () => {
   });
 
   it('resumes after the connection is cut mid-PATCH, from the offset HEAD reports, without resending', async () => {
-    const content = patterned(1024 * 1024, 13);
+    const content = patterned(2 * 1024 * 1024, 13);
     const { uploadUrl, uploadToken } = await generate({
       mimeType: 'application/octet-stream',
       fileName: 'big.bin',
     });
 
     // A TCP proxy that forwards the first `cutAfter` bytes of the first connection, waits until the server
-    // has stored some of them, then cuts both sides; later connections pass through.
+    // has stored some of them (a first batch of its file writes), then cuts both sides; later connections
+    // pass through.
     const target = new URL(base);
-    const cutAfter = 256 * 1024;
+    const cutAfter = FILE_SINK_BATCH + 256 * 1024;
     let armed = true;
     let forwarded = 0;
     const proxy = net.createServer((client) => {
@@ -344,7 +346,7 @@ describe('resumable uploads (tus 1.0.0)', () => {
         return new Promise((resolve) => setTimeout(() => resolve(true), 300));
       const dir = path.join(t.dataDir, 'tus');
       const data = fs.readdirSync(dir).filter((name) => !name.endsWith('.json'));
-      return data.length === 1 && fs.statSync(path.join(dir, data[0]!)).size >= 64 * 1024;
+      return data.length === 1 && fs.statSync(path.join(dir, data[0]!)).size >= FILE_SINK_BATCH;
     }
 
     const patches: number[] = [];

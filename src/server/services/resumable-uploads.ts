@@ -8,6 +8,7 @@ import { ERRORS, EVENTS, Server, type Upload } from '@tus/server';
 import type { KvStore } from '@tus/utils';
 import type { ErrorBody, FileDescriptor } from '../../contract/index.ts';
 import { isoIn, nowIso } from '../clock.ts';
+import { FileSink } from '../blobs/file-sink.ts';
 import { ApiError, ValidationError } from '../errors.ts';
 import { sha256 } from '../secrets.ts';
 import type { MetadataStore } from '../stores/metadata-store.ts';
@@ -56,8 +57,6 @@ function codeOf(status: number): string {
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-/** Bytes of a PATCH buffered while a disk write is in flight, then written in one go. */
-const PATCH_WRITE_BUFFER = 64 * 1024;
 
 /** Most upload records `CachedConfigstore` keeps; beyond it the oldest is dropped (read again when needed). */
 const CACHED_RECORDS_MAX = 10_000;
@@ -154,11 +153,7 @@ class CheckedFileStore extends FileStore {
    */
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
     return this.checks.write(readable, id, offset, async (checked) => {
-      const sink = fs.createWriteStream(this.pathOf(id), {
-        flags: 'r+',
-        start: offset,
-        highWaterMark: PATCH_WRITE_BUFFER,
-      });
+      const sink = new FileSink(this.pathOf(id), { flags: 'r+', start: offset });
       try {
         await pipeline(checked, sink);
       } catch {

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import { Writable } from 'node:stream';
+
+/**
+ * Bytes gathered before a write is issued, chosen with `bench/file-writes.ts` and `bench/upload-throughput.ts`
+ * (docs/benchmarks.md): 256 KiB and 512 KiB writes cost more system time again, most of all right after other
+ * processes' small writes (the kernel backs larger writes with larger page-cache folios, whose allocations then
+ * cost more).
+ */
+export const FILE_SINK_BATCH = 128 * 1024;
+
+export interface FileSinkOptions {
+  /** `fs.open` flags: 'wx' for a new file, 'r+' to write into an existing one at `start`. */
+  flags: string;
+  /** Where the first byte goes. */
+  start?: number;
+  /** Bytes gathered before a write is issued (default `FILE_SINK_BATCH`). */
+  batch?: number;
+}
+
+/**
+ * A file write stream that gathers its chunks into batches of `batch` bytes and writes each batch with one
+ * `writev`. `fs.WriteStream` issues a write per chunk whenever it is idle; request chunks are at most 64 KiB,
+ * so a 1 GiB upload was some 16,000 writes, each a trip through libuv's thread pool that wakes a worker
+ * thread and then the event loop: on a busy two-core host a fifth of the upload's CPU time went to those
+ * wake-ups (`perf`: futex wake, context switches). Gathering chunks into batches saves trips. Chunks are accepted
+ * (their callback called) until a batch is full, and the batch's write holds the stream until it is done, so
+ * at most `batch` bytes wait here plus the stream's own high-water mark: memory stays flat.
+ */
+export class FileSink extends Writable {
+  /** Bytes written to the file so far. */
+  bytesWritten = 0;
+  private fd: number | undefined;
+  private position: number;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private readonly batch: number;
+
+  constructor(
+    readonly path: string,
+    private readonly options: FileSinkOptions,
+  ) {
+    super({ highWaterMark: 64 * 1024 });
+    this.position = options.start ?? 0;
+    this.batch = options.batch ?? FILE_SINK_BATCH;
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    fs.open(this.path, this.options.flags, (error, fd) => {
+      if (error) return callback(error);
+      this.fd = fd;
+      this.emit('open', fd);
+      callback();
+    });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < this.batch) return callback();
+    this.flush(callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.flush(callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    this.pending = [];
+    if (fd === undefined) return callback(error);
+    fs.close(fd, (closeError) => callback(error ?? closeError));
+  }
+
+  /** Writes the pending batch, all of it (a write may take fewer bytes than asked). */
+  private flush(callback: (error?: Error | null) => void): void {
+    // Tiny chunks (a slow client's) would make a writev of thousands of buffers, past IOV_MAX: join them.
+    let buffers = this.pending.length > 64 ? [Buffer.concat(this.pending)] : this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const next = (): void => {
+      if (buffers.length === 0) return callback();
+      fs.writev(this.fd!, buffers, this.position, (error, written) => {
+        if (error) return callback(error);
+        this.position += written;
+        this.bytesWritten += written;
+        buffers = rest(buffers, written);
+        next();
+      });
+    };
+    next();
+  }
+}
+
+/** The part of `buffers` after its first `skip` bytes. */
+function rest(buffers: Buffer[], skip: number): Buffer[] {
+  let index = 0;
+  while (index < buffers.length && skip >= buffers[index]!.length) skip -= buffers[index++]!.length;
+  if (index === buffers.length) return [];
+  return [buffers[index]!.subarray(skip), ...buffers.slice(index + 1)];
+}
