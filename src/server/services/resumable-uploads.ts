@@ -57,7 +57,6 @@ function codeOf(status: number): string {
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-
 /** Most upload records `CachedConfigstore` keeps; beyond it the oldest is dropped (read again when needed). */
 const CACHED_RECORDS_MAX = 10_000;
 
