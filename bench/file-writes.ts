@@ -7,7 +7,7 @@
  * Each run is timed with this process's CPU time (user and system: the thread pool's writes count too). Every
  * run starts after `sync` and removes its file afterwards; each variant runs twice a round, once as it comes
  * and once right after `dd` wrote and removed 1 GiB in 64 KiB writes (another process's small writes, which
- * leave free memory in small pieces). The table shows medians. It chose `FILE_SINK_BATCH`.
+ * leave free memory in small pieces). The table shows medians. It shows why `FILE_SINK_BATCH` is no larger.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

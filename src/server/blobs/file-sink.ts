@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import { Writable } from 'node:stream';
 
 /**
- * Bytes gathered before a write is issued, chosen with `bench/file-writes.ts` and `bench/upload-throughput.ts`
- * (docs/benchmarks.md): 256 KiB and 512 KiB writes cost more system time again, most of all right after other
- * processes' small writes (the kernel backs larger writes with larger page-cache folios, whose allocations then
- * cost more).
+ * Bytes gathered before a write is issued, chosen with `bench/upload-throughput.ts` (docs/benchmarks.md): 256 KiB
+ * and 512 KiB writes cost more system time again, most of all right after other processes' small writes (the
+ * kernel backs larger writes with larger page-cache folios, whose allocations then cost more; `bench/file-writes.ts`
+ * shows it too).
  */
 export const FILE_SINK_BATCH = 128 * 1024;
 
