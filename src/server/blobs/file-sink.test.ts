@@ -126,6 +126,33 @@ describe('FileSink', () => {
     sink.destroy();
   });
 
+  it('destroyed while a write is in flight, closes its file only after that write (and writes no more)', async () => {
+    let release: (() => void) | undefined;
+    let calls = 0;
+    // The write in flight is slow, and short: it takes half its first buffer.
+    fakeWritev((writev, fd, buffers, position, callback) => {
+      calls++;
+      const first = buffers[0]!;
+      release = () => writev(fd, [first.subarray(0, first.length / 2)], position, callback);
+    });
+    const sink = new FileSink(path.join(dir, 'in-flight'), { flags: 'wx' });
+    sink.on('error', () => {});
+    const fd = await new Promise<number>((resolve) => sink.once('open', resolve));
+    sink.write(Buffer.alloc(FILE_SINK_BATCH, 7));
+    await vi.waitFor(() => expect(release).toBeDefined());
+    let closed = false;
+    sink.once('close', () => (closed = true));
+    sink.destroy(new Error('cut'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(closed).toBe(false);
+    expect(fs.fstatSync(fd).isFile()).toBe(true);
+    release!();
+    await vi.waitFor(() => expect(closed).toBe(true));
+    expect(calls).toBe(1);
+    expect(sink.bytesWritten).toBe(FILE_SINK_BATCH / 2);
+    expect(() => fs.fstatSync(fd)).toThrow(/EBADF/);
+  });
+
   it('closes its file when destroyed with bytes still pending', async () => {
     const sink = new FileSink(path.join(dir, 'destroyed'), { flags: 'wx' });
     const failed = new Promise<Error>((resolve) => sink.once('error', resolve));

@@ -26,6 +26,11 @@ export interface FileSinkOptions {
  * wake-ups (`perf`: futex wake, context switches). Gathering chunks into batches saves trips. Chunks are accepted
  * (their callback called) until a batch is full, and the batch's write holds the stream until it is done, so
  * at most `batch` bytes wait here plus the stream's own high-water mark: memory stays flat.
+ *
+ * An accepted chunk is on disk only once its batch is written: ended, the stream writes everything; destroyed
+ * (an error), it drops what waits here, up to a batch. A tus PATCH cut off by its client is ended, not
+ * destroyed (`tus-node-bodies.ts`), so it keeps every byte received. Callers must not change a chunk after
+ * writing it (none does: request bodies are fresh buffers).
  */
 export class FileSink extends Writable {
   /** Bytes written to the file so far. */
@@ -35,6 +40,10 @@ export class FileSink extends Writable {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private readonly batch: number;
+  /** A batch is being written. */
+  private writing = false;
+  /** Closes the file, once the write in flight is done (set when destroyed meanwhile). */
+  private closeWhenIdle: (() => void) | undefined;
 
   constructor(
     readonly path: string,
@@ -69,24 +78,40 @@ export class FileSink extends Writable {
     const fd = this.fd;
     this.fd = undefined;
     this.pending = [];
+    this.pendingBytes = 0;
     if (fd === undefined) return callback(error);
-    fs.close(fd, (closeError) => callback(error ?? closeError));
+    const close = () => fs.close(fd, (closeError) => callback(error ?? closeError));
+    // As fs.WriteStream does: a write in flight ends before its file is closed (the number could otherwise be
+    // reused by another open meanwhile, and `close` would come before the last bytes landed).
+    if (this.writing) this.closeWhenIdle = close;
+    else close();
   }
 
   /** Writes the pending batch, all of it (a write may take fewer bytes than asked). */
   private flush(callback: (error?: Error | null) => void): void {
+    const fd = this.fd;
     // Tiny chunks (a slow client's) would make a writev of thousands of buffers, past IOV_MAX: join them.
     let buffers = this.pending.length > 64 ? [Buffer.concat(this.pending)] : this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    const next = (): void => {
-      if (buffers.length === 0) return callback();
-      fs.writev(this.fd!, buffers, this.position, (error, written) => {
-        if (error) return callback(error);
-        this.position += written;
-        this.bytesWritten += written;
-        buffers = rest(buffers, written);
-        next();
+    if (fd === undefined || buffers.length === 0) return callback();
+    this.writing = true;
+    const next = (error?: Error | null): void => {
+      // Done, failed, or destroyed meanwhile (the rest of the batch is dropped, as its stream is).
+      if (error || buffers.length === 0 || this.destroyed) {
+        this.writing = false;
+        const close = this.closeWhenIdle;
+        this.closeWhenIdle = undefined;
+        close?.();
+        return callback(error);
+      }
+      fs.writev(fd, buffers, this.position, (writeError, written) => {
+        if (!writeError) {
+          this.position += written;
+          this.bytesWritten += written;
+          buffers = rest(buffers, written);
+        }
+        next(writeError);
       });
     };
     next();

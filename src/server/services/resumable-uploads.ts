@@ -72,6 +72,8 @@ const CACHED_RECORDS_MAX = 10_000;
 class CachedConfigstore implements KvStore<Upload> {
   private readonly records = new Map<string, Upload>();
   private readonly file: FileConfigstore;
+  /** Bumped by every change: a read or write that another change overtook is not cached (it may be stale). */
+  private changes = 0;
 
   constructor(directory: string) {
     this.file = new FileConfigstore(directory);
@@ -80,20 +82,23 @@ class CachedConfigstore implements KvStore<Upload> {
   async get(key: string): Promise<Upload | undefined> {
     const cached = this.records.get(key);
     if (cached) return cached;
+    const before = this.changes;
     const record = await this.file.get(key);
-    if (record) this.remember(key, record);
+    if (record && this.changes === before) this.remember(key, record);
     return record;
   }
 
   async set(key: string, value: Upload): Promise<void> {
     this.records.delete(key);
+    const before = ++this.changes;
     await this.file.set(key, value);
     // What the file holds: FileStore goes on changing the object it passed (`storage`, `offset`).
-    this.remember(key, JSON.parse(JSON.stringify(value)) as Upload);
+    if (this.changes === before) this.remember(key, JSON.parse(JSON.stringify(value)) as Upload);
   }
 
   async delete(key: string): Promise<void> {
     this.records.delete(key);
+    this.changes++;
     await this.file.delete(key);
   }
 
