@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { Upload, type UploadOptions } from 'tus-js-client';
@@ -378,6 +379,38 @@ describe('resumable uploads (tus 1.0.0)', () => {
     expect(file.hash).toBe(sha256Hex(content));
     expect(sha256Hex(await served(file))).toBe(sha256Hex(content));
   });
+
+  it('a request for an upload a stalled PATCH holds gets it once that PATCH lets go, at the bytes received', async () => {
+    const content = patterned(200_000, 21);
+    const { uploadUrl, uploadToken } = await generate({
+      mimeType: 'application/octet-stream',
+      fileName: 'stalled.bin',
+    });
+    const url = await created(uploadUrl, content.length, { token: uploadToken });
+    // A PATCH that announces every byte, sends half of them, then stalls with the upload locked.
+    const stalled = http.request(url, {
+      method: 'PATCH',
+      headers: {
+        ...TUS,
+        'Upload-Offset': '0',
+        'Content-Type': 'application/offset+octet-stream',
+        'Content-Length': String(content.length),
+      },
+    });
+    stalled.on('error', () => {});
+    stalled.write(content.subarray(0, 100_000));
+    await waitFor(async () => tusFiles(t).then((names) => names.length > 0), 'the upload to exist');
+
+    // The HEAD asks the holder to let go (after @tus/server's lock drain time) and then answers its offset.
+    const answer = await head(url);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('upload-offset')).toBe('100000');
+    stalled.destroy();
+
+    expect((await patch(url, 100_000, content.subarray(100_000))).status).toBe(204);
+    const file = await fileOf(await finalize(uploadUrl, uploadToken));
+    expect(file.hash).toBe(sha256Hex(content));
+  }, 20_000);
 
   it('a new client (after a reload) resumes an aborted upload from its URL', async () => {
     const content = patterned(512 * 1024, 17);
