@@ -153,6 +153,25 @@ describe('FileSink', () => {
     expect(() => fs.fstatSync(fd)).toThrow(/EBADF/);
   });
 
+  it('takes chunks while its file is still opening, and closes the file when destroyed before the open ends', async () => {
+    const early = new FileSink(path.join(dir, 'early'), { flags: 'wx' });
+    // Accepted at once: the first batch gathers while the file opens.
+    expect(early.write(Buffer.alloc(1000, 1))).toBe(true);
+    await new Promise<void>((resolve, reject) =>
+      early.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+    expect(fs.readFileSync(path.join(dir, 'early')).equals(Buffer.alloc(1000, 1))).toBe(true);
+
+    const sink = new FileSink(path.join(dir, 'gone-early'), { flags: 'wx' });
+    let fd: number | undefined;
+    sink.once('open', (opened: number) => (fd = opened));
+    sink.on('error', () => {});
+    sink.destroy(new Error('cut'));
+    await new Promise((resolve) => sink.once('close', resolve));
+    expect(fd).toBeDefined();
+    expect(() => fs.fstatSync(fd!)).toThrow(/EBADF/);
+  });
+
   it('closes its file when destroyed with bytes still pending', async () => {
     const sink = new FileSink(path.join(dir, 'destroyed'), { flags: 'wx' });
     const failed = new Promise<Error>((resolve) => sink.once('error', resolve));

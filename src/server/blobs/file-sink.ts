@@ -45,21 +45,29 @@ export class FileSink extends Writable {
   /** Closes the file, once the write in flight is done (set when destroyed meanwhile). */
   private closeWhenIdle: (() => void) | undefined;
 
+  /** Settles once the file is open (or failed to open). */
+  private readonly opening: Promise<void>;
+  private opened = false;
+
   constructor(
     readonly path: string,
-    private readonly options: FileSinkOptions,
+    options: FileSinkOptions,
   ) {
     super({ highWaterMark: 64 * 1024 });
     this.position = options.start ?? 0;
     this.batch = options.batch ?? FILE_SINK_BATCH;
-  }
-
-  override _construct(callback: (error?: Error | null) => void): void {
-    fs.open(this.path, this.options.flags, (error, fd) => {
-      if (error) return callback(error);
-      this.fd = fd;
-      this.emit('open', fd);
-      callback();
+    // The file opens while the first batch gathers (a request's first chunks no longer wait for the open).
+    this.opening = new Promise((resolve) => {
+      fs.open(path, options.flags, (error, fd) => {
+        this.opened = true;
+        if (error) {
+          if (!this.destroyed) this.destroy(error);
+        } else {
+          this.fd = fd;
+          this.emit('open', fd);
+        }
+        resolve();
+      });
     });
   }
 
@@ -75,10 +83,15 @@ export class FileSink extends Writable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    const fd = this.fd;
-    this.fd = undefined;
     this.pending = [];
     this.pendingBytes = 0;
+    // Destroyed before the file opened: close it once it has.
+    if (!this.opened) {
+      void this.opening.then(() => this._destroy(error, callback));
+      return;
+    }
+    const fd = this.fd;
+    this.fd = undefined;
     if (fd === undefined) return callback(error);
     const close = () => fs.close(fd, (closeError) => callback(error ?? closeError));
     // As fs.WriteStream does: a write in flight ends before its file is closed (the number could otherwise be
@@ -89,6 +102,11 @@ export class FileSink extends Writable {
 
   /** Writes the pending batch, all of it (a write may take fewer bytes than asked). */
   private flush(callback: (error?: Error | null) => void): void {
+    if (!this.opened) {
+      // A failed open destroys the stream, which ends this write with the error.
+      void this.opening.then(() => this.flush(callback));
+      return;
+    }
     const fd = this.fd;
     // Tiny chunks (a slow client's) would make a writev of thousands of buffers, past IOV_MAX: join them.
     let buffers = this.pending.length > 64 ? [Buffer.concat(this.pending)] : this.pending;
