@@ -175,10 +175,9 @@ class CheckedFileStore extends FileStore {
   }
 
   /**
-   * FileStore's write with a 64 KiB write buffer instead of Node's 16 KiB: a request chunk that arrives while a
-   * write is in flight waits in it and goes with the next one. Larger buffers (256 KiB, 1 MiB) made each PATCH's
-   * tail longer (1 MiB PATCHes: +2.1 ms each with 256 KiB, +0.8 ms with 16 KiB) and gained nothing measurable
-   * on 8 MiB ones (docs/benchmarks.md). Its byte-counting stage is gone too: the stream counts.
+   * FileStore's write through a `FileSink` instead of an `fs.WriteStream`: the PATCH's chunks go to disk in
+   * batches, one thread-pool trip each (see `file-sink.ts`). Its byte-counting stage is gone too: the sink
+   * counts.
    */
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
     return this.checks.write(readable, id, offset, async (checked) => {
