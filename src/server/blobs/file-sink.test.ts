@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FILE_SINK_BATCH, FileSink } from './file-sink.ts';
+import { FILE_SINK_BATCH, FileSink, pipeToSink } from './file-sink.ts';
 
 /** `bytes` cut into chunks of the given sizes, in turn. */
 function chunked(bytes: Buffer, sizes: number[]): Buffer[] {
@@ -182,5 +182,40 @@ describe('FileSink', () => {
     await closed;
     expect((await failed).message).toBe('cut');
     expect(() => fs.fstatSync(fd)).toThrow(/EBADF/);
+  });
+
+  describe('pipeToSink', () => {
+    it('settles once every byte is written and the file is closed', async () => {
+      const bytes = randomBytes(3 * FILE_SINK_BATCH + 123);
+      const sink = new FileSink(path.join(dir, 'piped'), { flags: 'wx' });
+      let fd: number | undefined;
+      sink.once('open', (opened: number) => (fd = opened));
+      await pipeToSink(Readable.from(chunked(bytes, [65_536, 1000])), sink);
+      expect(sink.bytesWritten).toBe(bytes.length);
+      expect(fs.readFileSync(path.join(dir, 'piped')).equals(bytes)).toBe(true);
+      expect(() => fs.fstatSync(fd!)).toThrow(/EBADF/);
+    });
+
+    it("rejects with the source's error and destroys the sink, closing its file", async () => {
+      const sink = new FileSink(path.join(dir, 'cut'), { flags: 'wx' });
+      const fd = await new Promise<number>((resolve) => sink.once('open', resolve));
+      const source = new Readable({ read() {} });
+      const piped = pipeToSink(source, sink);
+      source.push(Buffer.alloc(1000, 7));
+      source.destroy(new Error('connection cut'));
+      await expect(piped).rejects.toThrow('connection cut');
+      expect(sink.destroyed).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(() => fs.fstatSync(fd)).toThrow(/EBADF/);
+    });
+
+    it("rejects with the sink's error (its file cannot be opened) and destroys the source", async () => {
+      const source = new Readable({ read() {} });
+      const sink = new FileSink(path.join(dir, 'missing', 'file'), { flags: 'r+' });
+      const piped = pipeToSink(source, sink);
+      source.push(Buffer.alloc(FILE_SINK_BATCH + 1));
+      await expect(piped).rejects.toThrow(/ENOENT/);
+      expect(source.destroyed).toBe(true);
+    });
   });
 });

@@ -701,6 +701,35 @@ describe('resumable uploads (tus 1.0.0)', () => {
       expect(await tusFiles(t)).toEqual([]);
     });
 
+    it('refuses a PATCH whose body (no Content-Length) runs past the upload length (413); the upload resumes', async () => {
+      const content = patterned(300_000);
+      const { uploadUrl, uploadToken } = await generate({
+        mimeType: 'application/octet-stream',
+        fileName: 'long.bin',
+      });
+      const url = await created(uploadUrl, content.length, { token: uploadToken });
+      expect((await patch(url, 0, content.subarray(0, 100_000))).status).toBe(204);
+      // A chunked body (fetch sends a stream without Content-Length) of 250,000 bytes where 200,000 remain.
+      const extra = Buffer.concat([content.subarray(100_000), patterned(50_000)]);
+      const over = await fetch(url, {
+        method: 'PATCH',
+        headers: { ...TUS, 'Upload-Offset': '100000', 'Content-Type': 'application/offset+octet-stream' },
+        body: new Blob([new Uint8Array(extra)]).stream(),
+        duplex: 'half',
+      } as RequestInit);
+      await expectFetchError(over, 413, 'FILE_SIZE_OVER_LIMIT');
+      // Whatever was kept lies within the upload and is its own bytes: resuming from HEAD's offset completes it.
+      const probe = await head(url);
+      const offset = Number(probe.headers.get('upload-offset'));
+      expect(offset).toBeGreaterThanOrEqual(100_000);
+      expect(offset).toBeLessThanOrEqual(content.length);
+      if (offset < content.length) {
+        expect((await patch(url, offset, content.subarray(offset))).status).toBe(204);
+      }
+      const file = await fileOf(await finalize(uploadUrl, uploadToken));
+      expect(file.hash).toBe(sha256Hex(content));
+    });
+
     it('accepts bytes that agree with the declared type', async () => {
       const { uploadUrl, uploadToken } = await generate({ mimeType: 'image/png', fileName: 'dot.png' });
       const url = await created(uploadUrl, PNG_1X1.length, { token: uploadToken });

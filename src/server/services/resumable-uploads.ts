@@ -2,13 +2,12 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { FileConfigstore, FileStore } from '@tus/file-store';
 import { ERRORS, EVENTS, MemoryLocker, Server, type Upload } from '@tus/server';
 import type { KvStore, Lock, Locker } from '@tus/utils';
 import type { ErrorBody, FileDescriptor } from '../../contract/index.ts';
 import { isoIn, nowIso } from '../clock.ts';
-import { FileSink } from '../blobs/file-sink.ts';
+import { FileSink, pipeToSink } from '../blobs/file-sink.ts';
 import { ApiError, ValidationError } from '../errors.ts';
 import { sha256 } from '../secrets.ts';
 import type { MetadataStore } from '../stores/metadata-store.ts';
@@ -176,14 +175,14 @@ class CheckedFileStore extends FileStore {
 
   /**
    * FileStore's write through a `FileSink` instead of an `fs.WriteStream`: the PATCH's chunks go to disk in
-   * batches, one thread-pool trip each (see `file-sink.ts`). Its byte-counting stage is gone too: the sink
-   * counts.
+   * batches, one thread-pool trip each (see `file-sink.ts`), piped without `stream.pipeline`. Its byte-counting
+   * stage is gone too: the sink counts.
    */
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
     return this.checks.write(readable, id, offset, async (checked) => {
       const sink = new FileSink(this.pathOf(id), { flags: 'r+', start: offset });
       try {
-        await pipeline(checked, sink);
+        await pipeToSink(checked, sink);
       } catch {
         // What FileStore throws: @tus/server answers 500 (or the cause, which `checks.write` rethrows).
         // @tus/server's errors are plain `{status_code, body}` objects: its handler answers with them.
