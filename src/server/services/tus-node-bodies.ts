@@ -68,20 +68,30 @@ class BodyOverLimit extends Error {
 }
 
 /**
- * A PATCH's bytes on their way to the store, at most `limit` of them: one stream where @tus/server 2.4 has two
- * (a `PassThrough` proxy and a `StreamLimiter`). Past the limit it fails as `StreamLimiter` does (413).
+ * A PATCH's bytes on their way to the store, at most `limit` of them (what the upload still lacks): one stream
+ * where @tus/server 2.4 has two (a `PassThrough` proxy and a `StreamLimiter`). A body that runs past the limit
+ * (one sent without Content-Length) ends at it, with the bytes that fit, and `overLimit` is set: the PATCH then
+ * answers 413 as `StreamLimiter`'s would, but the store has kept every byte the upload could take. Failing the
+ * stream instead, as `StreamLimiter` does, loses bytes: the file store drops its unwritten batch, and the S3
+ * store the upload's pending part, which it deletes once it has read it (`S3Store.write`).
  */
 class LimitedBody extends Transform {
   private received = 0;
+  overLimit = false;
 
   constructor(private readonly limit: number) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (this.overLimit) return done();
+    const room = this.limit - this.received;
     this.received += chunk.length;
-    if (this.received > this.limit) return done(new BodyOverLimit(ERRORS.ERR_MAX_SIZE_EXCEEDED.body));
-    done(null, chunk);
+    if (chunk.length <= room) return done(null, chunk);
+    this.overLimit = true;
+    if (room > 0) this.push(chunk.subarray(0, room));
+    this.push(null);
+    done();
   }
 }
 
@@ -116,14 +126,15 @@ async function writeNodeBody(
   context.signal.addEventListener('abort', onAbort, { once: true });
   request.pipe(body);
   try {
-    return await store.write(body, upload.id, upload.offset);
+    const offset = await store.write(body, upload.id, upload.offset);
+    if (body.overLimit) throw new BodyOverLimit(ERRORS.ERR_MAX_SIZE_EXCEEDED.body);
+    return offset;
   } catch (error) {
     request.unpipe(body);
     // @tus/server's errors are plain `{status_code, body}` objects: its handler answers with them.
     // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (sourceError !== undefined || (error as Error)?.name === 'AbortError') throw ERRORS.ABORTED;
-    // The body's own failure (over the limit) is the answer, not what the store made of it.
-    throw body.errored ?? error;
+    throw error;
   } finally {
     request.off('error', onSourceError);
     context.signal.removeEventListener('abort', onAbort);
