@@ -709,6 +709,9 @@ describe('resumable uploads (tus 1.0.0)', () => {
       });
       const url = await created(uploadUrl, content.length, { token: uploadToken });
       expect((await patch(url, 0, content.subarray(0, 100_000))).status).toBe(204);
+      // A Content-Length that does not fit is refused before any byte.
+      await expectFetchError(await patch(url, 100_000, patterned(250_000)), 413, 'FILE_SIZE_OVER_LIMIT');
+      expect((await head(url)).headers.get('upload-offset')).toBe('100000');
       // A chunked body (fetch sends a stream without Content-Length) of 250,000 bytes where 200,000 remain.
       const extra = Buffer.concat([content.subarray(100_000), patterned(50_000)]);
       const over = await fetch(url, {
