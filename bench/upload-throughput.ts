@@ -128,6 +128,17 @@ async function checkAndDelete(ctx: Ctx, text: string): Promise<string> {
 
 type Timed = (ctx: Ctx) => Promise<{ ms: number; verified: string }>;
 
+/**
+ * The bare server's counterpart of `checkAndDelete`: checks the file's size and deletes it (untimed) at the same
+ * point of the scenario as the app's is deleted, so both servers' scenarios end alike before the settle wait.
+ */
+function checkAndDeleteBare(ctx: Ctx, name: string): string {
+  const file = path.join(ctx.bareDir, name);
+  const ok = fs.statSync(file).size === ctx.size;
+  fs.rmSync(file);
+  return ok ? 'size ok' : 'SIZE BAD';
+}
+
 async function barePut(ctx: Ctx): Promise<{ ms: number; verified: string }> {
   const t0 = performance.now();
   const answer = await request(
@@ -138,10 +149,7 @@ async function barePut(ctx: Ctx): Promise<{ ms: number; verified: string }> {
   );
   const ms = performance.now() - t0;
   expectStatus(answer, 200, 'bare PUT');
-  return {
-    ms,
-    verified: `${fs.statSync(path.join(ctx.bareDir, '%2Fput')).size === ctx.size ? 'size ok' : 'SIZE BAD'}`,
-  };
+  return { ms, verified: checkAndDeleteBare(ctx, '%2Fput') };
 }
 
 async function bareChunked(ctx: Ctx): Promise<{ ms: number; verified: string }> {
@@ -157,8 +165,7 @@ async function bareChunked(ctx: Ctx): Promise<{ ms: number; verified: string }> 
     expectStatus(answer, 200, 'bare PATCH');
   }
   const ms = performance.now() - t0;
-  const ok = fs.statSync(path.join(ctx.bareDir, '%2Fpatch')).size === ctx.size;
-  return { ms, verified: ok ? 'size ok' : 'SIZE BAD' };
+  return { ms, verified: checkAndDeleteBare(ctx, '%2Fpatch') };
 }
 
 async function appPlain(ctx: Ctx): Promise<{ ms: number; verified: string }> {
@@ -356,7 +363,6 @@ async function main(): Promise<void> {
           `${(ms / 1000).toFixed(1)} s, ${(size / 1e6 / (ms / 1000)).toFixed(0)} MB/s, ` +
             `server CPU ${cpu} (${verified})`,
         );
-        for (const name of fs.readdirSync(bareDir)) fs.rmSync(path.join(bareDir, name));
       }
     }
     const results = new Map(
