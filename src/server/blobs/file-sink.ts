@@ -145,30 +145,32 @@ function rest(buffers: Buffer[], skip: number): Buffer[] {
 }
 
 /**
- * Pipes `source` into `sink` and settles once the sink has finished and closed its file, or rejects with the
- * first error of either (both are then destroyed, the sink dropping what it has not written). This is what
- * `stream.pipeline` does for two streams, without the `AbortController` it makes and aborts at every call: that
- * abort makes a `DOMException` with its stack trace, about 65 µs of CPU, and a tus upload pays it per PATCH.
+ * Pipes `source` into `sink` and settles once the sink has closed its file: resolved when every byte was written,
+ * rejected with the first error of either stream (both are then destroyed, the sink dropping what it has not
+ * written). This is what `stream.pipeline` does for two streams, without the `AbortController` it makes and aborts
+ * at every call: that abort makes a `DOMException` with its stack trace, about 65 µs of CPU, and a tus upload pays
+ * it per PATCH.
  */
 export function pipeToSink(source: Readable, sink: FileSink): Promise<void> {
   return new Promise((resolve, reject) => {
-    let failed = false;
+    let failure: Error | undefined;
     let finished = false;
     const fail = (error: Error) => {
-      if (failed) return;
-      failed = true;
+      if (failure) return;
+      failure = error;
       source.unpipe(sink);
       source.destroy();
       sink.destroy();
-      reject(error);
     };
-    source.once('error', fail);
-    sink.once('error', fail);
+    source.on('error', fail);
+    sink.on('error', fail);
     sink.once('finish', () => (finished = true));
+    // Settled only once the file is closed, failed or not: a caller that answers (or retries) at once finds
+    // every byte the sink will ever write already written.
     sink.once('close', () => {
-      if (failed) return;
-      if (finished) resolve();
-      else fail(new Error('The file sink closed before it finished'));
+      if (failure) reject(failure);
+      else if (finished) resolve();
+      else reject(new Error('The file sink closed before it finished'));
     });
     source.pipe(sink);
   });
