@@ -3,9 +3,8 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { type BlobStore, type ByteRange, checkBlobKey } from './blob-store.ts';
-import { FileSink } from './file-sink.ts';
+import { FileSink, pipeToSink } from './file-sink.ts';
 
 const READ_CHUNK = 64 * 1024;
 
@@ -31,14 +30,13 @@ export class DiskBlobStore implements BlobStore {
     const temp = this.tempPath();
     const sink = new FileSink(temp, { flags: 'wx' });
     try {
-      await pipeline(source, sink);
+      // Settles only once the sink has closed its file, failed or not: a source that fails at once cannot make
+      // the temp file appear after it was removed below.
+      await pipeToSink(source, sink);
       await fsp.mkdir(path.dirname(target), { recursive: true });
       await fsp.rename(temp, target);
       return sink.bytesWritten;
     } catch (error) {
-      // A source that fails at once can beat the file's open: wait until the sink has opened and closed its
-      // file, or the temp file would appear after it was removed.
-      if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
       await fsp.rm(temp, { force: true });
       throw error;
     }
