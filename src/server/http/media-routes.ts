@@ -7,7 +7,7 @@ import type { FileService } from '../services/file-service.ts';
 import { assetsOf } from '../services/processing/assets.ts';
 import { assetBlob, originalBlob } from '../services/served-blob.ts';
 import type { FileRow } from '../stores/schema.ts';
-import { serveBlob } from './serve-blob.ts';
+import { PUBLIC_MEDIA_PREFLIGHT_HEADERS, serveBlob } from './serve-blob.ts';
 
 /** The longest a presigned S3 URL may live (SigV4). */
 const PRESIGNED_MAX_SECONDS = 7 * 24 * 3600;
@@ -43,6 +43,7 @@ export function registerMediaRoutes(
       disposition: 'inline',
       downloadName: file.display_name,
       cacheControl: 'public, max-age=300',
+      embeddable: true,
     });
   });
 
@@ -64,13 +65,20 @@ export function registerMediaRoutes(
       disposition: 'inline',
       downloadName: `${assetKey}-${file.display_name}`,
       cacheControl: file.private === 1 ? 'private, max-age=86400' : 'public, max-age=86400',
+      embeddable: file.private === 0,
     });
   });
 
   app.get('/media/:fileId/hls/:part', async (request, reply) => {
     const { fileId, part } = request.params as { fileId: string; part: string };
-    return serveHls(request, reply, await publicFile(fileId), part, 'public, max-age=86400');
+    return serveHls(request, reply, await publicFile(fileId), part, 'public, max-age=86400', true);
   });
+
+  // A preflight carries no credentials and says nothing about the file: it is answered for the whole public
+  // URL space, and the GET itself decides (a private file's 403 carries no CORS headers, so stays unreadable).
+  app.options('/media/*', async (_request, reply) =>
+    reply.status(204).headers(PUBLIC_MEDIA_PREFLIGHT_HEADERS).send(),
+  );
 
   app.get('/stream/v1/:fileId/:exp/:sig/:part', async (request, reply) => {
     const { fileId, exp, sig, part } = request.params as {
@@ -80,7 +88,7 @@ export function registerMediaRoutes(
       part: string;
     };
     const file = await downloads.checkStream(fileId, exp, sig);
-    return serveHls(request, reply, file, part, 'private, max-age=3600');
+    return serveHls(request, reply, file, part, 'private, max-age=3600', false);
   });
 
   async function serveHls(
@@ -89,6 +97,7 @@ export function registerMediaRoutes(
     file: FileRow,
     part: string,
     cacheControl: string,
+    embeddable: boolean,
   ): Promise<FastifyReply> {
     const hls = assetsOf(file).hls;
     if (!hls?.files || !HLS_PART.test(part) || !hls.files.includes(part)) {
@@ -102,6 +111,7 @@ export function registerMediaRoutes(
       disposition: 'inline',
       downloadName: part,
       cacheControl,
+      embeddable,
     });
   }
 

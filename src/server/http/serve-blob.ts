@@ -18,11 +18,37 @@ export const USER_CONTENT_HEADERS = {
   'Referrer-Policy': 'no-referrer',
 } as const;
 
+/**
+ * Public media is meant to be embedded by the site owner's pages on their own domain: `<img>`/`<video>` need
+ * CORP `cross-origin`, and hls.js's fetch() of the playlist and segments needs CORS. `*` and never credentials:
+ * the bytes are public already, and no cookie or key ever unlocks anything here. The Range headers are exposed
+ * so a player on another origin can seek.
+ */
+export const PUBLIC_MEDIA_HEADERS = {
+  ...USER_CONTENT_HEADERS,
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges, ETag, Last-Modified',
+} as const;
+
+/** The answer to a CORS preflight for public media: plain reads, with the headers a player sends. */
+export const PUBLIC_MEDIA_PREFLIGHT_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+  'Access-Control-Allow-Headers': 'Range, If-Range, If-None-Match, If-Modified-Since',
+  'Access-Control-Max-Age': '86400',
+} as const;
+
 export interface ServeOptions {
   blob: ServedBlob;
   disposition: 'attachment' | 'inline';
   downloadName: string;
   cacheControl: string;
+  /**
+   * Public media, loadable from any origin (`PUBLIC_MEDIA_HEADERS`). Everything else (signed downloads and
+   * streams, a private file's signed thumbnail) is same-origin only: a capability URL is not for embedding.
+   */
+  embeddable?: boolean;
 }
 
 /** Sends a blob with Range support (one range; several ranges get the whole file, as RFC 9110 allows). */
@@ -34,7 +60,11 @@ export async function serveBlob(
 ): Promise<FastifyReply> {
   const { blob } = options;
   const { size, etag } = blob;
-  const common = { ...USER_CONTENT_HEADERS, ETag: etag, 'Cache-Control': options.cacheControl };
+  const common = {
+    ...(options.embeddable ? PUBLIC_MEDIA_HEADERS : USER_CONTENT_HEADERS),
+    ETag: etag,
+    'Cache-Control': options.cacheControl,
+  };
   if (request.headers['if-none-match'] === etag) return reply.status(304).headers(common).send();
 
   let range: ByteRange | undefined;
