@@ -4,7 +4,7 @@ import type { BlobStore } from '../blobs/blob-store.ts';
 import { safeEqual } from '../secrets.ts';
 import { thumbnailSignature, type DownloadService } from '../services/download-service.ts';
 import type { FileService } from '../services/file-service.ts';
-import { assetsOf } from '../services/processing/assets.ts';
+import { assetOf, assetsOf } from '../services/processing/assets.ts';
 import { assetBlob, originalBlob } from '../services/served-blob.ts';
 import type { FileRow } from '../stores/schema.ts';
 import { PUBLIC_MEDIA_PREFLIGHT_HEADERS, serveBlob } from './serve-blob.ts';
@@ -58,7 +58,7 @@ export function registerMediaRoutes(
       typeof sig === 'string' &&
       safeEqual(sig, thumbnailSignature(secret, file.id));
     if (file.private === 1 && !signed) throw new ApiError('PERMISSION_DENIED', 'This file is private');
-    const asset = assetKey === 'hls' ? undefined : assetsOf(file)[assetKey];
+    const asset = assetKey === 'hls' ? undefined : assetOf(assetsOf(file), assetKey);
     if (!asset) throw new ApiError('RESOURCE_NOT_FOUND', `File ${file.id} has no asset ${assetKey}`);
     return serveBlob(request, reply, blobs, {
       blob: assetBlob(file, assetKey, asset),

@@ -73,7 +73,8 @@ export function parseQueryRequest<Field extends string>(
   collect(query.filter, conditions);
   const filter: Record<string, unknown> = {};
   for (const [field, { op, value }] of conditions) {
-    const schema = options.fields[field];
+    // The field name is the caller's: only the listed fields count, never `constructor` and the like.
+    const schema = Object.hasOwn(options.fields, field) ? options.fields[field] : undefined;
     if (!schema) {
       throw invalid(
         `${FILTER_PATH}.${field}`,

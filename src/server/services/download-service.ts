@@ -8,7 +8,7 @@ import { ApiError } from '../errors.ts';
 import { hmac, safeEqual } from '../secrets.ts';
 import type { FileRow } from '../stores/schema.ts';
 import type { FileService } from './file-service.ts';
-import { assetsOf } from './processing/assets.ts';
+import { assetOf, assetsOf } from './processing/assets.ts';
 import { assetBlob, originalBlob, type ServedBlob } from './served-blob.ts';
 
 /** The original's asset key; renditions have theirs (`preview`, `480p.mp4`, `mp3`...) once processed. */
@@ -32,7 +32,7 @@ export function thumbnailSignature(secret: string, fileId: string): string {
 /** A rendition's file name: the original's base name, the asset key and the rendition's extension. */
 function downloadNameOf(file: FileRow, assetKey: string): string {
   if (assetKey === SOURCE_ASSET) return file.display_name;
-  const asset = assetsOf(file)[assetKey];
+  const asset = assetOf(assetsOf(file), assetKey);
   const dot = file.display_name.lastIndexOf('.');
   const base = dot > 0 ? file.display_name.slice(0, dot) : file.display_name;
   const ext = asset ? (asset.key.split('/').at(-1)?.split('.').at(-1) ?? '') : '';
@@ -155,7 +155,9 @@ export class DownloadService {
     if (exp * 1000 <= Date.now()) return { ok: false, reason: 'expired', redirect: download.redirect };
     const file = await this.files.row(fileId);
     if (download.asset === SOURCE_ASSET) return { ok: true, download, file, blob: originalBlob(file) };
-    const asset = STREAM_ONLY_ASSETS.has(download.asset) ? undefined : assetsOf(file)[download.asset];
+    const asset = STREAM_ONLY_ASSETS.has(download.asset)
+      ? undefined
+      : assetOf(assetsOf(file), download.asset);
     if (!asset) throw new ApiError('RESOURCE_NOT_FOUND', `File ${file.id} has no asset ${download.asset}`);
     return { ok: true, download, file, blob: assetBlob(file, download.asset, asset) };
   }

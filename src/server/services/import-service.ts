@@ -2,6 +2,7 @@ import {
   FILE_NAME_MAX,
   MEDIA_ROOT_ID,
   UPLOAD_LABELS_MAX,
+  replaceForbiddenCharacters,
   type BulkImportFileResponse,
   type BulkImportFileResult,
   type FileDescriptor,
@@ -81,9 +82,6 @@ const FORBIDDEN_HEADERS = new Set([
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
 /** A display name from the URL's last path segment, made valid; `imported-file` when there is none. */
 function nameFromUrl(url: URL): string {
   const segment = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
@@ -93,7 +91,7 @@ function nameFromUrl(url: URL): string {
   } catch {
     name = segment;
   }
-  name = name.replace(CONTROL, '_').replace(/[/\\]/g, '_').trim().slice(0, FILE_NAME_MAX).trim();
+  name = replaceForbiddenCharacters(name, '_').replace(/[/\\]/g, '_').trim().slice(0, FILE_NAME_MAX).trim();
   if (name === '' || name === '.' || name === '..') return 'imported-file';
   return name;
 }

@@ -1,8 +1,9 @@
 import type { MediaType } from '../../contract/index.ts';
 
-const BY_EXTENSION: Record<string, MediaType> = {};
+// A Map: the extension comes from a file name, and `x.constructor` must not find `Object.prototype.constructor`.
+const BY_EXTENSION = new Map<string, MediaType>();
 function add(type: MediaType, extensions: string) {
-  for (const ext of extensions.split(' ')) BY_EXTENSION[ext] = type;
+  for (const ext of extensions.split(' ')) BY_EXTENSION.set(ext, type);
 }
 add('IMAGE', 'jpg jpeg jpe png gif webp bmp tif tiff heic heif avif ico jfif');
 add('VECTOR', 'svg svgz');
@@ -32,5 +33,5 @@ export function mediaTypeOf(mimeType: string, fileName: string): MediaType {
   if (mime.startsWith('audio/')) return 'AUDIO';
   if (DOCUMENT_MIME.test(mime)) return 'DOCUMENT';
   if (ARCHIVE_MIME.test(mime)) return 'ARCHIVE';
-  return BY_EXTENSION[extensionOf(fileName)] ?? 'OTHER';
+  return BY_EXTENSION.get(extensionOf(fileName)) ?? 'OTHER';
 }

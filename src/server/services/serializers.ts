@@ -12,16 +12,21 @@ import type { FileRow, FolderRow } from '../stores/schema.ts';
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
 
-export const ROOT_FOLDER_NAMES: Record<string, string> = {
-  [MEDIA_ROOT_ID]: 'Site Files',
-  [VISITOR_UPLOADS_ROOT_ID]: 'Visitor Uploads',
-  [TRASH_ROOT_ID]: 'Trash',
-};
+const ROOT_FOLDER_NAMES = new Map<string, string>([
+  [MEDIA_ROOT_ID, 'Site Files'],
+  [VISITOR_UPLOADS_ROOT_ID, 'Visitor Uploads'],
+  [TRASH_ROOT_ID, 'Trash'],
+]);
+
+/** A root folder's display name (a Map: the id may come from a request). */
+export function rootFolderName(id: string): string | undefined {
+  return ROOT_FOLDER_NAMES.get(id);
+}
 
 export function rootFolder(id: string, siteId: string): Folder {
   return {
     id,
-    displayName: ROOT_FOLDER_NAMES[id] ?? id,
+    displayName: rootFolderName(id) ?? id,
     parentFolderId: '',
     createdDate: EPOCH,
     updatedDate: EPOCH,

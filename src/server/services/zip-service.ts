@@ -2,7 +2,12 @@ import { Transform, type PassThrough, type Readable, type TransformCallback } fr
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import { ZipFile } from 'yazl';
-import { TRASH_ROOT_ID, ZIP_FILE_IDS_MAX, fileIdFromIdOrUri } from '../../contract/index.ts';
+import {
+  TRASH_ROOT_ID,
+  ZIP_FILE_IDS_MAX,
+  fileIdFromIdOrUri,
+  replaceForbiddenCharacters,
+} from '../../contract/index.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import { nowIso } from '../clock.ts';
 import { ApiError, invalid, notFound } from '../errors.ts';
@@ -10,7 +15,7 @@ import { OldGenerationGuard } from '../old-generation-guard.ts';
 import { randomToken, sha256 } from '../secrets.ts';
 import type { KeysetPosition, MetadataStore, ZipFileRow } from '../stores/metadata-store.ts';
 import { isRootId } from './folder-service.ts';
-import { ROOT_FOLDER_NAMES } from './serializers.ts';
+import { rootFolderName } from './serializers.ts';
 
 // yazl computes each entry's CRC-32 with buffer-crc32, in JavaScript (~320 MB/s on the benchmark machine):
 // for stored entries that was the zip's bottleneck. zlib's native crc32 (Node >= 20.15) gives the same values
@@ -36,9 +41,6 @@ const PATH_BYTES_MAX = 0xffff;
 
 /** Tokens are `randomToken(32)`: 43 base64url characters. Anything else is not a token, no lookup needed. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /** Files opened (and their first chunk read) ahead of the one being streamed. */
 export const ZIP_READ_AHEAD = 4;
@@ -177,9 +179,7 @@ function fitSegment(base: string, tail: string): string {
  * place where a bad name turns into a file written outside the target directory ("zip slip"): so check again.
  */
 export function sanitizeSegment(name: string, isFile: boolean): string {
-  let clean = name
-    .normalize('NFC')
-    .replace(CONTROL, '_')
+  let clean = replaceForbiddenCharacters(name.normalize('NFC'), '_')
     .replace(/[/\\]/g, '_')
     // `C:name` is a drive-relative path on Windows, and yazl refuses it as absolute.
     .replace(/^([A-Za-z]):/, '$1_')
@@ -419,7 +419,7 @@ export class ZipService {
     if (folderId === TRASH_ROOT_ID) {
       throw invalid('folderId', 'the trash cannot be downloaded as a zip; restore the items first');
     } else if (isRootId(folderId)) {
-      name = ROOT_FOLDER_NAMES[folderId] ?? folderId;
+      name = rootFolderName(folderId) ?? folderId;
     } else {
       const row = await this.store.getFolder(folderId);
       if (!row) throw notFound('Folder', folderId);

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { FILE_NAME_MAX, FOLDER_NAME_MAX } from '../../contract';
+import { FILE_NAME_MAX, FOLDER_NAME_MAX, hasForbiddenCharacter } from '../../contract';
 import { Button } from '../components/ui/button';
 import { Dialog, DialogFooter } from '../components/ui/dialog';
 import { FolderTree } from '../folders/folder-tree';
@@ -11,8 +11,8 @@ import { itemName, type Item } from './api/items';
 export function nameProblem(name: string, max: number): string | null {
   if (name.trim().length === 0) return 'Enter a name.';
   if ([...name].length > max) return `Use at most ${max} characters.`;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'Remove the control characters.';
+  // The server's rule (bidirectional controls included), so the form refuses what the server would.
+  if (hasForbiddenCharacter(name)) return 'Remove the control characters.';
   if (/[/\\]/.test(name)) return 'A name cannot contain / or \\.';
   if (name.trim() === '.' || name.trim() === '..') return 'Choose another name.';
   return null;

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { LABEL_MAX, FILE_LABELS_MAX, type FileDescriptor } from '../../contract';
+import { LABEL_MAX, FILE_LABELS_MAX, hasForbiddenCharacter, type FileDescriptor } from '../../contract';
 import { Button } from '../components/ui/button';
 import { useToast } from '../components/ui/toast';
 import { formatBytes, formatDate } from '../lib/format';
@@ -226,6 +226,7 @@ function Labels({ file, readOnly }: { file: FileDescriptor; readOnly: boolean })
     const label = draft.trim();
     if (!label) return;
     if (label.length > LABEL_MAX) return setError(`A label has at most ${LABEL_MAX} characters.`);
+    if (hasForbiddenCharacter(label)) return setError('Remove the control characters.');
     if (file.labels.length >= FILE_LABELS_MAX)
       return setError(`A file has at most ${FILE_LABELS_MAX} labels.`);
     setError(null);

@@ -25,6 +25,14 @@ export function assetsOf(row: Pick<FileRow, 'assets'>): FileAssets {
   return JSON.parse(row.assets) as FileAssets;
 }
 
+/**
+ * One rendition by asset key. The key comes from a URL, so only the record's own keys count: `constructor` or
+ * `__proto__` would otherwise find `Object.prototype`'s members.
+ */
+export function assetOf(assets: FileAssets, assetKey: string): StoredAsset | undefined {
+  return Object.hasOwn(assets, assetKey) ? assets[assetKey] : undefined;
+}
+
 /** Every blob key of a file's renditions. */
 export function assetBlobKeys(assets: FileAssets): string[] {
   return Object.values(assets).flatMap((asset) =>

@@ -141,7 +141,8 @@ export class ProcessingService {
 
   /** A processing failure as the job's permanent error: the reason a user sees, the details in the log. */
   private failure(row: FileRow, error: unknown): PermanentJobError {
-    const kind = KIND_NAMES[row.media_type] ?? 'file';
+    const kind =
+      (Object.hasOwn(KIND_NAMES, row.media_type) ? KIND_NAMES[row.media_type] : undefined) ?? 'file';
     this.log.warn(
       { err: error, stderr: error instanceof CommandError ? error.stderr : undefined, fileId: row.id },
       'media processing failed',
