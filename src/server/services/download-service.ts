@@ -16,6 +16,30 @@ const SOURCE_ASSET = 'src';
 /** Streamed, not downloaded: `generate-video-stream-url` gives its URL. */
 const STREAM_ONLY_ASSETS = new Set(['hls']);
 
+/**
+ * Unix seconds as the URLs carry them: decimal digits, no sign, point, exponent, space, hex prefix or leading
+ * zero. `Number()` reads all of those, and each would be another spelling of a signed value.
+ */
+const UNIX_SECONDS = /^[1-9][0-9]{0,15}$/;
+
+function parseExp(text: string | undefined): number | undefined {
+  if (text === undefined || !UNIX_SECONDS.test(text)) return undefined;
+  const exp = Number(text);
+  return Number.isSafeInteger(exp) ? exp : undefined;
+}
+
+/**
+ * The signed text of a download URL: one text per tuple of fields. Joined with `\n`, fields holding a `\n` (a
+ * `downloadFileName` may) could be split another way, name `a\nb` with redirect `c` reading as name `a` with
+ * redirect `b\nc`. Such tuples are signed as a JSON array under another prefix instead; tuples without a
+ * newline keep the joined text (which splits one way only), so URLs handed out before stay valid.
+ */
+export function downloadPayload(d: SignedDownload): string {
+  const fields = [d.fileId, d.asset, String(d.exp), d.disposition, d.name, d.redirect];
+  if (fields.some((field) => field.includes('\n'))) return `download/json:${JSON.stringify(fields)}`;
+  return ['download', ...fields].join('\n');
+}
+
 /** The asset keys a file can be downloaded as. */
 export function downloadableAssetKeys(file: Pick<FileRow, 'assets'>): string[] {
   return [SOURCE_ASSET, ...Object.keys(assetsOf(file)).filter((key) => !STREAM_ONLY_ASSETS.has(key))];
@@ -84,10 +108,7 @@ export class DownloadService {
   ) {}
 
   private signatureOf(d: SignedDownload): string {
-    return hmac(
-      this.secret,
-      ['download', d.fileId, d.asset, d.exp, d.disposition, d.name, d.redirect].join('\n'),
-    );
+    return hmac(this.secret, downloadPayload(d));
   }
 
   async generateFileDownloadUrls(request: DownloadUrlRequest): Promise<{ downloadUrls: DownloadUrl[] }> {
@@ -133,12 +154,12 @@ export class DownloadService {
 
   /** Checks a download URL's signature and expiry. Signature first: an expired forgery is just a forgery. */
   async check(fileId: string, query: Record<string, string | undefined>): Promise<DownloadCheck> {
-    const exp = Number(query.exp);
+    const exp = parseExp(query.exp);
     const disposition = query.disp;
     if (
       !query.sig ||
       !query.asset ||
-      !Number.isSafeInteger(exp) ||
+      exp === undefined ||
       (disposition !== 'attachment' && disposition !== 'inline')
     ) {
       return { ok: false, reason: 'invalid' };
@@ -162,6 +183,7 @@ export class DownloadService {
     return { ok: true, download, file, blob: assetBlob(file, download.asset, asset) };
   }
 
+  /** Unambiguous as joined: `exp` is the last field and never holds a newline. */
   private streamSignature(fileId: string, exp: number): string {
     return hmac(this.secret, ['stream', fileId, exp].join('\n'));
   }
@@ -200,8 +222,8 @@ export class DownloadService {
 
   /** Checks a stream URL's signature, then its expiry; resolves with the file. */
   async checkStream(fileId: string, expText: string, sig: string): Promise<FileRow> {
-    const exp = Number(expText);
-    if (!Number.isSafeInteger(exp) || !safeEqual(sig, this.streamSignature(fileId, exp))) {
+    const exp = parseExp(expText);
+    if (exp === undefined || !safeEqual(sig, this.streamSignature(fileId, exp))) {
       throw new ApiError('PERMISSION_DENIED', 'This stream link is not valid');
     }
     if (exp * 1000 <= Date.now()) throw new ApiError('PERMISSION_DENIED', 'This stream link has expired');
