@@ -54,12 +54,12 @@ describe('MIN_FREE_DISK_BYTES', () => {
     await setup();
     const kept = await t.upload('kept before the disk filled');
     const gone = await t.upload('deleted forever on a full disk');
-    await t.close();
+    await t.app.close();
     // The same data on a volume that now has less room than the reserve asks for.
     t = await createTestApp({
       dataDir: t.dataDir,
       databaseUrl: t.config.databaseUrl,
-      s3: t.config.s3,
+      visitorUploadsPerMinute: 1000,
       minFreeDiskBytes: Number.MAX_SAFE_INTEGER,
     });
     const refusals = [
@@ -135,7 +135,9 @@ describe('VISITOR_QUOTA_BYTES', () => {
 
     // A file the owner moves out of Visitor Uploads no longer counts.
     expectAppError(await ask({ sizeInBytes: 20 }), 409, 'SITE_QUOTA_EXCEEDED');
-    await t.ok('PATCH', '/files/update-file-descriptor', { file: { id: second, parentFolderId: 'media-root' } });
+    await t.ok('PATCH', '/files/update-file-descriptor', {
+      file: { id: second, parentFolderId: 'media-root' },
+    });
     await visitorUpload(20);
   });
 
