@@ -23,7 +23,13 @@ export const ERROR_STATUS = {
   /** Too many requests (visitor upload rate limit); sent with `Retry-After`. */
   RESOURCE_EXHAUSTED: 429,
   INTERNAL: 500,
+  /** The storage could not be written (SQLite or other I/O error); try again later. */
   UNAVAILABLE: 503,
+  /**
+   * Not part of Wix's table: the server is short of disk space (below `MIN_FREE_DISK_BYTES`, or the disk is
+   * full), so it takes no new bytes until some are deleted forever.
+   */
+  INSUFFICIENT_STORAGE: 507,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { randomUUID } from 'node:crypto';
 import type { BlobStore } from './blobs/blob-store.ts';
 import { DiskBlobStore } from './blobs/disk-blob-store.ts';
+import { DiskSpaceProbe } from './blobs/disk-space.ts';
 import type { S3BlobStore } from './blobs/s3-blob-store.ts';
 import { nowIso } from './clock.ts';
 import type { Config, S3Config } from './config.ts';
@@ -30,6 +31,7 @@ import { assetsOf } from './services/processing/assets.ts';
 import { ProcessingService } from './services/processing/processing-service.ts';
 import type { UrlBuilder } from './services/serializers.ts';
 import { ResumableUploads } from './services/resumable-uploads.ts';
+import { StorageGuard } from './services/storage-guard.ts';
 import { TrashService } from './services/trash-service.ts';
 import { Quota } from './services/upload-limits.ts';
 import { UploadService } from './services/upload-service.ts';
@@ -115,6 +117,19 @@ async function openBlobStore(config: Config): Promise<DiskBlobStore | S3BlobStor
   return blobs;
 }
 
+/**
+ * The free-space reserve over the volumes this machine keeps state on: the data dir (SQLite, processing temp
+ * files) and, with blobs on disk, the blob and tus directories (they may be mounts of their own). With
+ * PostgreSQL and S3 nothing is watched.
+ */
+function storageGuard(config: Config): StorageGuard {
+  const directories = [
+    ...(config.databaseUrl === undefined || !config.s3 ? [config.dataDir] : []),
+    ...(config.s3 ? [] : [path.join(config.dataDir, 'blobs'), path.join(config.dataDir, 'tus')]),
+  ];
+  return new StorageGuard(new DiskSpaceProbe(directories, config.minFreeDiskBytes), !config.s3);
+}
+
 /** Builds the whole server without listening: `main.ts` listens, tests use `app.inject()` or listen on port 0. */
 export async function buildApp(config: Config, logger: FastifyServerOptions['logger'] = false): Promise<App> {
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -158,6 +173,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     },
     app.log,
   );
+  const space = storageGuard(config);
   const processing = new ProcessingService(
     store,
     blobs,
@@ -176,7 +192,9 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   const uploads = new UploadService(store, blobs, folders, files, processing, {
     policy,
     visitorPolicy,
-    quota: new Quota(store, config.siteQuotaBytes),
+    quota: new Quota(() => store.usageBytes(), config.siteQuotaBytes),
+    visitorQuota: new Quota(() => store.visitorUsageBytes(), config.visitorQuotaBytes, 'VISITOR_UPLOADS'),
+    space,
     uploadUrlTtlMinutes: config.uploadUrlTtlMinutes,
     publicUrl: config.publicUrl,
   });
@@ -273,6 +291,8 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   // Expired tokens, sessions and old jobs; resumable uploads never finalized (their bytes too).
   const cleanup = setInterval(
     () => {
+      // The SQLite slack file, used up on a full disk, comes back once there is room again.
+      store.keepSlack();
       Promise.all([store.deleteExpired(nowIso()), resumable.cleanupExpired()]).catch((error: unknown) =>
         app.log.warn({ err: error }, 'cleanup failed'),
       );

@@ -54,3 +54,16 @@ describe('S3 configuration', () => {
     expect(() => loadConfig({ ...base, S3_KEY_PREFIX: 'a/../b' })).toThrow(/S3_KEY_PREFIX/);
   });
 });
+
+describe('storage limits', () => {
+  it('MIN_FREE_DISK_BYTES: unset is the default (null), 0 turns the reserve off; VISITOR_QUOTA_BYTES: unset or 0 is none', () => {
+    expect(loadConfig({}).minFreeDiskBytes).toBeNull();
+    expect(loadConfig({ MIN_FREE_DISK_BYTES: '0' }).minFreeDiskBytes).toBe(0);
+    expect(loadConfig({ MIN_FREE_DISK_BYTES: '2147483648' }).minFreeDiskBytes).toBe(2 ** 31);
+    expect(() => loadConfig({ MIN_FREE_DISK_BYTES: '1GB' })).toThrow(/MIN_FREE_DISK_BYTES/);
+    expect(loadConfig({}).visitorQuotaBytes).toBeNull();
+    expect(loadConfig({ VISITOR_QUOTA_BYTES: '0' }).visitorQuotaBytes).toBeNull();
+    expect(loadConfig({ VISITOR_QUOTA_BYTES: '1000' }).visitorQuotaBytes).toBe(1000);
+    expect(() => loadConfig({ VISITOR_QUOTA_BYTES: '-1' })).toThrow(/VISITOR_QUOTA_BYTES/);
+  });
+});

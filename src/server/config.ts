@@ -39,6 +39,13 @@ export interface Config {
   allowedMimeTypes: string[];
   /** Bytes all files (live and trashed) may take together; null: unlimited. */
   siteQuotaBytes: number | null;
+  /** Bytes all files in Visitor Uploads (live and trashed) may take together; null: no separate limit. */
+  visitorQuotaBytes: number | null;
+  /**
+   * Bytes to keep free on the data volume: below it uploads and imports are refused (507). null: 1 GiB, or a
+   * tenth of the volume when that is less; 0: no reserve.
+   */
+  minFreeDiskBytes: number | null;
   uploadUrlTtlMinutes: number;
   /** A resumable (tus) upload not finalized this long after it was created expires and its bytes go. */
   resumableUploadTtlMinutes: number;
@@ -169,6 +176,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxFileSizeBytes: intFromEnv(env, 'MAX_FILE_SIZE_BYTES', 25 * 1024 ** 3),
     allowedMimeTypes: listFromEnv(env, 'ALLOWED_MIME_TYPES', []),
     siteQuotaBytes: intFromEnv(env, 'SITE_QUOTA_BYTES', 0) || null,
+    visitorQuotaBytes: intFromEnv(env, 'VISITOR_QUOTA_BYTES', 0) || null,
+    minFreeDiskBytes: env.MIN_FREE_DISK_BYTES?.trim() ? intFromEnv(env, 'MIN_FREE_DISK_BYTES', 0) : null,
     uploadUrlTtlMinutes: intFromEnv(env, 'UPLOAD_URL_TTL_MINUTES', 60),
     resumableUploadTtlMinutes: intFromEnv(env, 'RESUMABLE_UPLOAD_TTL_MINUTES', 24 * 60),
     cleanupIntervalMinutes: intFromEnv(env, 'CLEANUP_INTERVAL_MINUTES', 15),

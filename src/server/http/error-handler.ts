@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody, ErrorCode } from '../../contract/index.ts';
 import { ApiError, ValidationError } from '../errors.ts';
+import { storageFailure } from '../storage-errors.ts';
 
 export function applicationError(
   code: ErrorCode,
@@ -36,6 +37,12 @@ export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
     return reply
       .status(status)
       .send(applicationError(codeForStatus(status), fastifyError.message ?? 'Bad request'));
+  }
+  // A full disk or database, or an I/O error: the owner's problem to fix, not a bug; say what it is.
+  const storage = storageFailure(error);
+  if (storage) {
+    reply.request.log.error({ err: error }, 'request failed: storage');
+    return reply.status(storage.status).send(applicationError(storage.code, storage.message));
   }
   // Anything else is our fault: log it, and tell the client no internals.
   reply.request.log.error({ err: error }, 'request failed');

@@ -269,6 +269,7 @@ export class ImportService {
     if (request.filePath !== undefined) splitFilePath(request.filePath);
     await this.folders.destination(request.parentFolderId ?? MEDIA_ROOT_ID, `${prefix}parentFolderId`);
     await this.uploads.quota.check(0);
+    await this.uploads.space.check(0);
     return { request, url, displayName, mimeType, labels, headers };
   }
 

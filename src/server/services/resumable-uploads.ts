@@ -9,6 +9,7 @@ import type { ErrorBody, FileDescriptor } from '../../contract/index.ts';
 import { isoIn, nowIso } from '../clock.ts';
 import { FileSink, pipeToSink } from '../blobs/file-sink.ts';
 import { ApiError, ValidationError } from '../errors.ts';
+import { storageFailure } from '../storage-errors.ts';
 import { sha256 } from '../secrets.ts';
 import type { MetadataStore } from '../stores/metadata-store.ts';
 import type { FileService } from './file-service.ts';
@@ -183,7 +184,12 @@ class CheckedFileStore extends FileStore {
       const sink = new FileSink(this.pathOf(id), { flags: 'r+', start: offset });
       try {
         await pipeToSink(checked, sink);
-      } catch {
+      } catch (error) {
+        // Our refusals (the reserve was crossed) and a full disk go out as what they are; the bytes written
+        // so far stay, and the client resumes from the upload's offset once there is room.
+        if (error instanceof TusResponseError) throw error;
+        const storage = toTusError(storageFailure(error));
+        if (storage) throw storage;
         // What FileStore throws: @tus/server answers 500 (or the cause, which `checks.write` rethrows).
         // @tus/server's errors are plain `{status_code, body}` objects: its handler answers with them.
         // eslint-disable-next-line @typescript-eslint/only-throw-error
@@ -246,6 +252,8 @@ export class ResumableUploads {
       });
     }
     this.datastore.checks.onMismatch = (id) => this.discard(id);
+    // Bytes of PATCHes land in the data dir (not in S3): the free-space reserve is checked as they pass.
+    if (this.datastore instanceof CheckedFileStore) this.datastore.checks.meter = () => uploads.space.meter();
     this.server = new Server({
       path: TUS_PATH,
       datastore: this.datastore,
@@ -296,7 +304,8 @@ export class ResumableUploads {
       checkMimeAllowed(params.mimeType, policy);
       if (metadata.contentType) checkMimeAllowed(metadata.contentType, policy);
       if (metadata.filename) this.uploads.fileNameOf(params, metadata.filename);
-      await this.uploads.quota.check(upload.size);
+      await this.uploads.checkQuotas(params, upload.size);
+      await this.uploads.space.check(upload.size);
       const bound = await this.store.bindUploadToken(
         tokenHash,
         upload.id,
@@ -312,6 +321,11 @@ export class ResumableUploads {
 
   /** Every error answer in the contract's JSON shape (tus clients only read the status). */
   private mapError(error: Error | TusError): TusError {
+    const storage = storageFailure(error);
+    if (storage) {
+      this.log.warn({ err: error }, 'tus request failed: storage');
+      return toTusError(storage)!;
+    }
     if (isTusError(error)) {
       if (error.body.startsWith('{')) return error;
       return {

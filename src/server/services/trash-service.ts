@@ -42,6 +42,8 @@ export class TrashService {
       } catch (error) {
         this.log.warn({ err: error, count: blobKeys.length }, 'could not remove the blobs of purged files');
       }
+      // Room was freed: the SQLite slack file, if a full disk used it up, can come back.
+      this.store.keepSlack();
     }
   }
 

@@ -1,6 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { ApiError } from '../errors.ts';
 import { contentMismatch, SNIFF_BYTES } from './sniff.ts';
+import type { SpaceMeter } from './storage-guard.ts';
 
 /** A tus error as `@tus/server` sends it: status and body. Ours carry the contract's JSON error body. */
 export interface TusError {
@@ -54,6 +56,8 @@ export interface UploadHeadSource {
 export class UploadChecks {
   /** Called when the first bytes contradict the declared type (the upload is removed). */
   onMismatch: (id: string) => Promise<void> = async () => {};
+  /** A free-space meter for each PATCH whose bytes go to the data volume (none: not checked). */
+  meter: () => SpaceMeter | undefined = () => undefined;
   private readonly hashes = new Map<string, RunningHash>();
 
   constructor(
@@ -89,18 +93,33 @@ export class UploadChecks {
       running?.hash.update(chunk);
       passed += chunk.length;
     };
+    const space = this.meter();
+    const forward = (chunk: Buffer, done: TransformCallback) => {
+      if (check && !check.passed) {
+        const error = check.add(chunk);
+        if (error) return done(error);
+        const held = check.release();
+        if (!held) return done();
+        hash(held);
+        return done(null, held);
+      }
+      hash(chunk);
+      done(null, chunk);
+    };
     const tap = new Transform({
       transform(chunk: Buffer, _encoding, done) {
-        if (check && !check.passed) {
-          const error = check.add(chunk);
-          if (error) return done(error);
-          const held = check.release();
-          if (!held) return done();
-          hash(held);
-          return done(null, held);
-        }
-        hash(chunk);
-        done(null, chunk);
+        // The free-space check is a system call: the chunk waits for it only when one is due.
+        const due = space?.passed(chunk.length);
+        if (!due) return forward(chunk, done);
+        due.then(
+          () => forward(chunk, done),
+          (error: unknown) =>
+            done(
+              error instanceof ApiError
+                ? new TusResponseError(error.status, errorBody(error.code, error.message, error.data))
+                : (error as Error),
+            ),
+        );
       },
       flush(done) {
         // The PATCH ended before the sniffed length: check what there is, and store it.
@@ -118,7 +137,8 @@ export class UploadChecks {
     let mismatch: TusResponseError | undefined;
     readable.on('error', (error) => tap.destroy(error));
     tap.on('error', (error) => {
-      if (error instanceof TusResponseError) mismatch = error;
+      // Only a mismatch removes the upload; a refusal for want of space keeps it for a later resume.
+      if (error instanceof TusResponseError && error === check?.error) mismatch = error;
     });
     const checked = readable.pipe(tap);
     if (check) {

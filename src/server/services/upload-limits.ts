@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ApiError } from '../errors.ts';
-import type { MetadataStore } from '../stores/metadata-store.ts';
 import { contentMismatch, mimeEssence, SNIFF_BYTES, sniffMime } from './sniff.ts';
+import type { SpaceMeter } from './storage-guard.ts';
 
 /** What one kind of uploader (the admin, a site visitor) may store. */
 export interface UploadPolicy {
@@ -34,10 +34,16 @@ export function zeroFileSize(): ApiError {
   return new ApiError('ZERO_FILE_SIZE', 'The file is empty');
 }
 
-export function quotaExceeded(quota: number, used: number): ApiError {
-  return new ApiError('SITE_QUOTA_EXCEEDED', `The site's storage quota of ${quota} bytes is used up`, {
+/** Which running total a quota bounds: every file of the site, or the files in Visitor Uploads. */
+export type QuotaScope = 'SITE' | 'VISITOR_UPLOADS';
+
+/** `SITE_QUOTA_EXCEEDED`, for either quota (`data.scope` says which). */
+export function quotaExceeded(quota: number, used: number, scope: QuotaScope = 'SITE'): ApiError {
+  const what = scope === 'SITE' ? "The site's storage quota" : 'The storage quota of Visitor Uploads';
+  return new ApiError('SITE_QUOTA_EXCEEDED', `${what} of ${quota} bytes is used up`, {
     quotaBytes: String(quota),
     usedBytes: String(used),
+    ...(scope === 'SITE' ? {} : { scope }),
   });
 }
 
@@ -58,32 +64,54 @@ export function checkDeclaredSize(size: number, policy: UploadPolicy): void {
 }
 
 /**
- * The site quota (`SITE_QUOTA_BYTES`) over the running total the store keeps (`site_usage`): reading it is one
- * row, whatever the number of files.
+ * A storage quota over a running total: the site quota (`SITE_QUOTA_BYTES`) over the total the store keeps
+ * (`site_usage`: one row, whatever the number of files), or the Visitor Uploads quota (`VISITOR_QUOTA_BYTES`)
+ * over the bytes of the files in Visitor Uploads.
  */
 export class Quota {
   constructor(
-    private readonly store: MetadataStore,
+    private readonly usage: () => Promise<number>,
     readonly quotaBytes: number | null,
+    readonly scope: QuotaScope = 'SITE',
   ) {}
 
   /** Bytes still free, or null when there is no quota. */
   async remaining(): Promise<number | null> {
     if (this.quotaBytes === null) return null;
-    return Math.max(0, this.quotaBytes - (await this.store.usageBytes()));
+    return Math.max(0, this.quotaBytes - (await this.usage()));
   }
 
   /**
    * Refuses when `additional` more bytes would not fit (with 0: when the quota is used up already). Run inside
-   * the transaction that inserts a file, it is exact: SQLite has one writer at a time.
+   * the transaction that inserts a file, it is exact: store transactions run one at a time.
    */
   async check(additional: number): Promise<void> {
     if (this.quotaBytes === null) return;
-    const used = await this.store.usageBytes();
+    const used = await this.usage();
     if (used + additional > this.quotaBytes || (additional === 0 && used >= this.quotaBytes)) {
-      throw quotaExceeded(this.quotaBytes, used);
+      throw quotaExceeded(this.quotaBytes, used, this.scope);
     }
   }
+}
+
+/** What a transfer may still add under the tightest of its quotas, and the error once it runs out. */
+export interface QuotaLeft {
+  remaining: number;
+  exceeded: () => ApiError;
+}
+
+/** The tightest of `quotas` right now; null when none has a limit. */
+export async function quotaLeft(quotas: readonly Quota[]): Promise<QuotaLeft | null> {
+  let tightest: QuotaLeft | null = null;
+  for (const quota of quotas) {
+    const remaining = await quota.remaining();
+    if (remaining === null || quota.quotaBytes === null || (tightest && tightest.remaining <= remaining)) {
+      continue;
+    }
+    const limit = quota.quotaBytes;
+    tightest = { remaining, exceeded: () => quotaExceeded(limit, limit - remaining, quota.scope) };
+  }
+  return tightest;
 }
 
 export interface GateOptions {
@@ -91,9 +119,14 @@ export interface GateOptions {
   maxBytes: number;
   /** Bytes the quota has left when the transfer starts; null: no quota. */
   quotaRemaining: number | null;
+  /** The quota, for the default error. */
   quotaBytes: number | null;
+  /** The error once `quotaRemaining` runs out (default: the site quota's). */
+  quotaExceeded?: (() => ApiError) | undefined;
   /** Declared MIME type the first bytes are checked against. */
   declaredMime: string;
+  /** Checks the free disk space as the bytes pass (bytes stored on the data volume only). */
+  space?: SpaceMeter | undefined;
 }
 
 /**
@@ -118,11 +151,25 @@ export class IngestGate extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.size += chunk.length;
-    const { maxBytes, quotaRemaining, quotaBytes } = this.options;
+    const { maxBytes, quotaRemaining, quotaBytes, quotaExceeded: exceeded } = this.options;
     if (this.size > maxBytes) return done(fileSizeOverLimit(maxBytes));
-    if (quotaRemaining !== null && quotaBytes !== null && this.size > quotaRemaining) {
-      return done(quotaExceeded(quotaBytes, quotaBytes - quotaRemaining));
+    if (quotaRemaining !== null && this.size > quotaRemaining) {
+      const limit = quotaBytes ?? quotaRemaining;
+      return done(exceeded?.() ?? quotaExceeded(limit, limit - quotaRemaining));
     }
+    // The free-space check is a system call: the chunk waits for it only when one is due.
+    const due = this.options.space?.passed(chunk.length);
+    if (due) {
+      due.then(
+        () => this.accept(chunk, done),
+        (error: Error) => done(error),
+      );
+      return;
+    }
+    this.accept(chunk, done);
+  }
+
+  private accept(chunk: Buffer, done: TransformCallback): void {
     this.hash.update(chunk);
     if (this.sniffed) return done(null, chunk);
     this.head.push(chunk);

@@ -26,10 +26,12 @@ import { extensionOf, mediaTypeOf } from './media-types.ts';
 import { nameProblem } from './names.ts';
 import type { ProcessingService } from './processing/processing-service.ts';
 import { contentMismatch, SNIFF_BYTES } from './sniff.ts';
+import type { StorageGuard } from './storage-guard.ts';
 import {
   checkDeclaredSize,
   checkMimeAllowed,
   IngestGate,
+  quotaLeft,
   zeroFileSize,
   type Quota,
   type UploadPolicy,
@@ -70,7 +72,12 @@ export interface UploadOptions {
   policy: UploadPolicy;
   /** Limits of visitor uploads. */
   visitorPolicy: UploadPolicy;
+  /** The site quota: every upload and import. */
   quota: Quota;
+  /** The Visitor Uploads quota: visitor uploads, on top of the site quota. */
+  visitorQuota: Quota;
+  /** The free-space reserve of the data volume. */
+  space: StorageGuard;
   uploadUrlTtlMinutes: number;
   publicUrl: string;
 }
@@ -186,6 +193,20 @@ export class UploadService {
     return this.options.quota;
   }
 
+  get space(): StorageGuard {
+    return this.options.space;
+  }
+
+  /** The quotas an upload counts against: the site's, and for a visitor's also Visitor Uploads'. */
+  quotasOf(params: Pick<UploadParams, 'visitor'>): Quota[] {
+    return params.visitor ? [this.options.quota, this.options.visitorQuota] : [this.options.quota];
+  }
+
+  /** Refuses when `additional` more bytes would not fit every quota of the upload. */
+  async checkQuotas(params: Pick<UploadParams, 'visitor'>, additional: number): Promise<void> {
+    for (const quota of this.quotasOf(params)) await quota.check(additional);
+  }
+
   async generateUploadUrl(request: UploadRequest): Promise<{ uploadUrl: string }> {
     const { token } = await this.issue(request, 'plain', false);
     return { uploadUrl: this.plainUrl(token) };
@@ -251,11 +272,12 @@ export class UploadService {
     const labels = validateLabels(request.labels ?? [], UPLOAD_LABELS_MAX, 'labels');
     const parentFolderId = request.parentFolderId ?? MEDIA_ROOT_ID;
     await this.folders.destination(parentFolderId, 'parentFolderId');
-    // Limits, before any byte is sent: type, declared size, quota.
+    // Limits, before any byte is sent: type, declared size, quotas, free disk space.
     const policy = this.policyOf({ visitor });
     checkMimeAllowed(mimeType, policy);
     if (request.sizeInBytes !== undefined) checkDeclaredSize(request.sizeInBytes, policy);
-    await this.quota.check(request.sizeInBytes ?? 0);
+    await this.checkQuotas({ visitor }, request.sizeInBytes ?? 0);
+    await this.space.check(request.sizeInBytes ?? 0);
 
     const params: UploadParams = {
       protocol,
@@ -327,20 +349,24 @@ export class UploadService {
   }
 
   /**
-   * Streams bytes through the ingest gate (size limit, quota, content check, hash) into a blob under `key`.
-   * Nothing is left behind when it fails.
+   * Streams bytes through the ingest gate (size limit, quotas, free disk space, content check, hash) into a
+   * blob under `key`. Nothing is left behind when it fails.
    */
   async storeBytes(
     key: string,
     body: Readable,
     policy: UploadPolicy,
     declaredMime: string,
+    visitor = false,
   ): Promise<StoredBytes> {
+    const left = await quotaLeft(this.quotasOf({ visitor }));
     const gate = new IngestGate({
       maxBytes: policy.maxFileSizeBytes,
-      quotaRemaining: await this.quota.remaining(),
-      quotaBytes: this.quota.quotaBytes,
+      quotaRemaining: left?.remaining ?? null,
+      quotaBytes: null,
+      quotaExceeded: left?.exceeded,
       declaredMime,
+      space: this.space.meter(),
     });
     body.on('error', (error) => gate.destroy(error));
     body.on('aborted', () => gate.destroy(new Error('the transfer was cut off before the end')));
@@ -362,10 +388,12 @@ export class UploadService {
     if (declaredLength !== undefined) this.checkKnownSize(params, declaredLength);
     const policy = this.policyOf(params);
     checkMimeAllowed(params.mimeType, policy);
+    // Before a byte is stored: the disk must keep its reserve with the declared length on it.
+    await this.space.check(declaredLength ?? 0);
 
     const fileId = newFileId(fileName);
     const key = originalKey(fileId);
-    const { size, hash } = await this.storeBytes(key, body, policy, params.mimeType);
+    const { size, hash } = await this.storeBytes(key, body, policy, params.mimeType, params.visitor);
     await this.register({ fileId, fileName, params, size, hash, key }, params.sizeInBytes ?? declaredLength);
     return fileId;
   }
@@ -394,7 +422,7 @@ export class UploadService {
         detectedMimeType: mismatch.detected,
       });
     }
-    await this.quota.check(size);
+    await this.checkQuotas(params, size);
 
     const fileId = newFileId(fileName);
     const key = originalKey(fileId);
@@ -419,7 +447,7 @@ export class UploadService {
         throw invalid('sizeInBytes', `expected ${expected} bytes, received ${size}`);
       }
       await this.store.transaction(async (store) => {
-        await this.quota.check(size);
+        await this.checkQuotas(params, size);
         let parent = await this.folders
           .destination(params.parentFolderId, 'parentFolderId')
           // The folder went to the trash while the bytes were on their way: keep the file, in its root.

@@ -3,6 +3,7 @@ import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kys
 import { TRASH_ROOT_ID, type SortOrder } from '../../contract/index.ts';
 import { dialectOf, type SqlDialect } from './dialect.ts';
 import { migrateToLatest } from './migrations.ts';
+import { ensureSlack, isSqliteFull, releaseSlack } from './sqlite.ts';
 import type {
   Database,
   FileRow,
@@ -183,8 +184,27 @@ export class MetadataStore {
    * across server instances sharing the database. Statements outside a transaction do not take it; they are
    * atomic on their own (conditional UPDATE ... RETURNING, SKIP LOCKED for jobs).
    */
-  transaction<T>(work: (store: MetadataStore) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (store: MetadataStore) => Promise<T>): Promise<T> {
     if (this.currentTransaction.getStore()) return work(this);
+    try {
+      return await this.runTransaction(work);
+    } catch (error) {
+      // The disk is full: SQLite rolled the transaction back. With the room of the slack file it runs again,
+      // once (`work` only touches the store, so running it again is running it once).
+      if (!isSqliteFull(error) || !releaseSlack(this.root)) throw error;
+      return this.runTransaction(work);
+    }
+  }
+
+  /**
+   * Makes the SQLite slack file again when it was used up and the volume has room (see `SqliteSlack`); nothing
+   * on PostgreSQL.
+   */
+  keepSlack(): void {
+    ensureSlack(this.root);
+  }
+
+  private runTransaction<T>(work: (store: MetadataStore) => Promise<T>): Promise<T> {
     return this.root.transaction().execute((trx) =>
       this.currentTransaction.run(trx, async () => {
         if (this.dialect === 'postgres') {
@@ -345,6 +365,20 @@ export class MetadataStore {
       .selectFrom('site_usage')
       .select('bytes')
       .where('id', '=', 'site')
+      .executeTakeFirst();
+    return Number(row?.bytes ?? 0);
+  }
+
+  /**
+   * Bytes of the files in Visitor Uploads, live or trashed (what `VISITOR_QUOTA_BYTES` bounds). A SUM over the
+   * covering index `files_root_size`, not a running total: files move between the roots in many ways (a move,
+   * a folder's subtree, a restore), and visitor uploads are few and rate-limited.
+   */
+  async visitorUsageBytes(): Promise<number> {
+    const row = await this.db
+      .selectFrom('files')
+      .select(sql<number | string | null>`sum(size_in_bytes)`.as('bytes'))
+      .where('root', '=', 'VISITOR_UPLOADS_ROOT')
       .executeTakeFirst();
     return Number(row?.bytes ?? 0);
   }

@@ -203,6 +203,12 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006-files-root-size': {
+    async up(db: Kysely<unknown>) {
+      // The Visitor Uploads quota sums the sizes of one root's files: an index range scan, no table reads.
+      await db.schema.createIndex('files_root_size').on('files').columns(['root', 'size_in_bytes']).execute();
+    },
+  },
 };
 
 class InCodeMigrationProvider implements MigrationProvider {
