@@ -115,6 +115,16 @@ async function openBlobStore(config: Config): Promise<DiskBlobStore | S3BlobStor
   return blobs;
 }
 
+/**
+ * `TRUST_PROXY` as Fastify takes it. Fastify no longer counts hops itself (a number trusts nothing, since the
+ * first hop is whoever connected): `n` proxies is a function believing the last `n` hops of `X-Forwarded-For`,
+ * which is right only while the server is reachable through those proxies alone (see docs/deploy.md).
+ */
+function fastifyTrustProxy(trust: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust;
+}
+
 /** Builds the whole server without listening: `main.ts` listens, tests use `app.inject()` or listen on port 0. */
 export async function buildApp(config: Config, logger: FastifyServerOptions['logger'] = false): Promise<App> {
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -134,7 +144,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     forceCloseConnections: true,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
   });
   const codec = new CursorCodec(secret);
   const urls: UrlBuilder = {

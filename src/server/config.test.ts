@@ -54,3 +54,40 @@ describe('S3 configuration', () => {
     expect(() => loadConfig({ ...base, S3_KEY_PREFIX: 'a/../b' })).toThrow(/S3_KEY_PREFIX/);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('is off by default; takes a hop count or a list of proxy addresses and CIDRs', () => {
+    for (const off of [undefined, '', 'false', 'off', 'no', '0']) {
+      expect(loadConfig(off === undefined ? {} : { TRUST_PROXY: off }).trustProxy).toBe(false);
+    }
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: ' 2 ' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 172.16.0.0/12,::1, fd00::/8' }).trustProxy).toEqual([
+      '10.0.0.5',
+      '172.16.0.0/12',
+      '::1',
+      'fd00::/8',
+    ]);
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toEqual(['loopback']);
+  });
+
+  it('reads true as one proxy: trusting every hop would let clients pick their own address', () => {
+    for (const on of ['true', 'yes', 'on', 'TRUE'])
+      expect(loadConfig({ TRUST_PROXY: on }).trustProxy).toBe(1);
+  });
+
+  it('refuses anything else', () => {
+    for (const bad of [
+      'maybe',
+      '-1',
+      '1.5',
+      '10.0.0.300',
+      '10.0.0.0/33',
+      'fd00::/129',
+      '10.0.0.1,,x',
+      'nginx',
+    ]) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    }
+  });
+});

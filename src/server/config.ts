@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { isPostgresUrl } from './stores/dialect.ts';
@@ -64,8 +65,11 @@ export interface Config {
   visitorAllowedMimeTypes: string[];
   /** Visitor upload URLs handed out per client IP per minute. */
   visitorUploadsPerMinute: number;
-  /** Trust `X-Forwarded-For` (behind a reverse proxy) for client IPs. */
-  trustProxy: boolean;
+  /**
+   * Which `X-Forwarded-For` hops to believe for client IPs: `false` none (the connection is the client), a
+   * number of proxies in front of the server, or the proxies' addresses/CIDRs (Fastify's `trustProxy`).
+   */
+  trustProxy: false | number | string[];
   sessionTtlDays: number;
   loginLinkTtlMinutes: number;
   /** Built web app served at `/`; absent in API-only test setups. */
@@ -106,6 +110,40 @@ function booleanFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean)
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new Error(`${name} must be true or false`);
+}
+
+/** proxy-addr's names for address ranges: `loopback` (127.0.0.0/8, ::1), `linklocal`, `uniquelocal`. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IPv4/IPv6 address, one with a `/prefix` no longer than the address, or a range name. */
+function isProxyAddress(value: string): boolean {
+  if (PROXY_RANGE_NAMES.has(value)) return true;
+  const [address = '', prefix, ...rest] = value.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * `TRUST_PROXY`: `false` (default), a comma list of the proxies' addresses/CIDRs, or a number of proxies. `true`
+ * is read as `1`: believing every hop (Fastify's `true`) takes the left-most address, which the client writes
+ * itself whenever the proxy appends to `X-Forwarded-For` (nginx's `$proxy_add_x_forwarded_for`), so it is never
+ * safe; and the earlier documentation paired `true` with exactly one nginx, which `1` keeps working.
+ */
+function trustProxyFromEnv(env: NodeJS.ProcessEnv): false | number | string[] {
+  const raw = (env.TRUST_PROXY ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(raw)) return false;
+  if (['true', 'yes', 'on'].includes(raw)) return 1;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const proxies = raw.split(',').map((item) => item.trim());
+  const bad = proxies.find((item) => !isProxyAddress(item));
+  if (bad !== undefined) {
+    throw new Error(
+      `TRUST_PROXY must be false, a comma list of proxy addresses/CIDRs (127.0.0.1) or a number of proxies (1); "${bad}" is none of these`,
+    );
+  }
+  return proxies;
 }
 
 /** `VISITOR_UPLOADS`: `open` (default) or `off`. */
@@ -189,7 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       'text/plain',
     ]),
     visitorUploadsPerMinute: intFromEnv(env, 'VISITOR_UPLOADS_PER_MINUTE', 10),
-    trustProxy: booleanFromEnv(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxyFromEnv(env),
     sessionTtlDays: intFromEnv(env, 'SESSION_TTL_DAYS', 30),
     loginLinkTtlMinutes: intFromEnv(env, 'LOGIN_LINK_TTL_MINUTES', 60 * 24),
     staticDir: env.STATIC_DIR ?? path.resolve('dist'),
