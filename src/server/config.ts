@@ -191,11 +191,22 @@ function s3FromEnv(env: NodeJS.ProcessEnv): S3Config | undefined {
   };
 }
 
+/** The shortest `MEDIA_API_KEY` accepted: short enough keys could be guessed even at a throttled rate. */
+export const MIN_API_KEY_LENGTH = 16;
+
+function checkApiKey(apiKey: string | undefined): void {
+  if (apiKey === undefined || apiKey.length >= MIN_API_KEY_LENGTH) return;
+  throw new Error(
+    `MEDIA_API_KEY must be at least ${MIN_API_KEY_LENGTH} characters (it has ${apiKey.length}): generate one ` +
+      'with `openssl rand -base64 32`, or leave it unset to have one generated into DATA_DIR/api-key',
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const host = env.HOST ?? '127.0.0.1';
   const port = intFromEnv(env, 'PORT', 8080);
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return {
+  const config: Config = {
     host,
     port,
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
@@ -235,4 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     s3: s3FromEnv(env),
     ...overrides,
   };
+  // Checked after the overrides too: a key set in code (tests, scripts) is held to the same rule.
+  checkApiKey(config.apiKey);
+  return config;
 }

@@ -323,12 +323,15 @@ describe('visitor uploads', () => {
         ['POST', '/bulk/files/delete', { fileIds: [uploaded.id], permanent: true }],
         ['PATCH', '/files/update-file-descriptor', { file: { id: uploaded.id, displayName: 'x' } }],
       ];
+      let client = 0;
       for (const credential of [KEY, `Bearer ${KEY}`, grant.uploadToken, `Bearer ${grant.uploadToken}`]) {
         for (const [method, path, payload] of calls) {
           const response = await t.app.inject({
             method: method as 'GET',
             url: `/site-media/v1${path}`,
             headers: { authorization: credential },
+            // Each from its own address: one client's wrong keys are throttled after a few.
+            remoteAddress: `10.0.0.${++client}`,
             ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
           });
           expectAppError(response, 401, 'UNAUTHENTICATED');
