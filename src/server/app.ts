@@ -16,6 +16,7 @@ import { registerFolderRoutes } from './http/folder-routes.ts';
 import { registerImportRoutes } from './http/import-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
 import { registerUploadApiRoutes, registerUploadTargetRoutes } from './http/upload-routes.ts';
+import { cutOffSlowBodies } from './http/slow-bodies.ts';
 import { registerVisitorRoutes } from './http/visitor-routes.ts';
 import { registerZipApiRoutes, registerZipDownloadRoutes } from './http/zip-routes.ts';
 import { persistentSecret } from './secrets.ts';
@@ -145,7 +146,17 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     requestIdHeader: false,
     forceCloseConnections: true,
     trustProxy: fastifyTrustProxy(config.trustProxy),
+    // No total request timeout (a long upload on a slow line must finish): slow bodies are cut off by rate
+    // instead (cutOffSlowBodies). Headers, though, must arrive in time. Node looks for late headers every
+    // `connectionsCheckingInterval`, so that is a fraction of the timeout.
+    requestTimeout: 0,
+    http: {
+      requestTimeout: 0,
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(config.headersTimeoutMs / 4))),
+    },
   });
+  cutOffSlowBodies(app, { windowMs: config.bodyRateWindowMs, minBytes: config.bodyMinBytesPerWindow });
   const codec = new CursorCodec(secret);
   const urls: UrlBuilder = {
     fileUrl: (fileId) => `${config.publicUrl}/media/${encodeURIComponent(fileId)}`,

@@ -91,3 +91,21 @@ describe('TRUST_PROXY', () => {
     }
   });
 });
+
+describe('slow clients', () => {
+  it('reads HEADERS_TIMEOUT_SECONDS, BODY_RATE_WINDOW_SECONDS and BODY_MIN_BYTES_PER_WINDOW', () => {
+    expect(loadConfig({})).toMatchObject({
+      headersTimeoutMs: 30_000,
+      bodyRateWindowMs: 60_000,
+      bodyMinBytesPerWindow: 1024,
+    });
+    expect(
+      loadConfig({
+        HEADERS_TIMEOUT_SECONDS: '10',
+        BODY_RATE_WINDOW_SECONDS: '120',
+        BODY_MIN_BYTES_PER_WINDOW: '0',
+      }),
+    ).toMatchObject({ headersTimeoutMs: 10_000, bodyRateWindowMs: 120_000, bodyMinBytesPerWindow: 0 });
+    expect(() => loadConfig({ BODY_RATE_WINDOW_SECONDS: '-1' })).toThrow(/BODY_RATE_WINDOW_SECONDS/);
+  });
+});

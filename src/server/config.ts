@@ -70,6 +70,11 @@ export interface Config {
    * number of proxies in front of the server, or the proxies' addresses/CIDRs (Fastify's `trustProxy`).
    */
   trustProxy: false | number | string[];
+  /** A request's headers must be complete this long after it starts (Node's `headersTimeout`); 0: no limit. */
+  headersTimeoutMs: number;
+  /** A request body must bring at least `bodyMinBytesPerWindow` bytes in every window this long; 0: no check. */
+  bodyRateWindowMs: number;
+  bodyMinBytesPerWindow: number;
   sessionTtlDays: number;
   loginLinkTtlMinutes: number;
   /** Built web app served at `/`; absent in API-only test setups. */
@@ -239,6 +244,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ]),
     visitorUploadsPerMinute: intFromEnv(env, 'VISITOR_UPLOADS_PER_MINUTE', 10),
     trustProxy: trustProxyFromEnv(env),
+    headersTimeoutMs: intFromEnv(env, 'HEADERS_TIMEOUT_SECONDS', 30) * 1000,
+    bodyRateWindowMs: intFromEnv(env, 'BODY_RATE_WINDOW_SECONDS', 60) * 1000,
+    bodyMinBytesPerWindow: intFromEnv(env, 'BODY_MIN_BYTES_PER_WINDOW', 1024),
     sessionTtlDays: intFromEnv(env, 'SESSION_TTL_DAYS', 30),
     loginLinkTtlMinutes: intFromEnv(env, 'LOGIN_LINK_TTL_MINUTES', 60 * 24),
     staticDir: env.STATIC_DIR ?? path.resolve('dist'),
