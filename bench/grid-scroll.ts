@@ -20,7 +20,7 @@ const total = option('files', 100_000);
 const seconds = option('seconds', 6);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-grid-bench-'));
-const key = 'bench-key';
+const key = 'bench-key-0123456789abcdef';
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const config = loadConfig(

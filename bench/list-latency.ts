@@ -77,7 +77,7 @@ if (DATABASE_URL !== undefined && !isPostgresUrl(DATABASE_URL)) {
 }
 const PAGE = 50;
 const BATCH = 10_000;
-const API_KEY = 'bench-api-key';
+const API_KEY = 'bench-api-key-0123456789';
 
 const GOAL_P95_MS = 25;
 const GOAL_DEEP_RATIO = 1.5;

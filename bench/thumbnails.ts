@@ -81,7 +81,13 @@ const bareS = (performance.now() - t0) / 1000;
 const dataDir = fs.mkdtempSync(path.join(work, 'data-'));
 const config = loadConfig(
   {},
-  { dataDir, apiKey: 'bench-key', staticDir: undefined, workerConcurrency: concurrency, jobPollMs: 20 },
+  {
+    dataDir,
+    apiKey: 'bench-key-0123456789abcdef',
+    staticDir: undefined,
+    workerConcurrency: concurrency,
+    jobPollMs: 20,
+  },
 );
 const { app, jobs, store } = await buildApp(config);
 await jobs.stop();
@@ -90,7 +96,7 @@ for (const file of files) {
   const generated = await app.inject({
     method: 'POST',
     url: '/site-media/v1/files/generate-upload-url',
-    headers: { authorization: 'bench-key' },
+    headers: { authorization: 'bench-key-0123456789abcdef' },
     payload: { mimeType: 'image/jpeg', fileName: path.basename(file) },
   });
   const { uploadUrl } = generated.json<{ uploadUrl: string }>();

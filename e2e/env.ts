@@ -4,6 +4,6 @@
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 8181);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 /** The server is started with MEDIA_API_KEY set to this. */
-export const E2E_API_KEY = 'e2e-test-key';
+export const E2E_API_KEY = 'e2e-test-key-0123456789';
 /** Port of the little HTTP server the import spec fetches from (allowed by IMPORT_ALLOW_HOSTS). */
 export const E2E_IMPORT_PORT = Number(process.env.E2E_IMPORT_PORT ?? 8183);

@@ -13,7 +13,7 @@ import { onePagePdf } from '../src/server/testing/fixtures.ts';
 
 const outDir = path.resolve(process.argv[2] ?? 'docs/screenshots');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-shots-'));
-const key = 'screenshot-key';
+const key = 'screenshot-key-0123456789';
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const config = loadConfig(

@@ -17,6 +17,7 @@ import { registerFolderRoutes } from './http/folder-routes.ts';
 import { registerImportRoutes } from './http/import-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
 import { registerUploadApiRoutes, registerUploadTargetRoutes } from './http/upload-routes.ts';
+import { cutOffSlowBodies } from './http/slow-bodies.ts';
 import { registerVisitorRoutes } from './http/visitor-routes.ts';
 import { registerZipApiRoutes, registerZipDownloadRoutes } from './http/zip-routes.ts';
 import { persistentSecret } from './secrets.ts';
@@ -130,6 +131,16 @@ function storageGuard(config: Config): StorageGuard {
   return new StorageGuard(new DiskSpaceProbe(directories, config.minFreeDiskBytes), !config.s3);
 }
 
+/**
+ * `TRUST_PROXY` as Fastify takes it. Fastify no longer counts hops itself (a number trusts nothing, since the
+ * first hop is whoever connected): `n` proxies is a function believing the last `n` hops of `X-Forwarded-For`,
+ * which is right only while the server is reachable through those proxies alone (see docs/deploy.md).
+ */
+function fastifyTrustProxy(trust: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust;
+}
+
 /** Builds the whole server without listening: `main.ts` listens, tests use `app.inject()` or listen on port 0. */
 export async function buildApp(config: Config, logger: FastifyServerOptions['logger'] = false): Promise<App> {
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -149,8 +160,18 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     forceCloseConnections: true,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+    // No total request timeout (a long upload on a slow line must finish): slow bodies are cut off by rate
+    // instead (cutOffSlowBodies). Headers, though, must arrive in time. Node looks for late headers every
+    // `connectionsCheckingInterval`, so that is a fraction of the timeout.
+    requestTimeout: 0,
+    http: {
+      requestTimeout: 0,
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(config.headersTimeoutMs / 4))),
+    },
   });
+  cutOffSlowBodies(app, { windowMs: config.bodyRateWindowMs, minBytes: config.bodyMinBytesPerWindow });
   const codec = new CursorCodec(secret);
   const urls: UrlBuilder = {
     fileUrl: (fileId) => `${config.publicUrl}/media/${encodeURIComponent(fileId)}`,

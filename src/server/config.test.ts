@@ -67,3 +67,58 @@ describe('storage limits', () => {
     expect(() => loadConfig({ VISITOR_QUOTA_BYTES: '-1' })).toThrow(/VISITOR_QUOTA_BYTES/);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('is off by default; takes a hop count or a list of proxy addresses and CIDRs', () => {
+    for (const off of [undefined, '', 'false', 'off', 'no', '0']) {
+      expect(loadConfig(off === undefined ? {} : { TRUST_PROXY: off }).trustProxy).toBe(false);
+    }
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: ' 2 ' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 172.16.0.0/12,::1, fd00::/8' }).trustProxy).toEqual([
+      '10.0.0.5',
+      '172.16.0.0/12',
+      '::1',
+      'fd00::/8',
+    ]);
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toEqual(['loopback']);
+  });
+
+  it('reads true as one proxy: trusting every hop would let clients pick their own address', () => {
+    for (const on of ['true', 'yes', 'on', 'TRUE'])
+      expect(loadConfig({ TRUST_PROXY: on }).trustProxy).toBe(1);
+  });
+
+  it('refuses anything else', () => {
+    for (const bad of [
+      'maybe',
+      '-1',
+      '1.5',
+      '10.0.0.300',
+      '10.0.0.0/33',
+      'fd00::/129',
+      '10.0.0.1,,x',
+      'nginx',
+    ]) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    }
+  });
+});
+
+describe('slow clients', () => {
+  it('reads HEADERS_TIMEOUT_SECONDS, BODY_RATE_WINDOW_SECONDS and BODY_MIN_BYTES_PER_WINDOW', () => {
+    expect(loadConfig({})).toMatchObject({
+      headersTimeoutMs: 30_000,
+      bodyRateWindowMs: 60_000,
+      bodyMinBytesPerWindow: 1024,
+    });
+    expect(
+      loadConfig({
+        HEADERS_TIMEOUT_SECONDS: '10',
+        BODY_RATE_WINDOW_SECONDS: '120',
+        BODY_MIN_BYTES_PER_WINDOW: '0',
+      }),
+    ).toMatchObject({ headersTimeoutMs: 10_000, bodyRateWindowMs: 120_000, bodyMinBytesPerWindow: 0 });
+    expect(() => loadConfig({ BODY_RATE_WINDOW_SECONDS: '-1' })).toThrow(/BODY_RATE_WINDOW_SECONDS/);
+  });
+});

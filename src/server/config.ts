@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { isPostgresUrl } from './stores/dialect.ts';
@@ -71,8 +72,16 @@ export interface Config {
   visitorAllowedMimeTypes: string[];
   /** Visitor upload URLs handed out per client IP per minute. */
   visitorUploadsPerMinute: number;
-  /** Trust `X-Forwarded-For` (behind a reverse proxy) for client IPs. */
-  trustProxy: boolean;
+  /**
+   * Which `X-Forwarded-For` hops to believe for client IPs: `false` none (the connection is the client), a
+   * number of proxies in front of the server, or the proxies' addresses/CIDRs (Fastify's `trustProxy`).
+   */
+  trustProxy: false | number | string[];
+  /** A request's headers must be complete this long after it starts (Node's `headersTimeout`); 0: no limit. */
+  headersTimeoutMs: number;
+  /** A request body must bring at least `bodyMinBytesPerWindow` bytes in every window this long; 0: no check. */
+  bodyRateWindowMs: number;
+  bodyMinBytesPerWindow: number;
   sessionTtlDays: number;
   loginLinkTtlMinutes: number;
   /** Built web app served at `/`; absent in API-only test setups. */
@@ -113,6 +122,40 @@ function booleanFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean)
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new Error(`${name} must be true or false`);
+}
+
+/** proxy-addr's names for address ranges: `loopback` (127.0.0.0/8, ::1), `linklocal`, `uniquelocal`. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IPv4/IPv6 address, one with a `/prefix` no longer than the address, or a range name. */
+function isProxyAddress(value: string): boolean {
+  if (PROXY_RANGE_NAMES.has(value)) return true;
+  const [address = '', prefix, ...rest] = value.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * `TRUST_PROXY`: `false` (default), a comma list of the proxies' addresses/CIDRs, or a number of proxies. `true`
+ * is read as `1`: believing every hop (Fastify's `true`) takes the left-most address, which the client writes
+ * itself whenever the proxy appends to `X-Forwarded-For` (nginx's `$proxy_add_x_forwarded_for`), so it is never
+ * safe; and the earlier documentation paired `true` with exactly one nginx, which `1` keeps working.
+ */
+function trustProxyFromEnv(env: NodeJS.ProcessEnv): false | number | string[] {
+  const raw = (env.TRUST_PROXY ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(raw)) return false;
+  if (['true', 'yes', 'on'].includes(raw)) return 1;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const proxies = raw.split(',').map((item) => item.trim());
+  const bad = proxies.find((item) => !isProxyAddress(item));
+  if (bad !== undefined) {
+    throw new Error(
+      `TRUST_PROXY must be false, a comma list of proxy addresses/CIDRs (127.0.0.1) or a number of proxies (1); "${bad}" is none of these`,
+    );
+  }
+  return proxies;
 }
 
 /** `VISITOR_UPLOADS`: `open` (default) or `off`. */
@@ -160,11 +203,22 @@ function s3FromEnv(env: NodeJS.ProcessEnv): S3Config | undefined {
   };
 }
 
+/** The shortest `MEDIA_API_KEY` accepted: short enough keys could be guessed even at a throttled rate. */
+export const MIN_API_KEY_LENGTH = 16;
+
+function checkApiKey(apiKey: string | undefined): void {
+  if (apiKey === undefined || apiKey.length >= MIN_API_KEY_LENGTH) return;
+  throw new Error(
+    `MEDIA_API_KEY must be at least ${MIN_API_KEY_LENGTH} characters (it has ${apiKey.length}): generate one ` +
+      'with `openssl rand -base64 32`, or leave it unset to have one generated into DATA_DIR/api-key',
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const host = env.HOST ?? '127.0.0.1';
   const port = intFromEnv(env, 'PORT', 8080);
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return {
+  const config: Config = {
     host,
     port,
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
@@ -198,7 +252,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       'text/plain',
     ]),
     visitorUploadsPerMinute: intFromEnv(env, 'VISITOR_UPLOADS_PER_MINUTE', 10),
-    trustProxy: booleanFromEnv(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxyFromEnv(env),
+    headersTimeoutMs: intFromEnv(env, 'HEADERS_TIMEOUT_SECONDS', 30) * 1000,
+    bodyRateWindowMs: intFromEnv(env, 'BODY_RATE_WINDOW_SECONDS', 60) * 1000,
+    bodyMinBytesPerWindow: intFromEnv(env, 'BODY_MIN_BYTES_PER_WINDOW', 1024),
     sessionTtlDays: intFromEnv(env, 'SESSION_TTL_DAYS', 30),
     loginLinkTtlMinutes: intFromEnv(env, 'LOGIN_LINK_TTL_MINUTES', 60 * 24),
     staticDir: env.STATIC_DIR ?? path.resolve('dist'),
@@ -206,4 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     s3: s3FromEnv(env),
     ...overrides,
   };
+  // Checked after the overrides too: a key set in code (tests, scripts) is held to the same rule.
+  checkApiKey(config.apiKey);
+  return config;
 }

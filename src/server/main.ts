@@ -1,7 +1,17 @@
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 
-const config = loadConfig();
+function loadConfigOrExit() {
+  try {
+    return loadConfig();
+  } catch (error) {
+    // A wrong setting: its message is all the operator needs, not a stack trace.
+    console.error(`Cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+
+const config = loadConfigOrExit();
 const { app, auth } = await buildApp(config, { level: config.logLevel });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

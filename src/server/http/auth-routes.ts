@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import { safeEqual } from '../secrets.ts';
 import type { AuthService } from '../services/auth-service.ts';
+import { tooManyRequests } from './error-handler.ts';
 import { parse } from './validation.ts';
 
 export const SESSION_COOKIE = 'smm_session';
@@ -18,14 +19,24 @@ function setSessionCookie(reply: FastifyReply, value: string, maxAgeSeconds: num
   });
 }
 
+function tooManyKeys(reply: FastifyReply, waitMs: number): ApiError {
+  return tooManyRequests(reply, waitMs, 'Too many wrong API keys from this address; try again later');
+}
+
 /**
  * Admits a request to the API: the admin key in `Authorization`, or the web app's session cookie. With the
  * cookie, state-changing requests must also carry the session's CSRF token in `X-CSRF-Token` (SameSite=Strict
  * already keeps other sites' requests cookie-less; the token also covers same-site subdomains).
  */
 export function apiAuthHook(auth: AuthService) {
-  return async (request: FastifyRequest): Promise<void> => {
-    if (auth.isApiKey(request.headers.authorization)) return;
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const authorization = request.headers.authorization;
+    // A key in the header is a guess like one at sign-in, and counts against the same per-client allowance.
+    if (authorization) {
+      const attempt = auth.tryKey(authorization, request.ip);
+      if (attempt.result === 'valid') return;
+      if (attempt.result === 'throttled') throw tooManyKeys(reply, attempt.retryAfterMs);
+    }
     const session = await auth.session(request.cookies[SESSION_COOKIE]);
     if (!session) {
       throw new ApiError('UNAUTHENTICATED', 'Send the API key in the Authorization header, or sign in');
@@ -49,7 +60,9 @@ export function registerAuthRoutes(app: FastifyInstance, auth: AuthService, secu
 
   app.post('/auth/session', async (request, reply) => {
     const { apiKey } = parse(z.object({ apiKey: z.string().max(1000) }), request.body);
-    if (!auth.isApiKey(apiKey)) throw new ApiError('UNAUTHENTICATED', 'Invalid API key');
+    const attempt = auth.tryKey(apiKey, request.ip);
+    if (attempt.result === 'throttled') throw tooManyKeys(reply, attempt.retryAfterMs);
+    if (attempt.result === 'invalid') throw new ApiError('UNAUTHENTICATED', 'Invalid API key');
     const { cookie, session, maxAgeSeconds } = await auth.createSession();
     setSessionCookie(reply, cookie, maxAgeSeconds, secureCookies);
     return { authenticated: true, csrfToken: session.csrfToken };

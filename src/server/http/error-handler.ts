@@ -56,6 +56,13 @@ export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
     );
 }
 
+/** 429 `RESOURCE_EXHAUSTED` with `Retry-After` (whole seconds, at least 1). */
+export function tooManyRequests(reply: FastifyReply, waitMs: number, message: string): ApiError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+  void reply.header('Retry-After', String(retryAfterSeconds));
+  return new ApiError('RESOURCE_EXHAUSTED', message, { retryAfterSeconds });
+}
+
 /** The contract's 404 for a path no route answers. */
 export function sendNoRoute(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const path = request.url.split('?')[0] ?? '';

@@ -261,7 +261,7 @@ describe('configuration', () => {
     expect(config.visitorMaxFileSizeBytes).toBe(100);
     expect(config.visitorAllowedMimeTypes).toEqual(['image/*']);
     expect(config.visitorUploadsPerMinute).toBe(2);
-    expect(config.trustProxy).toBe(true);
+    expect(config.trustProxy).toBe(1);
   });
 
   it('defaults: every type, no quota, a day for resumable uploads, open visitor uploads', () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { VISITOR_UPLOADS_ROOT_ID, type VisitorUploadConfig } from '../../contract/index.ts';
 import { ApiError } from '../errors.ts';
 import { safeEqual } from '../secrets.ts';
+import { tooManyRequests } from './error-handler.ts';
 import { RateLimiter } from '../services/rate-limiter.ts';
 import type { UploadPolicy } from '../services/upload-limits.ts';
 import type { UploadService } from '../services/upload-service.ts';
@@ -74,14 +75,7 @@ export function registerVisitorRoutes(
       // Counted before the key is checked, so guessing the key is rate-limited too.
       const waitMs = limiter.take(request.ip);
       if (waitMs > 0) {
-        void reply.header('Retry-After', String(Math.ceil(waitMs / 1000)));
-        throw new ApiError(
-          'RESOURCE_EXHAUSTED',
-          'Too many uploads from this address; try again in a minute',
-          {
-            retryAfterSeconds: Math.ceil(waitMs / 1000),
-          },
-        );
+        throw tooManyRequests(reply, waitMs, 'Too many uploads from this address; try again in a minute');
       }
       if (options.key !== undefined) {
         const given = bearer(request.headers.authorization);

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FileDescriptor, ListFilesResponse, VisitorUploadUrlResponse } from '../../contract/index.ts';
-import type { Config } from '../config.ts';
+import { loadConfig, type Config } from '../config.ts';
 import { expectAppError, listen, PNG_1X1, rebase, sha256Hex, tusFiles } from '../testing/helpers.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 
@@ -201,6 +201,60 @@ describe('visitor uploads', () => {
     );
   });
 
+  describe('behind a reverse proxy (TRUST_PROXY)', () => {
+    const PROXY = '127.0.0.1';
+    const body = { mimeType: 'image/png', fileName: 'a.png' };
+
+    /** What nginx's `$proxy_add_x_forwarded_for` sends: the client's own header, then the address nginx saw. */
+    function viaProxy(sentByClient: string | undefined, seenByProxy: string, from = PROXY) {
+      const forwarded = sentByClient === undefined ? seenByProxy : `${sentByClient}, ${seenByProxy}`;
+      return ask(body, { headers: { 'x-forwarded-for': forwarded }, ip: from });
+    }
+
+    // `127.0.0.1` is the documented setting (nginx on the same machine); a hop count, and `true` (the earlier
+    // documentation's), read as `1`, work too.
+    it.each(['127.0.0.1', 'loopback', '10.0.0.0/8, 127.0.0.0/8,::1', '1', 'true'])(
+      'TRUST_PROXY=%s: a forged left-most X-Forwarded-For does not change the client, the proxy-appended address does',
+      async (setting) => {
+        await setup({
+          visitorUploadsPerMinute: 3,
+          trustProxy: loadConfig({ TRUST_PROXY: setting }).trustProxy,
+        });
+        for (let i = 0; i < 3; i++)
+          expect((await viaProxy(`192.0.2.${i}`, '203.0.113.7')).statusCode).toBe(200);
+        // Rotating the forged part does not help: the limit still trips for the address the proxy saw.
+        for (let i = 10; i < 15; i++) {
+          expectAppError(
+            await viaProxy(`192.0.2.${i}, 198.18.0.${i}`, '203.0.113.7'),
+            429,
+            'RESOURCE_EXHAUSTED',
+          );
+        }
+        expectAppError(await viaProxy(undefined, '203.0.113.7'), 429, 'RESOURCE_EXHAUSTED');
+        // Another real client behind the same proxy is another address.
+        expect((await viaProxy('203.0.113.7', '198.51.100.9')).statusCode).toBe(200);
+      },
+    );
+
+    it('TRUST_PROXY=false (the default) ignores X-Forwarded-For: the connection is the client', async () => {
+      await setup({ visitorUploadsPerMinute: 2, trustProxy: loadConfig({}).trustProxy });
+      for (let i = 0; i < 2; i++)
+        expect((await viaProxy(`192.0.2.${i}`, `198.51.100.${i}`)).statusCode).toBe(200);
+      expectAppError(await viaProxy('192.0.2.9', '198.51.100.9'), 429, 'RESOURCE_EXHAUSTED');
+    });
+
+    it('a list of proxies: a client that reaches the server directly cannot claim another address', async () => {
+      await setup({
+        visitorUploadsPerMinute: 2,
+        trustProxy: loadConfig({ TRUST_PROXY: '127.0.0.1' }).trustProxy,
+      });
+      const direct = '198.51.100.50';
+      for (let i = 0; i < 2; i++)
+        expect((await viaProxy(undefined, `192.0.2.${i}`, direct)).statusCode).toBe(200);
+      expectAppError(await viaProxy(undefined, '192.0.2.9', direct), 429, 'RESOURCE_EXHAUSTED');
+    });
+  });
+
   it('VISITOR_UPLOADS=off turns the API off', async () => {
     await setup({ visitorUploads: false });
     expectAppError(await ask({ mimeType: 'image/png', fileName: 'a.png' }), 403, 'PERMISSION_DENIED');
@@ -269,12 +323,15 @@ describe('visitor uploads', () => {
         ['POST', '/bulk/files/delete', { fileIds: [uploaded.id], permanent: true }],
         ['PATCH', '/files/update-file-descriptor', { file: { id: uploaded.id, displayName: 'x' } }],
       ];
+      let client = 0;
       for (const credential of [KEY, `Bearer ${KEY}`, grant.uploadToken, `Bearer ${grant.uploadToken}`]) {
         for (const [method, path, payload] of calls) {
           const response = await t.app.inject({
             method: method as 'GET',
             url: `/site-media/v1${path}`,
             headers: { authorization: credential },
+            // Each from its own address: one client's wrong keys are throttled after a few.
+            remoteAddress: `10.0.0.${++client}`,
             ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
           });
           expectAppError(response, 401, 'UNAUTHENTICATED');

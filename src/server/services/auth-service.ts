@@ -1,6 +1,15 @@
 import { isoIn, nowIso } from '../clock.ts';
 import { randomToken, safeEqual, sha256 } from '../secrets.ts';
 import type { MetadataStore } from '../stores/metadata-store.ts';
+import { RateLimiter } from './rate-limiter.ts';
+
+/** Wrong API keys one client may send (sign-in and `Authorization` together) per window before it must wait. */
+export const KEY_FAILURES_PER_WINDOW = 10;
+export const KEY_FAILURE_WINDOW_MS = 15 * 60_000;
+
+/** What a client's API key attempt came to; `throttled`: too many wrong keys lately, not even compared. */
+export type KeyAttempt =
+  { result: 'valid' } | { result: 'invalid' } | { result: 'throttled'; retryAfterMs: number };
 
 export interface Session {
   csrfToken: string;
@@ -11,6 +20,12 @@ export interface Session {
  * store (hashed), so they survive a restart and any instance can check them.
  */
 export class AuthService {
+  /**
+   * Wrong keys per client IP. In memory and per process, like the visitor limit: with a key of at least 16
+   * characters this only has to make online guessing hopeless, not exact across instances or restarts.
+   */
+  private readonly keyFailures = new RateLimiter(KEY_FAILURES_PER_WINDOW, KEY_FAILURE_WINDOW_MS);
+
   constructor(
     private readonly store: MetadataStore,
     private readonly apiKey: string,
@@ -22,6 +37,22 @@ export class AuthService {
     if (!authorization) return false;
     const key = authorization.replace(/^Bearer\s+/i, '').trim();
     return safeEqual(key, this.apiKey);
+  }
+
+  /**
+   * An API key attempt by `client` (its IP), throttled: once a client has sent too many wrong keys in a window,
+   * every attempt waits, the right key too (else the answer would still tell a guesser when it hit). A right key
+   * clears the client's failures, so an owner's typos never add up.
+   */
+  tryKey(authorization: string | undefined, client: string): KeyAttempt {
+    const retryAfterMs = this.keyFailures.waitMs(client);
+    if (retryAfterMs > 0) return { result: 'throttled', retryAfterMs };
+    if (this.isApiKey(authorization)) {
+      this.keyFailures.reset(client);
+      return { result: 'valid' };
+    }
+    this.keyFailures.add(client);
+    return { result: 'invalid' };
   }
 
   async createSession(): Promise<{ cookie: string; session: Session; maxAgeSeconds: number }> {

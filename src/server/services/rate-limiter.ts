@@ -1,5 +1,5 @@
 /**
- * A fixed-window counter per key (a client IP): at most `limit` takes per window. In memory: the limit is a
+ * A fixed-window counter per key (a client IP): at most `limit` units per window. In memory: the limit is a
  * guard against abuse by one client, and a restart forgetting the windows does no harm.
  */
 export class RateLimiter {
@@ -12,15 +12,32 @@ export class RateLimiter {
 
   /** Takes one unit for `key`: 0 when allowed, else the milliseconds until the key may try again. */
   take(key: string, now = Date.now()): number {
+    const waitMs = this.waitMs(key, now);
+    if (waitMs === 0) this.add(key, now);
+    return waitMs;
+  }
+
+  /** 0 while `key` has units left in its window, else the milliseconds until it has again. */
+  waitMs(key: string, now = Date.now()): number {
+    const window = this.windows.get(key);
+    if (!window || now - window.start >= this.windowMs || window.count < this.limit) return 0;
+    return window.start + this.windowMs - now;
+  }
+
+  /** Counts one unit for `key` without asking (a failure that has already happened). */
+  add(key: string, now = Date.now()): void {
     if (this.windows.size > 10_000) this.prune(now);
     let window = this.windows.get(key);
     if (!window || now - window.start >= this.windowMs) {
       window = { start: now, count: 0 };
       this.windows.set(key, window);
     }
-    if (window.count >= this.limit) return window.start + this.windowMs - now;
     window.count++;
-    return 0;
+  }
+
+  /** Forgets `key`'s window. */
+  reset(key: string): void {
+    this.windows.delete(key);
   }
 
   private prune(now: number): void {

@@ -6,7 +6,7 @@ import { buildApp, type App } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createTestSchema, TEST_DATABASE_URL } from './test-databases.ts';
 
-export const TEST_API_KEY = 'test-api-key';
+export const TEST_API_KEY = 'test-api-key-0123456789';
 
 export interface TestApp extends App {
   dataDir: string;
