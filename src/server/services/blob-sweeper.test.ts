@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../config.ts';
@@ -91,6 +92,16 @@ describe('blob sweeper', () => {
     await t.cleanup();
     expect(again).toHaveLength(1);
     expect(await storedBlobs(t)).toEqual([]);
+  });
+
+  it('never touches keys whose owner it cannot tell', async () => {
+    t = await createTestApp({ blobSweepGraceMinutes: 0 });
+    // A shard that is not the id's start, no shard, a rendition without a file name, another prefix.
+    const strangers = ['originals/zz/abc.txt', 'originals/loose', 'renditions/ab/abc', 'other/ab/abc'];
+    for (const key of strangers) await t.blobs.put(key, Readable.from([Buffer.from(key)]));
+    const result = await t.sweeper.sweep(Date.now() + DAY_MS);
+    expect(result.deleted).toBe(0);
+    expect(sorted(await storedBlobs(t))).toEqual(sorted(strangers));
   });
 
   it('is off when the grace period is unset (null)', async () => {
