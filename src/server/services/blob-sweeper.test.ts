@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -99,6 +101,13 @@ describe('blob sweeper', () => {
     // A shard that is not the id's start, no shard, a rendition without a file name, another prefix.
     const strangers = ['originals/zz/abc.txt', 'originals/loose', 'renditions/ab/abc', 'other/ab/abc'];
     for (const key of strangers) await t.blobs.put(key, Readable.from([Buffer.from(key)]));
+    if (!t.config.s3) {
+      // On disk anything can be put there by hand, also names no key can have.
+      const odd = path.join(t.dataDir, 'blobs', 'originals', 'ab', 'ab c');
+      fs.mkdirSync(path.dirname(odd), { recursive: true });
+      fs.writeFileSync(odd, 'by hand');
+      strangers.push('originals/ab/ab c');
+    }
     const result = await t.sweeper.sweep(Date.now() + DAY_MS);
     expect(result.deleted).toBe(0);
     expect(sorted(await storedBlobs(t))).toEqual(sorted(strangers));

@@ -1,5 +1,5 @@
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
-import type { BlobEntry, BlobStore } from '../blobs/blob-store.ts';
+import { checkBlobKey, type BlobEntry, type BlobStore } from '../blobs/blob-store.ts';
 import type { IntegrityStore } from '../stores/integrity-store.ts';
 import { fileIdOfBlobKey } from './processing/assets.ts';
 
@@ -87,7 +87,8 @@ export class BlobSweeper {
     const owners = new Map<BlobEntry, string>();
     for (const entry of batch) {
       const id = fileIdOfBlobKey(entry.key);
-      if (id !== undefined) owners.set(entry, id);
+      // A file put there by hand under a name no key can have: leave it (deleting it would fail every sweep).
+      if (id !== undefined && isBlobKey(entry.key)) owners.set(entry, id);
     }
     const existing = await this.integrity.existingFileIds([...owners.values()]);
     const stale: BlobEntry[] = [];
@@ -127,5 +128,14 @@ export class BlobSweeper {
       await yieldToRequests();
     }
     return result;
+  }
+}
+
+function isBlobKey(key: string): boolean {
+  try {
+    checkBlobKey(key);
+    return true;
+  } catch {
+    return false;
   }
 }
