@@ -70,6 +70,10 @@ const blobs: BlobStore = {
   putFile: () => Promise.reject(new Error('not used')),
   size: () => Promise.resolve(undefined),
   delete: () => Promise.resolve(),
+  // eslint-disable-next-line require-yield
+  list: async function* () {
+    throw new Error('not used');
+  },
 };
 
 const plan: ZipPlan = {

@@ -22,6 +22,7 @@ import { registerVisitorRoutes } from './http/visitor-routes.ts';
 import { registerZipApiRoutes, registerZipDownloadRoutes } from './http/zip-routes.ts';
 import { persistentSecret } from './secrets.ts';
 import { AuthService } from './services/auth-service.ts';
+import { BlobSweeper } from './services/blob-sweeper.ts';
 import { CursorCodec } from './services/cursors.ts';
 import { DownloadService, thumbnailSignature } from './services/download-service.ts';
 import { FileService } from './services/file-service.ts';
@@ -37,6 +38,7 @@ import { TrashService } from './services/trash-service.ts';
 import { Quota } from './services/upload-limits.ts';
 import { UploadService } from './services/upload-service.ts';
 import { ZipService } from './services/zip-service.ts';
+import { IntegrityStore } from './stores/integrity-store.ts';
 import { openMetadataDb } from './stores/metadata-db.ts';
 import { MetadataStore } from './stores/metadata-store.ts';
 
@@ -63,10 +65,17 @@ export interface App {
   downloads: DownloadService;
   trash: TrashService;
   blobs: BlobStore;
+  /** Removes blobs no row owns; part of `cleanup`. */
+  sweeper: BlobSweeper;
+  /** The periodic cleanup (run every `CLEANUP_INTERVAL_MINUTES`), callable at will (tests). */
+  cleanup(): Promise<void>;
 }
 
+/** The blob sweep lists the whole store: at most this often, however often the rest of the cleanup runs. */
+const SWEEP_EVERY_MS = 60 * 60_000;
+
 /** The S3 settings of `S3_*`. */
-function s3Options(s3: S3Config, maxFileSizeBytes: number) {
+export function s3Options(s3: S3Config, maxFileSizeBytes: number) {
   return {
     maxParts: s3.maxParts,
     // Streams of unknown length (plain uploads, imports) must fit the largest file in the store's parts too.
@@ -84,10 +93,10 @@ function s3Options(s3: S3Config, maxFileSizeBytes: number) {
 }
 
 /** Where unfinished resumable uploads live in the bucket, next to the blobs (`originals/`, `renditions/`). */
-const TUS_S3_PREFIX = 'tus/';
+export const TUS_S3_PREFIX = 'tus/';
 
 /** The tus store in S3 when it is configured (loaded only then, like the S3 blob store). */
-async function openTusS3Store(config: Config) {
+export async function openTusS3Store(config: Config) {
   if (!config.s3) return undefined;
   const [{ CheckedS3Store }, { s3ClientConfig }] = await Promise.all([
     import('./services/tus-s3-store.ts'),
@@ -309,22 +318,39 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     return reply.sendFile('index.html');
   });
 
-  // Expired tokens, sessions and old jobs; resumable uploads never finalized (their bytes too).
-  const cleanup = setInterval(
-    () => {
-      // The SQLite slack file, used up on a full disk, comes back once there is room again.
-      store.keepSlack();
-      Promise.all([store.deleteExpired(nowIso()), resumable.cleanupExpired()]).catch((error: unknown) =>
-        app.log.warn({ err: error }, 'cleanup failed'),
+  const sweeper = new BlobSweeper(new IntegrityStore(store), blobs, {
+    graceMs: (config.blobSweepGraceMinutes ?? 0) * 60_000,
+  });
+  let lastSweep: number | undefined;
+  // Expired tokens, sessions and old jobs; resumable uploads never finalized (their bytes too); blobs no row
+  // owns any more (a crash mid delete-forever), once past their grace period.
+  const cleanup = async (): Promise<void> => {
+    // The SQLite slack file, used up on a full disk, comes back once there is room again.
+    store.keepSlack();
+    await Promise.all([store.deleteExpired(nowIso()), resumable.cleanupExpired()]);
+    if (config.blobSweepGraceMinutes === null) return;
+    if (lastSweep !== undefined && Date.now() - lastSweep < SWEEP_EVERY_MS) return;
+    lastSweep = Date.now();
+    const swept = await sweeper.sweep();
+    if (swept.deleted > 0) {
+      app.log.info(
+        { deleted: swept.deleted, bytes: swept.bytesDeleted, checked: swept.checked },
+        'removed blobs no file owns',
       );
+    }
+  };
+  const cleanupTimer = setInterval(
+    () => {
+      cleanup().catch((error: unknown) => app.log.warn({ err: error }, 'cleanup failed'));
     },
     Math.max(1, config.cleanupIntervalMinutes) * 60_000,
   );
-  cleanup.unref();
+  cleanupTimer.unref();
   await resumable.cleanupExpired();
   jobs.start();
   app.addHook('onClose', async () => {
-    clearInterval(cleanup);
+    clearInterval(cleanupTimer);
+    await sweeper.stop();
     await jobs.stop();
     await store.close();
     if (!(blobs instanceof DiskBlobStore)) blobs.destroy();
@@ -347,5 +373,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     downloads,
     trash,
     blobs,
+    sweeper,
+    cleanup,
   };
 }

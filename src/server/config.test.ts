@@ -122,3 +122,13 @@ describe('slow clients', () => {
     expect(() => loadConfig({ BODY_RATE_WINDOW_SECONDS: '-1' })).toThrow(/BODY_RATE_WINDOW_SECONDS/);
   });
 });
+
+describe('blob sweeper configuration', () => {
+  it('waits a day by default, takes minutes of at least an hour, or off', () => {
+    expect(loadConfig({}).blobSweepGraceMinutes).toBe(24 * 60);
+    expect(loadConfig({ BLOB_SWEEP_GRACE_MINUTES: '90' }).blobSweepGraceMinutes).toBe(90);
+    expect(loadConfig({ BLOB_SWEEP_GRACE_MINUTES: 'OFF' }).blobSweepGraceMinutes).toBeNull();
+    expect(() => loadConfig({ BLOB_SWEEP_GRACE_MINUTES: '5' })).toThrow(/BLOB_SWEEP_GRACE_MINUTES/);
+    expect(() => loadConfig({ BLOB_SWEEP_GRACE_MINUTES: 'soon' })).toThrow(/BLOB_SWEEP_GRACE_MINUTES/);
+  });
+});

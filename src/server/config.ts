@@ -52,6 +52,11 @@ export interface Config {
   resumableUploadTtlMinutes: number;
   /** How often expired upload tokens, unfinished tus uploads, sessions and old jobs are removed. */
   cleanupIntervalMinutes: number;
+  /**
+   * Blobs no file row owns (left by a crash mid delete-forever) are removed by the cleanup once they are this
+   * old: younger ones may be an upload or processing whose row is not committed yet. null: no sweeping.
+   */
+  blobSweepGraceMinutes: number | null;
   /** Background jobs (imports, later media processing) run at most this many at a time. */
   workerConcurrency: number;
   /** A running job's lock: if its process dies, another runner takes the job over after this long. */
@@ -166,6 +171,20 @@ function visitorUploadsFromEnv(env: NodeJS.ProcessEnv): boolean {
   throw new Error('VISITOR_UPLOADS must be open or off');
 }
 
+/** Below this, a slow upload's bytes could be swept in the moment between their write and their row's. */
+const MIN_BLOB_SWEEP_GRACE_MINUTES = 60;
+
+/** `BLOB_SWEEP_GRACE_MINUTES`: minutes (default a day, at least an hour), or `off`. */
+function blobSweepGraceFromEnv(env: NodeJS.ProcessEnv): number | null {
+  const raw = env.BLOB_SWEEP_GRACE_MINUTES?.trim().toLowerCase();
+  if (raw === 'off') return null;
+  const minutes = intFromEnv(env, 'BLOB_SWEEP_GRACE_MINUTES', 24 * 60);
+  if (minutes < MIN_BLOB_SWEEP_GRACE_MINUTES) {
+    throw new Error(`BLOB_SWEEP_GRACE_MINUTES must be at least ${MIN_BLOB_SWEEP_GRACE_MINUTES}, or off`);
+  }
+  return minutes;
+}
+
 /** `S3_KEY_PREFIX`: a "folder" of the bucket, always ending in `/` (or empty). */
 function keyPrefixFromEnv(env: NodeJS.ProcessEnv): string {
   const raw = (env.S3_KEY_PREFIX ?? '').trim().replace(/^\/+|\/+$/g, '');
@@ -235,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     uploadUrlTtlMinutes: intFromEnv(env, 'UPLOAD_URL_TTL_MINUTES', 60),
     resumableUploadTtlMinutes: intFromEnv(env, 'RESUMABLE_UPLOAD_TTL_MINUTES', 24 * 60),
     cleanupIntervalMinutes: intFromEnv(env, 'CLEANUP_INTERVAL_MINUTES', 15),
+    blobSweepGraceMinutes: blobSweepGraceFromEnv(env),
     workerConcurrency: intFromEnv(env, 'WORKER_CONCURRENCY', os.availableParallelism()) || 1,
     jobLockMs: 5 * 60_000,
     jobPollMs: 1000,

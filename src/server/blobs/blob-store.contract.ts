@@ -205,6 +205,49 @@ export function describeBlobStore(name: string, makeStore: () => Promise<BlobSto
       expect(await store.size(k)).toBeUndefined();
     });
 
+    it('lists the blobs under a key prefix, with their size and modification time', async () => {
+      const base = `contract-${run}/list`;
+      const blobs: Record<string, string> = {
+        [key('list/a/one')]: 'one',
+        [key('list/a/two/deep')]: 'deeper',
+        [key('list/ab/three')]: 'three!',
+        [key('list/b/four')]: '',
+      };
+      const before = Date.now();
+      for (const [k, text] of Object.entries(blobs)) await store.put(k, sourceOf(Buffer.from(text)));
+      const listed = async (prefix: string) => {
+        const out: { key: string; size: number; lastModified: Date }[] = [];
+        for await (const entry of store.list(prefix)) out.push(entry);
+        return out.sort((x, y) => (x.key < y.key ? -1 : 1));
+      };
+
+      const underA = await listed(`${base}/a/`);
+      expect(underA.map((e) => [e.key, e.size])).toEqual([
+        [`${base}/a/one`, 3],
+        [`${base}/a/two/deep`, 6],
+      ]);
+      // A prefix is a string prefix of the key, not a directory: `a` takes `ab/` too.
+      expect((await listed(`${base}/a`)).map((e) => e.key)).toEqual([
+        `${base}/a/one`,
+        `${base}/a/two/deep`,
+        `${base}/ab/three`,
+      ]);
+      const all = await listed(`${base}/`);
+      expect(all.map((e) => [e.key, e.size])).toEqual(
+        Object.entries(blobs)
+          .map(([k, text]) => [k, text.length])
+          .sort(),
+      );
+      for (const entry of all) {
+        expect(entry.lastModified).toBeInstanceOf(Date);
+        // The store's clock, not ours (a network store's may be off a little): only roughly now.
+        expect(Math.abs(entry.lastModified.getTime() - before)).toBeLessThan(15 * 60_000);
+      }
+      expect(await listed(`${base}/missing/`)).toEqual([]);
+      await store.delete([`${base}/a/one`]);
+      expect((await listed(`${base}/a/`)).map((e) => e.key)).toEqual([`${base}/a/two/deep`]);
+    });
+
     it('refuses keys that could escape (`..`, empty segments)', async () => {
       for (const bad of ['../x', 'a/../../b', 'a//b', '/abs', '']) {
         await expect(store.put(bad, sourceOf(Buffer.from('x')))).rejects.toThrow(/Invalid blob key/);

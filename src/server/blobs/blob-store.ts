@@ -30,10 +30,25 @@ export interface BlobStore {
   /** Removes blobs; keys without a blob are ignored. */
   delete(keys: readonly string[]): Promise<void>;
   /**
+   * Every complete blob whose key starts with `prefix` (a string prefix, not a directory: `a` takes `ab/x`),
+   * once each, in no promised order; writes under way are not blobs yet and are left out. Paged as it goes, so
+   * a store of millions of blobs is walked in bounded memory. For maintenance (the blob sweeper, fsck), never
+   * for request paths.
+   */
+  list(prefix: string): AsyncIterable<BlobEntry>;
+  /**
    * A URL that fetches the blob straight from the store, without this server, until it expires. Only stores that
    * can hand one out have it (S3); `fileName`, `contentType` and `disposition` become the response's headers.
    */
   presignedUrl?(key: string, options: PresignOptions): Promise<string>;
+}
+
+/** A blob as `list` finds it. */
+export interface BlobEntry {
+  key: string;
+  size: number;
+  /** When the blob was last written, by the store's clock. */
+  lastModified: Date;
 }
 
 export interface PresignOptions {

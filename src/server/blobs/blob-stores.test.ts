@@ -66,6 +66,20 @@ describe('DiskBlobStore only', () => {
     expect((await readAll(await store.get('same/device'))).toString()).toBe('linked');
   });
 
+  it('lists every blob from the root, leaving out writes under way (the temp area)', async () => {
+    const unfinished = path.join(root, '.tmp', 'unfinished.part');
+    fs.writeFileSync(unfinished, 'half');
+    try {
+      await store.put('listed/blob', sourceOf(Buffer.from('x')));
+      const keys: string[] = [];
+      for await (const entry of store.list('')) keys.push(entry.key);
+      expect(keys).toContain('listed/blob');
+      expect(keys.some((key) => key.includes('.tmp') || key.includes('unfinished'))).toBe(false);
+    } finally {
+      fs.rmSync(unfinished);
+    }
+  });
+
   it('leaves no temp file when the source fails', async () => {
     await expect(store.put('failed', failingSource(randomBytes(1024)))).rejects.toThrow('client went away');
     expect(fs.readdirSync(path.join(root, '.tmp'))).toEqual([]);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { type BlobStore, type ByteRange, checkBlobKey } from './blob-store.ts';
+import { type BlobEntry, type BlobStore, type ByteRange, checkBlobKey } from './blob-store.ts';
 import { FileSink, pipeToSink } from './file-sink.ts';
 
 const READ_CHUNK = 64 * 1024;
@@ -90,6 +90,44 @@ export class DiskBlobStore implements BlobStore {
 
   async delete(keys: readonly string[]): Promise<void> {
     await Promise.all(keys.map((key) => fsp.rm(this.pathOf(key), { force: true })));
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobEntry> {
+    // Walk only the directory the prefix names (`renditions/ab/` → `root/renditions/ab`), one directory read at
+    // a time; the temp area (`.tmp`) is not a key.
+    const slash = prefix.lastIndexOf('/');
+    const start = slash < 0 ? '' : prefix.slice(0, slash);
+    if (start !== '') checkBlobKey(start);
+    const pending = [start];
+    while (pending.length > 0) {
+      const dir = pending.pop()!;
+      let entries: fs.Dirent[];
+      try {
+        entries = await fsp.readdir(path.join(this.root, dir), { withFileTypes: true });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        // Not there (nothing stored under it yet), or removed while we walked.
+        if (code === 'ENOENT' || code === 'ENOTDIR') continue;
+        throw error;
+      }
+      for (const entry of entries) {
+        const key = dir === '' ? entry.name : `${dir}/${entry.name}`;
+        if (dir === '' && entry.name === '.tmp') continue;
+        if (entry.isDirectory()) {
+          // Descend only where keys under the prefix can be.
+          if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) pending.push(key);
+        } else if (entry.isFile() && key.startsWith(prefix)) {
+          let stat: fs.Stats;
+          try {
+            stat = await fsp.stat(path.join(this.root, key));
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+            throw error;
+          }
+          yield { key, size: stat.size, lastModified: stat.mtime };
+        }
+      }
+    }
   }
 
   /** Removes temp files left by a crash mid-write. Run at start, before any upload can be in flight. */

@@ -20,6 +20,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import contentDisposition from 'content-disposition';
 import {
+  type BlobEntry,
   type BlobStore,
   type ByteRange,
   type PresignOptions,
@@ -246,6 +247,30 @@ export class S3BlobStore implements BlobStore {
         );
       }
     }
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobEntry> {
+    let token: string | undefined;
+    do {
+      // One page (at most 1000 keys) at a time: the caller works through it before the next is asked for.
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: this.prefix + prefix,
+          ContinuationToken: token,
+        }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (!object.Key?.startsWith(this.prefix + prefix)) continue;
+        yield {
+          key: object.Key.slice(this.prefix.length),
+          size: object.Size ?? 0,
+          // No date (no store should omit it): count it as new, so nothing sweeps it on a guess.
+          lastModified: object.LastModified ?? new Date(),
+        };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   async presignedUrl(key: string, options: PresignOptions): Promise<string> {

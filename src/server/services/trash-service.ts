@@ -35,7 +35,8 @@ export class TrashService {
       const purged = kind === 'files' ? await store.purge(unique, []) : await store.purge([], unique);
       return purged.flatMap(blobKeysOf);
     });
-    // Bytes go after the rows are gone: a failure here leaves an orphan blob, never a row without bytes.
+    // Bytes go after the rows are gone: a failure (or a crash) here leaves an orphan blob, never a row without
+    // bytes; the blob sweeper (blob-sweeper.ts) removes it once past its grace period.
     if (blobKeys.length > 0) {
       try {
         await this.blobs.delete(blobKeys);

@@ -4,6 +4,7 @@ import { S3Store, type MetadataValue } from '@tus/s3-store';
 import { ERRORS, type KvStore } from '@tus/utils';
 import { addContentMd5ForDeleteObjects } from '../blobs/s3-blob-store.ts';
 import { firstBytes, UploadChecks } from './tus-checks.ts';
+import type { TusLeftover } from './tus-leftovers.ts';
 
 export interface TusS3Options {
   client: S3ClientConfig;
@@ -132,11 +133,25 @@ export class CheckedS3Store extends S3Store {
    * under the prefix only, and at objects as well as multipart uploads.
    */
   override async deleteExpired(): Promise<number> {
-    const expiry = this.getExpiration();
-    if (expiry === 0) return 0;
-    const before = Date.now() - expiry;
-    const expired = new Set<string>();
-    const aborts: Array<{ id: string; uploadId: string }> = [];
+    if (this.getExpiration() === 0) return 0;
+    const leftovers = await this.findLeftovers(Date.now());
+    await this.removeLeftovers(leftovers);
+    return leftovers.length;
+  }
+
+  /**
+   * Uploads older than the expiry as of `now`, whatever is left of them: a multipart upload initiated before
+   * it, or objects (`<id>`, `.info`, `.part`) written before it; an upload's `.info` is written when it is
+   * created, so its age is the upload's.
+   */
+  async findLeftovers(now: number): Promise<TusLeftover[]> {
+    const before = now - this.getExpiration();
+    const found = new Map<string, TusLeftover>();
+    const add = (id: string, reason: string, uploadId?: string) => {
+      const known = found.get(id);
+      if (!known) found.set(id, { id, reason, ...(uploadId !== undefined && { uploadId }) });
+      else if (uploadId !== undefined) known.uploadId = uploadId;
+    };
 
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
@@ -149,8 +164,10 @@ export class CheckedS3Store extends S3Store {
       });
       for (const upload of page.Uploads ?? []) {
         if (!upload.Key?.startsWith(this.prefix) || !upload.UploadId) continue;
-        if ((upload.Initiated?.getTime() ?? 0) < before) {
-          aborts.push({ id: upload.Key.slice(this.prefix.length), uploadId: upload.UploadId });
+        const initiated = upload.Initiated?.getTime() ?? now;
+        if (initiated < before) {
+          const when = new Date(initiated).toISOString();
+          add(upload.Key.slice(this.prefix.length), `unfinished, expired (started ${when})`, upload.UploadId);
         }
       }
       if (!page.IsTruncated) break;
@@ -166,21 +183,26 @@ export class CheckedS3Store extends S3Store {
       });
       for (const object of page.Contents ?? []) {
         if (!object.Key?.startsWith(this.prefix)) continue;
-        // An upload's `.info` is written when it is created: its age is the upload's.
-        if ((object.LastModified?.getTime() ?? 0) >= before) continue;
-        expired.add(object.Key.slice(this.prefix.length).replace(/\.(info|part)$/, ''));
+        const written = object.LastModified?.getTime() ?? now;
+        if (written >= before) continue;
+        const id = object.Key.slice(this.prefix.length).replace(/\.(info|part)$/, '');
+        add(id, `not finalized, expired (written ${new Date(written).toISOString()})`);
       }
       if (!page.IsTruncated) break;
       token = page.NextContinuationToken;
     }
+    return [...found.values()];
+  }
 
-    for (const { id, uploadId } of aborts) {
-      expired.add(id);
+  /** Removes what `findLeftovers` found: aborts their multipart uploads, deletes their objects. */
+  async removeLeftovers(leftovers: readonly TusLeftover[]): Promise<void> {
+    for (const { id, uploadId } of leftovers) {
+      if (uploadId === undefined) continue;
       await this.client
         .abortMultipartUpload({ Bucket: this.bucket, Key: id, UploadId: uploadId })
         .catch(() => {});
     }
-    const ids = [...expired];
+    const ids = leftovers.map((leftover) => leftover.id);
     for (let i = 0; i < ids.length; i += 300) {
       const batch = ids.slice(i, i + 300);
       await this.client.deleteObjects({
@@ -195,7 +217,6 @@ export class CheckedS3Store extends S3Store {
         },
       });
     }
-    return ids.length;
   }
 
   /** Closes the client's kept-alive sockets. */

@@ -44,3 +44,18 @@ export function assetBlobKeys(assets: FileAssets): string[] {
 export function blobKeysOf(row: Pick<FileRow, 'blob_key' | 'assets'>): string[] {
   return [row.blob_key, ...assetBlobKeys(assetsOf(row))];
 }
+
+/** `originals/ab/<id>` (`originalKey` in upload-service.ts) and `renditions/ab/<id>/...` (`renditionPrefix`). */
+const OWNED_KEY = /^(?:originals\/([^/]{2})\/([^/]+)|renditions\/([^/]{2})\/([^/]+)\/.+)$/;
+
+/**
+ * The id of the file a blob key belongs to by the key layout, or undefined for a key of no known layout (which
+ * maintenance then leaves alone: it cannot tell whose it is).
+ */
+export function fileIdOfBlobKey(key: string): string | undefined {
+  const match = OWNED_KEY.exec(key);
+  if (!match) return undefined;
+  const shard = match[1] ?? match[3];
+  const id = match[2] ?? match[4];
+  return id !== undefined && id.slice(0, 2) === shard ? id : undefined;
+}
