@@ -46,7 +46,12 @@ export interface Config {
   cleanupIntervalMinutes: number;
   /** Background jobs (imports, later media processing) run at most this many at a time. */
   workerConcurrency: number;
-  /** A running job's lock: if its process dies, another runner takes the job over after this long. */
+  /** One file's media processing (its ffmpeg, pdftoppm...) is killed and the file FAILED after this long. */
+  processingTimeoutMs: number;
+  /**
+   * A running job's lease: renewed every third of it while the job runs; if its process dies, another runner
+   * (after a restart, or another instance) takes the job over once it runs out.
+   */
   jobLockMs: number;
   /** How often an idle runner looks for due jobs (new jobs wake it at once). */
   jobPollMs: number;
@@ -173,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     resumableUploadTtlMinutes: intFromEnv(env, 'RESUMABLE_UPLOAD_TTL_MINUTES', 24 * 60),
     cleanupIntervalMinutes: intFromEnv(env, 'CLEANUP_INTERVAL_MINUTES', 15),
     workerConcurrency: intFromEnv(env, 'WORKER_CONCURRENCY', os.availableParallelism()) || 1,
+    processingTimeoutMs: (intFromEnv(env, 'PROCESSING_TIMEOUT_SECONDS', 30 * 60) || 30 * 60) * 1000,
     jobLockMs: 5 * 60_000,
     jobPollMs: 1000,
     jobRetryBaseMs: 10_000,
