@@ -179,7 +179,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     cleanupIntervalMinutes: intFromEnv(env, 'CLEANUP_INTERVAL_MINUTES', 15),
     workerConcurrency: intFromEnv(env, 'WORKER_CONCURRENCY', os.availableParallelism()) || 1,
     processingTimeoutMs: (intFromEnv(env, 'PROCESSING_TIMEOUT_SECONDS', 30 * 60) || 30 * 60) * 1000,
-    jobLockMs: 5 * 60_000,
+    // Short, so that a job whose process died is taken over soon after a restart; a live runner renews it.
+    jobLockMs: 30_000,
     jobPollMs: 1000,
     jobRetryBaseMs: 10_000,
     importAllowHosts: listFromEnv(env, 'IMPORT_ALLOW_HOSTS', []),
