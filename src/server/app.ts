@@ -210,6 +210,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     jobs,
     path.join(config.dataDir, 'tmp', 'processing'),
     app.log,
+    { timeoutMs: config.processingTimeoutMs },
   );
   await processing.cleanTemp();
   const folders = new FolderService(store, codec, config.siteId);

@@ -59,7 +59,12 @@ export interface Config {
   blobSweepGraceMinutes: number | null;
   /** Background jobs (imports, later media processing) run at most this many at a time. */
   workerConcurrency: number;
-  /** A running job's lock: if its process dies, another runner takes the job over after this long. */
+  /** One file's media processing (its ffmpeg, pdftoppm...) is killed and the file FAILED after this long. */
+  processingTimeoutMs: number;
+  /**
+   * A running job's lease: renewed every third of it while the job runs; if its process dies, another runner
+   * (after a restart, or another instance) takes the job over once it runs out.
+   */
   jobLockMs: number;
   /** How often an idle runner looks for due jobs (new jobs wake it at once). */
   jobPollMs: number;
@@ -256,7 +261,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     cleanupIntervalMinutes: intFromEnv(env, 'CLEANUP_INTERVAL_MINUTES', 15),
     blobSweepGraceMinutes: blobSweepGraceFromEnv(env),
     workerConcurrency: intFromEnv(env, 'WORKER_CONCURRENCY', os.availableParallelism()) || 1,
-    jobLockMs: 5 * 60_000,
+    processingTimeoutMs: (intFromEnv(env, 'PROCESSING_TIMEOUT_SECONDS', 30 * 60) || 30 * 60) * 1000,
+    // Short, so that a job whose process died is taken over soon after a restart; a live runner renews it.
+    jobLockMs: 30_000,
     jobPollMs: 1000,
     jobRetryBaseMs: 10_000,
     importAllowHosts: listFromEnv(env, 'IMPORT_ALLOW_HOSTS', []),

@@ -1,8 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isoIn, nowIso } from '../clock.ts';
+import { loadConfig } from '../config.ts';
 import { MetadataStore } from '../stores/metadata-store.ts';
 import { waitFor } from '../testing/helpers.ts';
-import { testDatabases, type TestDatabase } from '../testing/test-databases.ts';
+import {
+  createTestSchema,
+  TEST_DATABASE_URL,
+  testDatabases,
+  type TestDatabase,
+} from '../testing/test-databases.ts';
+import { openPostgres } from '../stores/postgres.ts';
 import { JobRunner, PermanentJobError, type JobRunnerOptions } from './job-runner.ts';
 
 const quiet = { warn: () => {}, error: () => {} };
@@ -44,6 +51,24 @@ function deferred() {
 for (const database of testDatabases) {
   describe.skipIf(database.unavailable)(`JobRunner on ${database.name}`, () => {
     const newStore = () => newStoreOn(database);
+
+    /** Two instances' stores over one database (SQLite: one store, as instances share its one file). */
+    async function twoInstances(): Promise<[MetadataStore, MetadataStore]> {
+      if (database.name === 'SQLite') {
+        const store = await newStore();
+        return [store, store];
+      }
+      const schema = await createTestSchema(TEST_DATABASE_URL!);
+      const a = new MetadataStore(openPostgres(schema.url));
+      const b = new MetadataStore(openPostgres(schema.url));
+      cleanups.push(
+        () => schema.drop(),
+        () => a.close(),
+        () => b.close(),
+      );
+      await a.migrate();
+      return [a, b];
+    }
 
     it('runs an enqueued job with its payload and marks it done', async () => {
       const store = await newStore();
@@ -237,6 +262,52 @@ for (const database of testDatabases) {
       await waitFor(async () => (await stateOf(store, id)).locked_until! > first, 'the lock to be renewed');
       gate.resolve();
       await waitFor(async () => (await stateOf(store, id)).state === 'done', 'the job to finish');
+    });
+
+    it('a job claimed by an instance that died is taken over soon after a restart (default lease)', async () => {
+      const store = await newStore();
+      const { jobLockMs } = loadConfig({});
+      const id = await newRunner(store).enqueue('work', {});
+      // The dead instance's claim, with the default lease, never renewed.
+      const claimed = await store.claimNextJob(['work'], nowIso(), isoIn(jobLockMs));
+      expect(claimed?.id).toBe(id);
+      const runner = newRunner(store, { lockMs: jobLockMs });
+      runner.register('work', { run: async () => {} });
+      runner.start();
+      // Two leases at most: a restart does not wait minutes for a process that is gone.
+      await waitFor(
+        async () => (await stateOf(store, id)).state === 'done',
+        'the job taken over',
+        2 * jobLockMs,
+      );
+      expect((await stateOf(store, id)).attempts).toBe(2);
+    }, 120_000);
+
+    it('a long job on a live instance is never taken over by another, even one whose clock runs ahead', async () => {
+      const [store, other] = await twoInstances();
+      const lockMs = 300;
+      const gate = deferred();
+      let runs = 0;
+      const handler = { run: async () => void (runs++, await gate.promise) };
+      const live = newRunner(store, { lockMs });
+      live.register('long', handler);
+      const id = await live.enqueue('long', {});
+      live.start();
+      await waitFor(() => runs === 1, 'the job to start');
+      // Ten minutes ahead: leases are compared on the database's clock, not each instance's.
+      const ahead = newRunner(other, { lockMs, clock: () => Date.now() + 10 * 60_000 });
+      ahead.register('long', handler);
+      ahead.start();
+      const first = (await stateOf(store, id)).locked_until!;
+      // Several leases go by while the job runs.
+      await waitFor(
+        async () => Date.parse((await stateOf(store, id)).locked_until!) > Date.parse(first) + 4 * lockMs,
+        'the lease renewed several times',
+      );
+      expect(runs).toBe(1);
+      gate.resolve();
+      await waitFor(async () => (await stateOf(store, id)).state === 'done', 'the job to finish');
+      expect((await stateOf(store, id)).attempts).toBe(1);
     });
 
     it('stop() aborts running jobs and hands them back to the queue, attempt not counted', async () => {

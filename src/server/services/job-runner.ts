@@ -1,4 +1,3 @@
-import { isoIn, nowIso } from '../clock.ts';
 import type { MetadataStore } from '../stores/metadata-store.ts';
 import type { JobRow } from '../stores/schema.ts';
 import { newId } from './folder-service.ts';
@@ -38,7 +37,12 @@ export interface JobRunnerOptions {
   pollMs: number;
   /** Delay before the first retry; doubled for each further attempt (at most an hour). */
   retryBaseMs: number;
+  /** This process's clock (tests skew it); job times follow the database's clock, see `syncClock`. */
+  clock?: () => number;
 }
+
+/** How often the runner re-reads the database's clock. */
+const CLOCK_SYNC_MS = 60_000;
 
 interface Logger {
   warn: (obj: object, msg: string) => void;
@@ -64,12 +68,42 @@ export class JobRunner {
   private pumping = false;
   private pumpAgain = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The database's clock minus ours, as last read. */
+  private clockOffsetMs = 0;
+  private clockSyncedAt = -Infinity;
 
   constructor(
     private readonly store: MetadataStore,
     private readonly options: JobRunnerOptions,
     private readonly log: Logger,
   ) {}
+
+  private localNow(): number {
+    return (this.options.clock ?? Date.now)();
+  }
+
+  /** An instant on the database's clock, `ms` from now, as stored. */
+  private isoIn(ms = 0): string {
+    return new Date(this.localNow() + this.clockOffsetMs + ms).toISOString();
+  }
+
+  /**
+   * Job leases are short (30 s) and compared across instances: a clock running ahead would take over a live
+   * instance's job, one running behind would hold a dead one's. So times follow the database's clock, read
+   * again now and then (the round trip's time is within a lease's slack).
+   */
+  private async syncClock(): Promise<void> {
+    if (this.localNow() - this.clockSyncedAt < CLOCK_SYNC_MS) return;
+    try {
+      const before = this.localNow();
+      const database = Date.parse(await this.store.databaseNow());
+      const after = this.localNow();
+      this.clockOffsetMs = database - (before + after) / 2;
+      this.clockSyncedAt = after;
+    } catch (error) {
+      this.log.warn({ err: error }, "could not read the database's clock");
+    }
+  }
 
   register<P>(kind: string, handler: JobHandler<P>): void {
     if (this.handlers.has(kind)) throw new Error(`A handler for job kind ${kind} is registered already`);
@@ -82,12 +116,13 @@ export class JobRunner {
    */
   async enqueue(kind: string, payload: unknown, options: { delayMs?: number } = {}): Promise<string> {
     const id = newId();
+    await this.syncClock();
     await this.store.enqueueJob({
       id,
       kind,
       payload: JSON.stringify(payload),
-      runAfter: options.delayMs ? isoIn(options.delayMs) : nowIso(),
-      now: nowIso(),
+      runAfter: this.isoIn(options.delayMs ?? 0),
+      now: this.isoIn(),
     });
     return id;
   }
@@ -121,13 +156,14 @@ export class JobRunner {
     }
     this.pumping = true;
     try {
+      await this.syncClock();
       do {
         this.pumpAgain = false;
         while (this.running && this.active.size < this.options.concurrency) {
           const job = await this.store.claimNextJob(
             [...this.handlers.keys()],
-            nowIso(),
-            isoIn(this.options.lockMs),
+            this.isoIn(),
+            this.isoIn(this.options.lockMs),
           );
           if (!job) break;
           const run: Promise<void> = this.execute(job).finally(() => {
@@ -152,7 +188,7 @@ export class JobRunner {
     const context: JobContext = { jobId: job.id, attempt: job.attempts, signal: controller.signal };
     const maxAttempts = handler.maxAttempts ?? 3;
     const heartbeat = setInterval(() => {
-      this.store.extendJobLock(job.id, job.attempts, isoIn(this.options.lockMs)).then(
+      this.store.extendJobLock(job.id, job.attempts, this.isoIn(this.options.lockMs)).then(
         (held) => {
           if (!held) controller.abort(new Error('the job was taken over by another runner'));
         },
@@ -169,11 +205,11 @@ export class JobRunner {
         );
       }
       await handler.run(payload, context);
-      await this.store.completeJob(job.id, job.attempts, nowIso());
+      await this.store.completeJob(job.id, job.attempts, this.isoIn());
     } catch (error) {
       if (!this.running && controller.signal.aborted) {
         // Stopping: hand the job back as it was; it runs again after a restart.
-        await this.store.releaseJob(job.id, job.attempts, nowIso()).catch(() => {});
+        await this.store.releaseJob(job.id, job.attempts, this.isoIn()).catch(() => {});
         return;
       }
       const permanent = error instanceof PermanentJobError || job.attempts >= maxAttempts;
@@ -182,7 +218,7 @@ export class JobRunner {
         const delay = Math.min(this.options.retryBaseMs * 2 ** (job.attempts - 1), 3600_000);
         this.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: message }, 'job failed');
         await this.store
-          .failJob(job.id, job.attempts, message, isoIn(delay), nowIso())
+          .failJob(job.id, job.attempts, message, this.isoIn(delay), this.isoIn())
           .catch((e: unknown) => this.log.error({ err: e }, 'could not record a job failure'));
         return;
       }
@@ -193,7 +229,7 @@ export class JobRunner {
         this.log.error({ err: hookError, jobId: job.id }, 'the failure hook of a job failed');
       }
       await this.store
-        .failJob(job.id, job.attempts, message, null, nowIso())
+        .failJob(job.id, job.attempts, message, null, this.isoIn())
         .catch((e: unknown) => this.log.error({ err: e }, 'could not record a job failure'));
     } finally {
       clearInterval(heartbeat);

@@ -808,6 +808,16 @@ export class MetadataStore {
       .executeTakeFirst();
   }
 
+  /**
+   * The database's clock: job leases written by one instance are compared by another, so every instance reads
+   * the time from the one database rather than trusting its own clock. SQLite is one host's file: its clock.
+   */
+  async databaseNow(): Promise<string> {
+    if (this.dialect !== 'postgres') return new Date().toISOString();
+    const { rows } = await sql<{ now: Date | string }>`select now() as now`.execute(this.db);
+    return new Date(rows[0]!.now).toISOString();
+  }
+
   /** Keeps a long job's claim; false when the claim was lost (another runner took the job over). */
   async extendJobLock(id: string, attempts: number, lockedUntil: string): Promise<boolean> {
     const result = await this.db

@@ -2,6 +2,14 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Sharp, SharpOptions } from 'sharp';
 import type { Color, FileMedia, ImageInfo, VideoResolution } from '../../../contract/index.ts';
+import {
+  checkProbedFormat,
+  MP4_RENDITION,
+  pinnedInput,
+  RefusedInputError,
+  sniffContainer,
+  type Container,
+} from './media-containers.ts';
 import { runCommand } from './run-command.ts';
 
 /** One file processing made: the asset key it is downloaded as, and where it is until it is stored. */
@@ -34,6 +42,8 @@ export interface ProcessInput {
   /** An empty directory for the renditions. */
   workDir: string;
   signal?: AbortSignal | undefined;
+  /** Told the media's duration once probed: long videos may take longer (see `PROCESSING_TIMEOUT_SECONDS`). */
+  mediaSeconds?: ((seconds: number) => void) | undefined;
 }
 
 /** The asset URL placeholder of `media` (see `Processed`). */
@@ -46,8 +56,12 @@ const PREVIEW_PX = 1600;
 /** MP4 renditions by their short side, never above the source's. */
 const VIDEO_TARGETS = [480, 720] as const;
 const MINUTE = 60_000;
-/** Decoding bombs: images over this many pixels are refused (sharp's own default guard). */
+/** Decoding bombs: images over this many pixels are refused (sharp's own default guard, set explicitly). */
 const MAX_PIXELS = 268_402_689;
+/** An SVG is rendered from memory (see `processImage`): bigger ones are refused. */
+const MAX_SVG_BYTES = 32 * 1024 * 1024;
+/** What libvips may find in a file declared as a raster image: never SVG, PDF or its other loaders. */
+const RASTER_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'heif', 'avif', 'tiff']);
 
 /** sharp (libvips), loaded at the first image processed: the server starts without its memory. */
 async function loadSharp() {
@@ -167,8 +181,17 @@ async function processImage(input: ProcessInput, kind: 'image' | 'vector'): Prom
     // SVGs declare small sizes: render them at 2x so thumbnails stay sharp.
     ...(kind === 'vector' ? { density: 144 } : {}),
   };
-  const source = sharp(input.path, options);
+  // An SVG read from a file may draw files next to it (librsvg resolves `href`s below the file's directory);
+  // read from memory it has no base, and librsvg fetches no file and no URL (only `data:` images draw).
+  const source = sharp(kind === 'vector' ? await svgBytes(input.path) : input.path, options);
   const meta = await source.metadata();
+  // libvips picks its loader from the bytes: a "PNG" must not be rendered by another (SVG, PDF...) loader.
+  const expected = kind === 'vector' ? meta.format === 'svg' : RASTER_FORMATS.has(meta.format);
+  if (!expected) {
+    throw new RefusedInputError(
+      `This ${kind === 'vector' ? 'SVG' : 'image'} could not be processed: its content is ${meta.format}, not ${input.mimeType}`,
+    );
+  }
   const scale = kind === 'vector' ? 0.5 : 1;
   const oriented = meta.autoOrient;
   const width = Math.round(oriented.width * scale);
@@ -202,6 +225,16 @@ async function processImage(input: ProcessInput, kind: 'image' | 'vector'): Prom
   return { media: kind === 'image' ? { image: media } : { vector: media }, renditions };
 }
 
+async function svgBytes(file: string): Promise<Buffer> {
+  const { size } = await fsp.stat(file);
+  if (size > MAX_SVG_BYTES) {
+    throw new RefusedInputError(
+      `This SVG image is too large to be processed (over ${MAX_SVG_BYTES >> 20} MiB)`,
+    );
+  }
+  return fsp.readFile(file);
+}
+
 interface Probe {
   streams?: {
     codec_type?: string;
@@ -214,13 +247,27 @@ interface Probe {
   format?: { duration?: string; bit_rate?: string; format_name?: string };
 }
 
-async function probe(input: ProcessInput): Promise<Probe> {
+/**
+ * The container (refused unless it is a media file: see `media-containers.ts`) and what ffprobe reads in it,
+ * through that container's demuxer only.
+ */
+async function probe(
+  input: ProcessInput,
+  kind: 'video' | 'audio',
+): Promise<{ container: Container; info: Probe }> {
+  const container = await sniffContainer(input.path, kind);
   const out = await runCommand(
     'ffprobe',
-    ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', input.path],
-    { signal: input.signal, timeoutMs: MINUTE },
+    [
+      ...['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format'],
+      ...pinnedInput(container, input.path),
+    ],
+    { signal: input.signal, timeoutMs: 2 * MINUTE },
   );
-  return JSON.parse(out) as Probe;
+  const info = JSON.parse(out) as Probe;
+  checkProbedFormat(container, info.format?.format_name, kind);
+  input.mediaSeconds?.(Number(info.format?.duration ?? 0) || 0);
+  return { container, info };
 }
 
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
@@ -231,7 +278,7 @@ const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
  * size); and an HLS rendition cut from the largest MP4 without re-encoding (2 s keyframes, 4 s segments).
  */
 async function processVideo(input: ProcessInput): Promise<Processed> {
-  const info = await probe(input);
+  const { container, info } = await probe(input, 'video');
   const video = info.streams?.find((s) => s.codec_type === 'video');
   if (!video?.width || !video.height) throw new Error('No video stream in this file');
   const hasAudio = info.streams?.some((s) => s.codec_type === 'audio') ?? false;
@@ -256,7 +303,7 @@ async function processVideo(input: ProcessInput): Promise<Processed> {
     await runCommand(
       'ffmpeg',
       [
-        ...['-hide_banner', '-nostdin', '-v', 'error', '-y', '-i', input.path],
+        ...['-hide_banner', '-nostdin', '-v', 'error', '-y', ...pinnedInput(container, input.path)],
         ...['-map', '0:v:0', ...(hasAudio ? ['-map', '0:a:0'] : [])],
         ...[
           '-vf',
@@ -272,7 +319,7 @@ async function processVideo(input: ProcessInput): Promise<Processed> {
         ...(hasAudio ? ['-c:a', 'aac', '-b:a', '128k'] : []),
         ...['-movflags', '+faststart', file],
       ],
-      { signal: input.signal, timeoutMs: 60 * MINUTE },
+      { signal: input.signal },
     );
     const assetKey = `${size.label}.mp4`;
     renditions.push({ assetKey, path: file, mimeType: 'video/mp4', width: size.width, height: size.height });
@@ -285,11 +332,13 @@ async function processVideo(input: ProcessInput): Promise<Processed> {
   await runCommand(
     'ffmpeg',
     [
-      ...['-hide_banner', '-nostdin', '-v', 'error', '-y', '-i', largest.path, '-c', 'copy'],
+      ...['-hide_banner', '-nostdin', '-v', 'error', '-y', ...pinnedInput(MP4_RENDITION, largest.path)],
+      '-c',
+      'copy',
       ...['-f', 'hls', '-hls_time', '4', '-hls_playlist_type', 'vod'],
       ...['-hls_segment_filename', path.join(hlsDir, 'segment-%04d.ts'), path.join(hlsDir, 'index.m3u8')],
     ],
-    { signal: input.signal, timeoutMs: 30 * MINUTE },
+    { signal: input.signal },
   );
   const segments = (await fsp.readdir(hlsDir)).filter((name) => name.endsWith('.ts')).sort();
   renditions.push({
@@ -307,12 +356,13 @@ async function processVideo(input: ProcessInput): Promise<Processed> {
     'ffmpeg',
     [
       ...['-hide_banner', '-nostdin', '-v', 'error', '-y', '-ss', String(Math.min(1, duration / 4))],
-      ...['-i', largest.path, '-frames:v', '1', '-q:v', '3', posterFile],
+      ...pinnedInput(MP4_RENDITION, largest.path),
+      ...['-frames:v', '1', '-q:v', '3', posterFile],
     ],
-    { signal: input.signal, timeoutMs: 5 * MINUTE },
+    { signal: input.signal },
   );
   const sharp = await loadSharp();
-  const poster = sharp(posterFile);
+  const poster = sharp(posterFile, { failOn: 'error', limitInputPixels: MAX_PIXELS });
   const posterMeta = await poster.metadata();
   renditions.push(
     {
@@ -350,19 +400,20 @@ async function processVideo(input: ProcessInput): Promise<Processed> {
 
 /** Audio (ffprobe, ffmpeg): duration, bitrate (bits per second), container format, and an MP3 asset. */
 async function processAudio(input: ProcessInput): Promise<Processed> {
-  const info = await probe(input);
+  const { container, info } = await probe(input, 'audio');
   const audio = info.streams?.find((s) => s.codec_type === 'audio');
   if (!audio) throw new Error('No audio stream in this file');
   const file = path.join(input.workDir, 'audio.mp3');
   await runCommand(
     'ffmpeg',
     [
-      ...['-hide_banner', '-nostdin', '-v', 'error', '-y', '-i', input.path, '-map', '0:a:0'],
+      ...['-hide_banner', '-nostdin', '-v', 'error', '-y', ...pinnedInput(container, input.path)],
+      ...['-map', '0:a:0'],
       // An MP3 source is kept as it is (no second lossy pass).
       ...(audio.codec_name === 'mp3' ? ['-c:a', 'copy'] : ['-c:a', 'libmp3lame', '-b:a', '192k']),
       file,
     ],
-    { signal: input.signal, timeoutMs: 30 * MINUTE },
+    { signal: input.signal },
   );
   const format = info.format?.format_name?.split(',')[0] ?? '';
   return {
@@ -387,7 +438,11 @@ async function processAudio(input: ProcessInput): Promise<Processed> {
   };
 }
 
-/** PDFs (poppler's pdftoppm): the first page rendered, as thumbnail and preview. */
+/**
+ * PDFs (poppler's pdftoppm): the first page rendered, as thumbnail and preview. pdftoppm reads the one file
+ * (poppler opens no URL and no other file but system fonts); one page, its long side scaled to the preview
+ * size whatever the page's declared size, so neither page count nor a huge MediaBox costs more.
+ */
 async function processPdf(input: ProcessInput): Promise<Processed> {
   const base = path.join(input.workDir, 'page');
   await runCommand(
@@ -396,7 +451,8 @@ async function processPdf(input: ProcessInput): Promise<Processed> {
     { signal: input.signal, timeoutMs: 2 * MINUTE },
   );
   const sharp = await loadSharp();
-  const renditions = await stills(sharp(`${base}.png`), input.workDir);
+  const page = sharp(`${base}.png`, { failOn: 'error', limitInputPixels: MAX_PIXELS });
+  const renditions = await stills(page, input.workDir);
   const thumbnail = renditions.find((r) => r.assetKey === 'thumbnail')!;
   return {
     media: {

@@ -9,7 +9,8 @@ import type { FileRow } from '../../stores/schema.ts';
 import { PermanentJobError, type JobContext, type JobRunner } from '../job-runner.ts';
 import { assetBlobKeys, renditionPrefix, type FileAssets } from './assets.ts';
 import { isProcessable, processFile, type Processed } from './media-processors.ts';
-import { CommandError, MissingToolError } from './run-command.ts';
+import { RefusedInputError } from './media-containers.ts';
+import { CommandError, hasParentDeathGuard, MissingToolError } from './run-command.ts';
 
 export const PROCESS_JOB = 'process-media';
 
@@ -19,6 +20,62 @@ interface ProcessPayload {
 
 interface Logger {
   warn: (obj: object, msg: string) => void;
+}
+
+export interface ProcessingOptions {
+  /** How long one file's processing may take (`PROCESSING_TIMEOUT_SECONDS`). */
+  timeoutMs: number;
+}
+
+/** Video and audio get this much more time per second of media, up to `MAX_SCALE` times the setting. */
+const MS_PER_MEDIA_SECOND = 2000;
+const MAX_SCALE = 4;
+
+/** Processing went over its time limit: its tools were killed. */
+class ProcessingTimeout extends Error {
+  constructor(readonly limitMs: number) {
+    super(`processing took longer than ${limitMs} ms`);
+    this.name = 'ProcessingTimeout';
+  }
+}
+
+/**
+ * The time limit of one file's processing, as an abort signal: `timeoutMs`, raised for long media once its
+ * duration is known (`extendFor`), at most `MAX_SCALE` times. A file whose header claims days of media gets
+ * no more than that.
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly started = Date.now();
+  private limitMs: number;
+  private timer: NodeJS.Timeout;
+  readonly signal = this.controller.signal;
+
+  constructor(private readonly baseMs: number) {
+    this.limitMs = baseMs;
+    this.timer = this.arm();
+  }
+
+  private arm(): NodeJS.Timeout {
+    const timer = setTimeout(
+      () => this.controller.abort(new ProcessingTimeout(this.limitMs)),
+      Math.max(0, this.started + this.limitMs - Date.now()),
+    );
+    timer.unref();
+    return timer;
+  }
+
+  extendFor(mediaSeconds: number): void {
+    const wanted = Math.min(this.baseMs + mediaSeconds * MS_PER_MEDIA_SECOND, this.baseMs * MAX_SCALE);
+    if (wanted <= this.limitMs || this.signal.aborted) return;
+    this.limitMs = wanted;
+    clearTimeout(this.timer);
+    this.timer = this.arm();
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
 }
 
 const KIND_NAMES: Record<string, string> = {
@@ -44,8 +101,16 @@ export class ProcessingService {
     private readonly jobs: JobRunner,
     private readonly tmpDir: string,
     private readonly log: Logger,
+    private readonly options: ProcessingOptions,
   ) {
     fs.mkdirSync(tmpDir, { recursive: true });
+    if (!hasParentDeathGuard()) {
+      this.log.warn(
+        {},
+        'setpriv (util-linux) is missing: ffmpeg and other tools are killed when the server stops or on their ' +
+          'time limit, but a server killed with SIGKILL leaves them running until they finish',
+      );
+    }
     jobs.register<ProcessPayload>(PROCESS_JOB, {
       maxAttempts: 3,
       run: (payload, context) => this.process(payload, context),
@@ -77,11 +142,11 @@ export class ProcessingService {
     const row = await this.store.getFile(fileId);
     if (!row || row.operation_status !== 'PENDING') return;
     const workDir = await fsp.mkdtemp(path.join(this.tmpDir, 'job-'));
+    const deadline = new Deadline(this.options.timeoutMs);
+    const signal = AbortSignal.any([context.signal, deadline.signal]);
     try {
       const original = path.join(workDir, 'original');
-      await pipeline(await this.blobs.get(row.blob_key), fs.createWriteStream(original), {
-        signal: context.signal,
-      });
+      await pipeline(await this.blobs.get(row.blob_key), fs.createWriteStream(original), { signal });
       const outDir = path.join(workDir, 'out');
       await fsp.mkdir(outDir);
       let processed: Processed;
@@ -92,7 +157,8 @@ export class ProcessingService {
           mimeType: row.mime_type,
           path: original,
           workDir: outDir,
-          signal: context.signal,
+          signal,
+          mediaSeconds: (seconds) => deadline.extendFor(seconds),
         });
       } catch (error) {
         if (context.signal.aborted) throw error;
@@ -113,6 +179,7 @@ export class ProcessingService {
       // The file was purged while it was processed: its renditions belong to nobody.
       if (!done) await this.blobs.delete(assetBlobKeys(assets));
     } finally {
+      deadline.clear();
       await fsp.rm(workDir, { recursive: true, force: true });
     }
   }
@@ -148,9 +215,13 @@ export class ProcessingService {
       'media processing failed',
     );
     const reason =
-      error instanceof MissingToolError
-        ? `This ${kind} could not be processed: ${error.message}`
-        : `This ${kind} could not be processed: the data is damaged or in a format the server cannot read`;
+      error instanceof RefusedInputError
+        ? error.message
+        : error instanceof ProcessingTimeout
+          ? `This ${kind} could not be processed: it took longer than the server allows (${duration(error.limitMs)})`
+          : error instanceof MissingToolError
+            ? `This ${kind} could not be processed: ${error.message}`
+            : `This ${kind} could not be processed: the data is damaged or in a format the server cannot read`;
     return new PermanentJobError(reason, { cause: error });
   }
 
@@ -168,6 +239,11 @@ export class ProcessingService {
       });
     });
   }
+}
+
+/** A time limit for people: `90 s`, `30 min`. */
+function duration(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
 /** The processed `media` over the one stored at ingest: what ingest knew (a document's size) is kept. */
