@@ -41,6 +41,9 @@ export default defineConfig({
           environment: 'node',
           include: ['src/server/**/*.test.ts', 'src/contract/**/*.test.ts'],
           pool: 'forks',
+          // These tests stream real files through real servers and databases; on a loaded 2-core machine a
+          // single test can take well past Vitest's 5 s default without anything being wrong.
+          testTimeout: 30_000,
         },
       },
       {
