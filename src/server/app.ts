@@ -178,6 +178,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     visitorPolicy,
     quota: new Quota(store, config.siteQuotaBytes),
     uploadUrlTtlMinutes: config.uploadUrlTtlMinutes,
+    claimLeaseMs: config.uploadClaimLeaseSeconds * 1000,
     publicUrl: config.publicUrl,
   });
   const downloads = new DownloadService(files, secret, config.publicUrl);

@@ -328,24 +328,34 @@ export class ResumableUploads {
 
   /**
    * `PUT <endpoint>/<token>?filename=`: turns a completed upload into a file (same ingest path as a plain
-   * upload: limits, content check, hash) and removes the tus upload. The token is used up by success; an
-   * upload whose content can never be accepted (too big, empty, wrong type) is removed with its token.
+   * upload: limits, content check, hash) and removes the tus upload. Idempotent: the token remembers its file
+   * (marked in the transaction that inserts it), and a repeated call answers that file, so a client that never
+   * saw the answer (a crash, a cut connection) just calls again. A finalize holds a lease on the token while it
+   * runs (see `UploadClaim`): a concurrent one is refused, and one whose process died frees the token when
+   * its lease runs out. An upload whose content can never be accepted (too big, empty, wrong type) is
+   * removed with its token.
    */
   async finalize(token: string, fileNameParam: string | undefined): Promise<FileDescriptor> {
     const tokenHash = sha256(token);
-    const claimed = TOKEN.test(token)
-      ? await this.store.claimBoundUploadToken(tokenHash, nowIso())
-      : undefined;
+    const claimed = TOKEN.test(token) ? await this.uploads.claims.claimFinalize(tokenHash) : undefined;
     if (!claimed) {
+      const done = TOKEN.test(token) ? await this.store.finalizedUploadOf(tokenHash, nowIso()) : undefined;
+      if (done) {
+        // Finalized before (its answer may have been lost): the same file. A crash may have left the bytes.
+        await this.removeUpload(done.uploadId);
+        return this.files.get(done.fileId);
+      }
       throw new ApiError(
         'PERMISSION_DENIED',
-        'This upload token is invalid, expired, already used, or no upload was created with it',
+        'This upload token is invalid, expired, in use by another finalize call, or no upload was created with it',
       );
     }
+    const { claim, uploadId } = claimed;
     const params = JSON.parse(claimed.params) as UploadParams;
+    claim.start();
     let fileId: string;
     try {
-      const upload = await this.datastore.getUpload(claimed.uploadId).catch(() => {
+      const upload = await this.datastore.getUpload(uploadId).catch(() => {
         throw new ApiError('RESOURCE_NOT_FOUND', 'The upload of this token is gone (expired or terminated)');
       });
       if (upload.size === undefined || upload.offset !== upload.size) {
@@ -359,13 +369,14 @@ export class ResumableUploads {
       const { datastore } = this;
       fileId = !(datastore instanceof CheckedFileStore)
         ? // The completed multipart upload is one object: stream it through the ingest gate (checks, hash).
-          await this.uploads.ingest(params, await datastore.read(upload.id), upload.size, name)
+          await this.uploads.ingest(params, await datastore.read(upload.id), upload.size, name, claim)
         : await this.uploads.ingestLocalFile(
             params,
             datastore.pathOf(upload.id),
             upload.size,
             name,
             datastore.checks.takeHash(upload.id, upload.size),
+            claim,
           );
     } catch (error) {
       const final =
@@ -373,12 +384,13 @@ export class ResumableUploads {
         ['MISMATCH_MIME_TYPE', 'FILE_SIZE_OVER_LIMIT', 'ZERO_FILE_SIZE', 'UNSUPPORTED_FILE_FORMAT'].includes(
           error.code,
         );
-      if (final) await this.discard(claimed.uploadId);
-      else await this.store.releaseUploadToken(tokenHash);
+      claim.stop();
+      if (final) await this.discard(uploadId);
+      else await claim.release();
       throw error;
     }
-    await this.store.deleteUploadToken(tokenHash);
-    await this.removeUpload(claimed.uploadId);
+    claim.stop();
+    await this.removeUpload(uploadId);
     return this.files.get(fileId);
   }
 
