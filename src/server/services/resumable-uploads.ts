@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { FileConfigstore, FileStore } from '@tus/file-store';
 import { ERRORS, EVENTS, MemoryLocker, Server, type Upload } from '@tus/server';
 import type { KvStore, Lock, Locker } from '@tus/utils';
+import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import type { ErrorBody, FileDescriptor } from '../../contract/index.ts';
 import { isoIn, nowIso } from '../clock.ts';
 import { FileSink, pipeToSink } from '../blobs/file-sink.ts';
@@ -46,7 +48,7 @@ function toTusError(error: unknown): TusResponseError | undefined {
 function codeOf(status: number): string {
   if (status === 404 || status === 410) return 'RESOURCE_NOT_FOUND';
   if (status === 413) return 'FILE_SIZE_OVER_LIMIT';
-  if (status === 409) return 'FAILED_PRECONDITION';
+  if (status === 409 || status === 412) return 'FAILED_PRECONDITION';
   if (status === 403) return 'PERMISSION_DENIED';
   // Extensions this server does not offer (deferred length, concatenation).
   if (status === 501) return 'INVALID_ARGUMENT';
@@ -79,6 +81,22 @@ class UncontendedFastLocker implements Locker {
       unlock: () => waiting.unlock(),
     };
   }
+}
+
+/**
+ * A tus error answer in the contract's shape: `@tus/server` answers a few errors before any hook sees them
+ * (a missing `Tus-Resumable`: 412; a malformed header: 400) with a plain-text body, and all with
+ * `text/plain`. Same status and headers (tus clients read those), the body as JSON.
+ */
+async function asContractError(response: Response): Promise<Response> {
+  const text = (await response.text()).trim();
+  const body = text.startsWith('{')
+    ? text
+    : errorBody(codeOf(response.status), text || STATUS_CODES[response.status] || 'Error');
+  const headers = new Headers(response.headers);
+  headers.set('Content-Type', 'application/json; charset=utf-8');
+  headers.set('Content-Length', String(Buffer.byteLength(body)));
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /** Most upload records `CachedConfigstore` keeps; beyond it the oldest is dropped (read again when needed). */
@@ -262,6 +280,15 @@ export class ResumableUploads {
         .deleteUploadTokensOfUpload(id)
         .catch((error: unknown) => this.log.warn({ err: error, id }, 'could not forget a terminated upload'));
     });
+  }
+
+  /**
+   * Answers a tus request (what `Server.handle` does, through its `handleWeb`), with error answers in the
+   * contract's JSON shape.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const response = await this.server.handleWeb(new NodeRequest({ req, res }));
+    await sendNodeResponse(res, response.status >= 400 ? await asContractError(response) : response);
   }
 
   /** `Tus-Extension` as advertised. */
