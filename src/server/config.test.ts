@@ -54,3 +54,12 @@ describe('S3 configuration', () => {
     expect(() => loadConfig({ ...base, S3_KEY_PREFIX: 'a/../b' })).toThrow(/S3_KEY_PREFIX/);
   });
 });
+
+describe('UPLOAD_CLAIM_LEASE_SECONDS', () => {
+  it('defaults to 60, takes a positive integer, refuses 0 and garbage', () => {
+    expect(loadConfig({}).uploadClaimLeaseSeconds).toBe(60);
+    expect(loadConfig({ UPLOAD_CLAIM_LEASE_SECONDS: '5' }).uploadClaimLeaseSeconds).toBe(5);
+    expect(() => loadConfig({ UPLOAD_CLAIM_LEASE_SECONDS: '0' })).toThrow(/UPLOAD_CLAIM_LEASE_SECONDS/);
+    expect(() => loadConfig({ UPLOAD_CLAIM_LEASE_SECONDS: '1.5' })).toThrow(/UPLOAD_CLAIM_LEASE_SECONDS/);
+  });
+});
