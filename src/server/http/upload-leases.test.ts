@@ -124,7 +124,8 @@ describe('upload URL claims (leases)', () => {
 
     it('a live PUT keeps its claim while its bytes flow, past the lease: a second use is refused', async () => {
       await t.close();
-      await setup({ uploadClaimLeaseSeconds: 1 });
+      // Renewed every third of the lease: two seconds leave room for a busy machine's pauses.
+      await setup({ uploadClaimLeaseSeconds: 2 });
       const { url, token } = await plainUrl();
       const target = new URL(url);
       const socket = net.connect(Number(target.port), target.hostname);
@@ -169,6 +170,52 @@ describe('upload URL claims (leases)', () => {
       expect(await answer).toMatch(/^HTTP\/1.1 200/);
       socket.destroy();
       expect((await allFiles()).map((f) => f.sizeInBytes)).toEqual([String(total)]);
+    });
+    it('a PUT that stalls for a whole lease loses the URL to a retry, and then writes no file', async () => {
+      await t.close();
+      await setup({ uploadClaimLeaseSeconds: 1 });
+      const { url, token } = await plainUrl();
+      const target = new URL(url);
+      const socket = net.connect(Number(target.port), target.hostname);
+      socket.on('error', () => {});
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      const answer = new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('\r\n\r\n{') && text.trimEnd().endsWith('}')) resolve(text);
+        });
+        socket.on('close', () => resolve(text));
+      });
+      socket.write(
+        `PUT ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\n` +
+          'Content-Type: application/octet-stream\r\nContent-Length: 20000\r\n\r\n',
+      );
+      socket.write(Buffer.alloc(10_000, 1));
+      let stalled: { claimExpiresAt: string | null } | undefined;
+      await waitFor(async () => {
+        stalled = await t.store.uploadClaimOf(sha256(token));
+        return Boolean(stalled?.claimExpiresAt);
+      }, 'the PUT to claim its URL');
+      // No byte comes for longer than the lease: the claim is not renewed, and a retry takes the URL.
+      await waitFor(
+        async () => {
+          stalled = await t.store.uploadClaimOf(sha256(token));
+          return Date.now() > Date.parse(stalled!.claimExpiresAt!) + 200;
+        },
+        'the lease to run out',
+        20_000,
+      );
+      const content = patterned(20_000, 17);
+      const retry = await fileOf(await fetch(url, { method: 'PUT', body: new Uint8Array(content) }));
+      expect(retry.hash).toBe(sha256Hex(content));
+      // The stalled client resumes: its PUT fails, and the retry's file is the only one.
+      socket.write(Buffer.alloc(10_000, 1));
+      const late = await answer;
+      socket.destroy();
+      expect(late).not.toMatch(/^HTTP\/1.1 200/);
+      expect((await allFiles()).map((f) => f.id)).toEqual([retry.id]);
+      expect(await storedBlobs(t)).toHaveLength(1);
     });
   });
 
