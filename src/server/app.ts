@@ -227,6 +227,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     visitorQuota: new Quota(() => store.visitorUsageBytes(), config.visitorQuotaBytes, 'VISITOR_UPLOADS'),
     space,
     uploadUrlTtlMinutes: config.uploadUrlTtlMinutes,
+    claimLeaseMs: config.uploadClaimLeaseSeconds * 1000,
     publicUrl: config.publicUrl,
   });
   const downloads = new DownloadService(files, secret, config.publicUrl);

@@ -132,3 +132,12 @@ describe('blob sweeper configuration', () => {
     expect(() => loadConfig({ BLOB_SWEEP_GRACE_MINUTES: 'soon' })).toThrow(/BLOB_SWEEP_GRACE_MINUTES/);
   });
 });
+
+describe('UPLOAD_CLAIM_LEASE_SECONDS', () => {
+  it('defaults to 60, takes a positive integer, refuses 0 and garbage', () => {
+    expect(loadConfig({}).uploadClaimLeaseSeconds).toBe(60);
+    expect(loadConfig({ UPLOAD_CLAIM_LEASE_SECONDS: '5' }).uploadClaimLeaseSeconds).toBe(5);
+    expect(() => loadConfig({ UPLOAD_CLAIM_LEASE_SECONDS: '0' })).toThrow(/UPLOAD_CLAIM_LEASE_SECONDS/);
+    expect(() => loadConfig({ UPLOAD_CLAIM_LEASE_SECONDS: '1.5' })).toThrow(/UPLOAD_CLAIM_LEASE_SECONDS/);
+  });
+});

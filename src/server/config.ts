@@ -50,6 +50,11 @@ export interface Config {
   uploadUrlTtlMinutes: number;
   /** A resumable (tus) upload not finalized this long after it was created expires and its bytes go. */
   resumableUploadTtlMinutes: number;
+  /**
+   * How long a claim on an upload URL (a plain PUT, a tus finalize) lasts unless the process holding it renews
+   * it (it does while bytes flow or finalize runs): after a crash the URL works again this long after.
+   */
+  uploadClaimLeaseSeconds: number;
   /** How often expired upload tokens, unfinished tus uploads, sessions and old jobs are removed. */
   cleanupIntervalMinutes: number;
   /**
@@ -106,6 +111,12 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
+  return value;
+}
+
+function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = intFromEnv(env, name, fallback);
+  if (value < 1) throw new Error(`${name} must be a positive integer`);
   return value;
 }
 
@@ -258,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     minFreeDiskBytes: env.MIN_FREE_DISK_BYTES?.trim() ? intFromEnv(env, 'MIN_FREE_DISK_BYTES', 0) : null,
     uploadUrlTtlMinutes: intFromEnv(env, 'UPLOAD_URL_TTL_MINUTES', 60),
     resumableUploadTtlMinutes: intFromEnv(env, 'RESUMABLE_UPLOAD_TTL_MINUTES', 24 * 60),
+    uploadClaimLeaseSeconds: positiveIntFromEnv(env, 'UPLOAD_CLAIM_LEASE_SECONDS', 60),
     cleanupIntervalMinutes: intFromEnv(env, 'CLEANUP_INTERVAL_MINUTES', 15),
     blobSweepGraceMinutes: blobSweepGraceFromEnv(env),
     workerConcurrency: intFromEnv(env, 'WORKER_CONCURRENCY', os.availableParallelism()) || 1,

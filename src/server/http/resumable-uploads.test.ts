@@ -496,7 +496,7 @@ describe('resumable uploads (tus 1.0.0)', () => {
   });
 
   describe('tokens', () => {
-    it('a token creates one upload and finalizes once', async () => {
+    it('a token creates one upload and finalizes once (a repeated finalize answers the same file)', async () => {
       const content = patterned(1000);
       const { uploadUrl, uploadToken } = await generate({ mimeType: 'text/plain', fileName: 'once.txt' });
       const url = await created(uploadUrl, content.length, { token: uploadToken });
@@ -507,8 +507,9 @@ describe('resumable uploads (tus 1.0.0)', () => {
         'PERMISSION_DENIED',
       );
       expect((await patch(url, 0, content)).status).toBe(204);
-      await fileOf(await finalize(uploadUrl, uploadToken));
-      await expectFetchError(await finalize(uploadUrl, uploadToken), 403, 'PERMISSION_DENIED');
+      const file = await fileOf(await finalize(uploadUrl, uploadToken));
+      expect((await fileOf(await finalize(uploadUrl, uploadToken))).id).toBe(file.id);
+      expect(await storedBlobs(t)).toHaveLength(1);
       await expectFetchError(
         await create(uploadUrl, content.length, { token: uploadToken }),
         403,

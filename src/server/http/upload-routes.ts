@@ -117,7 +117,7 @@ export function registerUploadTargetRoutes(
           reply.raw.setHeader('X-Wix-Request-Id', request.id);
           reply.raw.setHeader('X-Content-Type-Options', 'nosniff');
           try {
-            await resumable.server.handle(request.raw, reply.raw);
+            await resumable.handle(request.raw, reply.raw);
           } catch (error) {
             request.log.error({ err: error }, 'tus request failed');
             if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'Content-Type': 'application/json' });

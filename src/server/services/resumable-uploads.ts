@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { FileConfigstore, FileStore } from '@tus/file-store';
 import { ERRORS, EVENTS, MemoryLocker, Server, type Upload } from '@tus/server';
 import type { KvStore, Lock, Locker } from '@tus/utils';
+import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import type { ErrorBody, FileDescriptor } from '../../contract/index.ts';
 import { isoIn, nowIso } from '../clock.ts';
 import { FileSink, pipeToSink } from '../blobs/file-sink.ts';
@@ -47,7 +49,7 @@ function toTusError(error: unknown): TusResponseError | undefined {
 function codeOf(status: number): string {
   if (status === 404 || status === 410) return 'RESOURCE_NOT_FOUND';
   if (status === 413) return 'FILE_SIZE_OVER_LIMIT';
-  if (status === 409) return 'FAILED_PRECONDITION';
+  if (status === 409 || status === 412) return 'FAILED_PRECONDITION';
   if (status === 403) return 'PERMISSION_DENIED';
   // Extensions this server does not offer (deferred length, concatenation).
   if (status === 501) return 'INVALID_ARGUMENT';
@@ -80,6 +82,22 @@ class UncontendedFastLocker implements Locker {
       unlock: () => waiting.unlock(),
     };
   }
+}
+
+/**
+ * A tus error answer in the contract's shape: `@tus/server` answers a few errors before any hook sees them
+ * (a missing `Tus-Resumable`: 412; a malformed header: 400) with a plain-text body, and all with
+ * `text/plain`. Same status and headers (tus clients read those), the body as JSON.
+ */
+async function asContractError(response: Response): Promise<Response> {
+  const text = (await response.text()).trim();
+  const body = text.startsWith('{')
+    ? text
+    : errorBody(codeOf(response.status), text || STATUS_CODES[response.status] || 'Error');
+  const headers = new Headers(response.headers);
+  headers.set('Content-Type', 'application/json; charset=utf-8');
+  headers.set('Content-Length', String(Buffer.byteLength(body)));
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /** Most upload records `CachedConfigstore` keeps; beyond it the oldest is dropped (read again when needed). */
@@ -272,6 +290,15 @@ export class ResumableUploads {
     });
   }
 
+  /**
+   * Answers a tus request (what `Server.handle` does, through its `handleWeb`), with error answers in the
+   * contract's JSON shape.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const response = await this.server.handleWeb(new NodeRequest({ req, res }));
+    await sendNodeResponse(res, response.status >= 400 ? await asContractError(response) : response);
+  }
+
   /** `Tus-Extension` as advertised. */
   get extensions(): string[] {
     return this.datastore.extensions;
@@ -342,24 +369,34 @@ export class ResumableUploads {
 
   /**
    * `PUT <endpoint>/<token>?filename=`: turns a completed upload into a file (same ingest path as a plain
-   * upload: limits, content check, hash) and removes the tus upload. The token is used up by success; an
-   * upload whose content can never be accepted (too big, empty, wrong type) is removed with its token.
+   * upload: limits, content check, hash) and removes the tus upload. Idempotent: the token remembers its file
+   * (marked in the transaction that inserts it), and a repeated call answers that file, so a client that never
+   * saw the answer (a crash, a cut connection) just calls again. A finalize holds a lease on the token while it
+   * runs (see `UploadClaim`): a concurrent one is refused, and one whose process died frees the token when
+   * its lease runs out. An upload whose content can never be accepted (too big, empty, wrong type) is
+   * removed with its token.
    */
   async finalize(token: string, fileNameParam: string | undefined): Promise<FileDescriptor> {
     const tokenHash = sha256(token);
-    const claimed = TOKEN.test(token)
-      ? await this.store.claimBoundUploadToken(tokenHash, nowIso())
-      : undefined;
+    const claimed = TOKEN.test(token) ? await this.uploads.claims.claimFinalize(tokenHash) : undefined;
     if (!claimed) {
+      const done = TOKEN.test(token) ? await this.store.finalizedUploadOf(tokenHash, nowIso()) : undefined;
+      if (done) {
+        // Finalized before (its answer may have been lost): the same file. A crash may have left the bytes.
+        await this.removeUpload(done.uploadId);
+        return this.files.get(done.fileId);
+      }
       throw new ApiError(
         'PERMISSION_DENIED',
-        'This upload token is invalid, expired, already used, or no upload was created with it',
+        'This upload token is invalid, expired, in use by another finalize call, or no upload was created with it',
       );
     }
+    const { claim, uploadId } = claimed;
     const params = JSON.parse(claimed.params) as UploadParams;
+    claim.start();
     let fileId: string;
     try {
-      const upload = await this.datastore.getUpload(claimed.uploadId).catch(() => {
+      const upload = await this.datastore.getUpload(uploadId).catch(() => {
         throw new ApiError('RESOURCE_NOT_FOUND', 'The upload of this token is gone (expired or terminated)');
       });
       if (upload.size === undefined || upload.offset !== upload.size) {
@@ -373,13 +410,14 @@ export class ResumableUploads {
       const { datastore } = this;
       fileId = !(datastore instanceof CheckedFileStore)
         ? // The completed multipart upload is one object: stream it through the ingest gate (checks, hash).
-          await this.uploads.ingest(params, await datastore.read(upload.id), upload.size, name)
+          await this.uploads.ingest(params, await datastore.read(upload.id), upload.size, name, claim)
         : await this.uploads.ingestLocalFile(
             params,
             datastore.pathOf(upload.id),
             upload.size,
             name,
             datastore.checks.takeHash(upload.id, upload.size),
+            claim,
           );
     } catch (error) {
       const final =
@@ -387,12 +425,13 @@ export class ResumableUploads {
         ['MISMATCH_MIME_TYPE', 'FILE_SIZE_OVER_LIMIT', 'ZERO_FILE_SIZE', 'UNSUPPORTED_FILE_FORMAT'].includes(
           error.code,
         );
-      if (final) await this.discard(claimed.uploadId);
-      else await this.store.releaseUploadToken(tokenHash);
+      claim.stop();
+      if (final) await this.discard(uploadId);
+      else await claim.release();
       throw error;
     }
-    await this.store.deleteUploadToken(tokenHash);
-    await this.removeUpload(claimed.uploadId);
+    claim.stop();
+    await this.removeUpload(uploadId);
     return this.files.get(fileId);
   }
 

@@ -25,6 +25,7 @@ import { newId, splitFilePath, type FolderService } from './folder-service.ts';
 import { extensionOf, mediaTypeOf } from './media-types.ts';
 import { nameProblem } from './names.ts';
 import type { ProcessingService } from './processing/processing-service.ts';
+import { UploadClaims, type UploadClaim } from './upload-claims.ts';
 import { contentMismatch, SNIFF_BYTES } from './sniff.ts';
 import type { StorageGuard } from './storage-guard.ts';
 import {
@@ -79,6 +80,8 @@ export interface UploadOptions {
   /** The free-space reserve of the data volume. */
   space: StorageGuard;
   uploadUrlTtlMinutes: number;
+  /** How long a claim on an upload URL lasts unless renewed (see `UploadClaim`). */
+  claimLeaseMs: number;
   publicUrl: string;
 }
 
@@ -180,6 +183,8 @@ export interface StoredBytes {
  * after the blob is complete, so an interrupted transfer leaves neither.
  */
 export class UploadService {
+  readonly claims: UploadClaims;
+
   constructor(
     private readonly store: MetadataStore,
     private readonly blobs: BlobStore,
@@ -187,7 +192,9 @@ export class UploadService {
     private readonly files: FileService,
     private readonly processing: ProcessingService,
     readonly options: UploadOptions,
-  ) {}
+  ) {
+    this.claims = new UploadClaims(store, options.claimLeaseMs);
+  }
 
   get quota(): Quota {
     return this.options.quota;
@@ -307,25 +314,31 @@ export class UploadService {
     declaredLength: number | undefined,
     fileNameParam: string | undefined,
   ): Promise<FileDescriptor> {
-    const tokenHash = sha256(token);
-    const claimed = await this.store.claimUploadToken(tokenHash, nowIso());
+    const claimed = await this.claims.claimPlain(sha256(token));
     if (claimed === undefined) {
-      throw new ApiError('PERMISSION_DENIED', 'This upload URL is invalid, expired or already used');
+      throw new ApiError(
+        'PERMISSION_DENIED',
+        'This upload URL is invalid, expired, already used, or in use by another upload',
+      );
     }
-    const params = JSON.parse(claimed) as UploadParams;
+    const { claim } = claimed;
+    const params = JSON.parse(claimed.params) as UploadParams;
     if (params.protocol === 'tus') {
-      await this.store.releaseUploadToken(tokenHash);
+      await claim.release();
       throw new ApiError(
         'PERMISSION_DENIED',
         'This token is for a resumable (tus) upload; send the bytes to the tus endpoint',
       );
     }
-    const fileId = await this.ingest(params, body, declaredLength, fileNameParam).catch(async (error) => {
-      // The transfer did not complete: hand the token back so the client can retry with the same URL.
-      await this.store.releaseUploadToken(tokenHash);
-      throw error;
-    });
-    await this.store.deleteUploadToken(tokenHash);
+    // The token is used up in the transaction that inserts the file (`claim.commit`).
+    const fileId = await this.ingest(params, body, declaredLength, fileNameParam, claim).catch(
+      async (error: unknown) => {
+        // The transfer did not complete: hand the token back so the client can retry with the same URL.
+        await claim.release();
+        throw error;
+      },
+    );
+    claim.stop();
     return this.files.get(fileId);
   }
 
@@ -358,6 +371,7 @@ export class UploadService {
     policy: UploadPolicy,
     declaredMime: string,
     visitor = false,
+    claim?: UploadClaim,
   ): Promise<StoredBytes> {
     const left = await quotaLeft(this.quotasOf({ visitor }));
     const gate = new IngestGate({
@@ -370,19 +384,30 @@ export class UploadService {
     });
     body.on('error', (error) => gate.destroy(error));
     body.on('aborted', () => gate.destroy(new Error('the transfer was cut off before the end')));
-    const size = await this.blobs.put(key, body.pipe(gate));
+    // The claim on the URL lives while the bytes flow; taken over meanwhile, the transfer stops.
+    claim?.watchBytes(
+      () => gate.size,
+      (error) => gate.destroy(error),
+    );
+    let size: number;
+    try {
+      size = await this.blobs.put(key, body.pipe(gate));
+    } finally {
+      claim?.unwatchBytes();
+    }
     return { size, hash: gate.digest(), detectedMime: gate.detectedMime };
   }
 
   /**
-   * Stores the bytes of a plain upload (streamed through the ingest gate) and inserts its file row. Resolves
-   * with the new file's id.
+   * Stores the bytes of a plain upload (streamed through the ingest gate) and inserts its file row, ending
+   * `claim` (the token's) in the same transaction. Resolves with the new file's id.
    */
   async ingest(
     params: UploadParams,
     body: Readable,
     declaredLength: number | undefined,
     fileNameParam: string | undefined,
+    claim?: UploadClaim,
   ): Promise<string> {
     const fileName = this.fileNameOf(params, fileNameParam);
     if (declaredLength !== undefined) this.checkKnownSize(params, declaredLength);
@@ -393,8 +418,12 @@ export class UploadService {
 
     const fileId = newFileId(fileName);
     const key = originalKey(fileId);
-    const { size, hash } = await this.storeBytes(key, body, policy, params.mimeType, params.visitor);
-    await this.register({ fileId, fileName, params, size, hash, key }, params.sizeInBytes ?? declaredLength);
+    const { size, hash } = await this.storeBytes(key, body, policy, params.mimeType, params.visitor, claim);
+    await this.register(
+      { fileId, fileName, params, size, hash, key },
+      params.sizeInBytes ?? declaredLength,
+      claim,
+    );
     return fileId;
   }
 
@@ -410,6 +439,7 @@ export class UploadService {
     size: number,
     fileNameParam: string | undefined,
     hash: string | undefined,
+    claim?: UploadClaim,
   ): Promise<string> {
     const fileName = this.fileNameOf(params, fileNameParam);
     this.checkKnownSize(params, size);
@@ -428,17 +458,19 @@ export class UploadService {
     const key = originalKey(fileId);
     const digest = hash ?? (await hashFile(localPath));
     const stored = await this.blobs.putFile(key, localPath);
-    await this.register({ fileId, fileName, params, size: stored, hash: digest, key }, size);
+    await this.register({ fileId, fileName, params, size: stored, hash: digest, key }, size, claim);
     return fileId;
   }
 
   /**
    * Inserts the row of a file whose blob is stored under `key`, in its destination folder (made from
-   * `filePath` when given). The blob is removed when the row cannot be written.
+   * `filePath` when given), ending `claim` in the same transaction: a row is written only by the holder of
+   * the token's claim, and the token is done with once it is. The blob is removed when the row cannot be written.
    */
   private async register(
     file: { fileId: string; fileName: string; params: UploadParams; size: number; hash: string; key: string },
     expected: number | null | undefined,
+    claim: UploadClaim | undefined,
   ): Promise<void> {
     const { params, size, key } = file;
     try {
@@ -459,6 +491,7 @@ export class UploadService {
         if (params.filePath) parent = await this.folders.ensurePath(parent, params.filePath);
         const row = this.newRow({ ...file, parent });
         await store.insertFile(row);
+        await claim?.commit(store, row.id);
         if (row.operation_status === 'PENDING') await this.processing.enqueue(row.id);
       });
       this.processing.wake();

@@ -284,8 +284,33 @@ for (const database of testDatabases) {
       const store = await newStore();
       await store.insertUploadToken('t', '{"a":1}', '2030-01-01T00:00:00.000Z');
       const now = '2026-01-01T00:00:00.000Z';
-      const claims = await Promise.all([0, 1, 2].map(() => store.claimUploadToken('t', now)));
+      const lease = '2026-01-01T00:01:00.000Z';
+      const claims = await Promise.all(
+        [0, 1, 2].map((i) => store.claimUploadToken('t', now, lease, `c${i}`)),
+      );
       expect(claims.filter((c) => c !== undefined)).toEqual(['{"a":1}']);
+    });
+
+    it('a claim is a lease: refused while it lasts, free once it ran out; only its holder ends it', async () => {
+      const store = await newStore();
+      await store.insertUploadToken('t', '{"a":1}', '2030-01-01T00:00:00.000Z');
+      const at = (minute: number) => `2026-01-01T00:0${minute}:00.000Z`;
+      expect(await store.claimUploadToken('t', at(0), at(1), 'dead')).toBe('{"a":1}');
+      expect(await store.claimUploadToken('t', at(0), at(1), 'other')).toBeUndefined();
+      expect(await store.freeUploadToken('t', at(0))).toBeUndefined();
+      // The holder died: its lease runs out and another use takes the token.
+      expect(await store.freeUploadToken('t', at(1))).toBe('{"a":1}');
+      expect(await store.claimUploadToken('t', at(1), at(2), 'next')).toBe('{"a":1}');
+      // The dead holder, were it alive after all, can neither renew, release nor use the token up.
+      expect(await store.renewUploadClaim('t', 'dead', at(5))).toBe(false);
+      await store.releaseUploadToken('t', 'dead');
+      expect(await store.consumeUploadToken('t', 'dead')).toBe(false);
+      expect(await store.claimUploadToken('t', at(1), at(2), 'third')).toBeUndefined();
+      // The live holder renews and uses it up.
+      expect(await store.renewUploadClaim('t', 'next', at(5))).toBe(true);
+      expect(await store.claimUploadToken('t', at(3), at(4), 'third')).toBeUndefined();
+      expect(await store.consumeUploadToken('t', 'next')).toBe(true);
+      expect(await store.claimUploadToken('t', at(9), at(9), 'late')).toBeUndefined();
     });
 
     describe('jobs', () => {

@@ -209,6 +209,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('files_root_size').on('files').columns(['root', 'size_in_bytes']).execute();
     },
   },
+  '0007-upload-claim-leases': {
+    async up(db: Kysely<unknown>) {
+      const text = textType(db);
+      // Claims on upload tokens become leases (`claim_expires_at`, renewed by their holder, `claim_id`), and a
+      // finalized resumable upload remembers its file so that finalize can be repeated.
+      await db.schema.alterTable('upload_tokens').addColumn('claim_expires_at', text).execute();
+      await db.schema.alterTable('upload_tokens').addColumn('claim_id', text).execute();
+      await db.schema.alterTable('upload_tokens').addColumn('file_id', text).execute();
+      // Claims made before leases existed belong to processes that are gone (this one is starting): free them.
+      await sql`update upload_tokens set claim_expires_at = claimed_at where claimed_at is not null`.execute(
+        db,
+      );
+    },
+  },
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -62,6 +62,15 @@ export interface UploadTokenTable {
   claimed_at: string | null;
   /** The tus upload this token started (resumable uploads); null until then. */
   upload_id: string | null;
+  /**
+   * When the claim runs out unless its holder renews it: a claim whose process died frees the token then.
+   * Null when unclaimed.
+   */
+  claim_expires_at: string | null;
+  /** Who holds the claim (random per claim): only its holder may renew, release or complete it. */
+  claim_id: string | null;
+  /** The file a finalized resumable upload became: a repeated finalize answers it. */
+  file_id: string | null;
 }
 
 /** Running totals kept in the same transaction as the rows they sum, so limits never need a SUM. */
