@@ -8,12 +8,15 @@
 const FORBIDDEN_CHARACTERS =
   '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u061c\\u202a-\\u202e\\u2066-\\u2069';
 
+const FORBIDDEN = new RegExp(`[${FORBIDDEN_CHARACTERS}]`, 'u');
+const FORBIDDEN_ALL = new RegExp(`[${FORBIDDEN_CHARACTERS}]`, 'gu');
+
 /** Whether `text` holds a character no name or label may hold. */
 export function hasForbiddenCharacter(text: string): boolean {
-  return new RegExp(`[${FORBIDDEN_CHARACTERS}]`, 'u').test(text);
+  return FORBIDDEN.test(text);
 }
 
 /** `text` with each character no name may hold replaced (for names made from outside text: URLs, zip entries). */
 export function replaceForbiddenCharacters(text: string, replacement: string): string {
-  return text.replace(new RegExp(`[${FORBIDDEN_CHARACTERS}]`, 'gu'), replacement);
+  return text.replace(FORBIDDEN_ALL, replacement);
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 
 /** Default reserve: 1 GiB, or a tenth of the volume when that is less (a small volume is not refused whole). */
@@ -14,11 +15,15 @@ export interface VolumeRoom {
 
 /**
  * Measures the free space of the volumes the server writes to (the data dir: SQLite and its journal, blobs on
- * disk, unfinished tus uploads, processing temp files) with `statfs`, one system call per directory.
+ * disk, unfinished tus uploads, processing temp files) with `statfs`: one system call per volume (directories on
+ * the same device are measured once), all at once.
  */
 export class DiskSpaceProbe {
+  /** The directories to measure, one per device, once each of them exists. */
+  private measured: string[] | undefined;
+
   constructor(
-    /** Directories to watch; one per volume is enough, more are harmless. Missing ones are skipped. */
+    /** Directories to watch; missing ones are skipped until they exist. */
     private readonly directories: readonly string[],
     /** Bytes to keep free on each; null: 1 GiB or a tenth of the volume, whichever is less. */
     private readonly minFreeBytes: number | null,
@@ -31,23 +36,49 @@ export class DiskSpaceProbe {
 
   /** The watched volume with the least room above its reserve; undefined when none could be measured. */
   async room(): Promise<VolumeRoom | undefined> {
+    const all = await Promise.all(this.volumes().map((directory) => this.measure(directory)));
     let tightest: VolumeRoom | undefined;
-    for (const directory of this.directories) {
-      let stats: Awaited<ReturnType<typeof fsp.statfs>>;
-      try {
-        stats = await fsp.statfs(directory);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw error;
-      }
-      const freeBytes = stats.bavail * stats.bsize;
-      const minFreeBytes =
-        this.minFreeBytes ??
-        Math.min(DEFAULT_RESERVE_BYTES, Math.ceil(stats.blocks * stats.bsize * DEFAULT_RESERVE_FRACTION));
-      if (!tightest || freeBytes - minFreeBytes < tightest.freeBytes - tightest.minFreeBytes) {
-        tightest = { freeBytes, minFreeBytes };
+    for (const room of all) {
+      if (
+        room &&
+        (!tightest || room.freeBytes - room.minFreeBytes < tightest.freeBytes - tightest.minFreeBytes)
+      ) {
+        tightest = room;
       }
     }
     return tightest;
+  }
+
+  /** One existing directory per device (worked out once all of them exist). */
+  private volumes(): string[] {
+    if (this.measured) return this.measured;
+    const devices = new Map<number, string>();
+    let complete = true;
+    for (const directory of this.directories) {
+      try {
+        const { dev } = fs.statSync(directory);
+        if (!devices.has(dev)) devices.set(dev, directory);
+      } catch {
+        complete = false;
+      }
+    }
+    const volumes = [...devices.values()];
+    if (complete) this.measured = volumes;
+    return volumes;
+  }
+
+  private async measure(directory: string): Promise<VolumeRoom | undefined> {
+    let stats: Awaited<ReturnType<typeof fsp.statfs>>;
+    try {
+      stats = await fsp.statfs(directory);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const freeBytes = stats.bavail * stats.bsize;
+    const minFreeBytes =
+      this.minFreeBytes ??
+      Math.min(DEFAULT_RESERVE_BYTES, Math.ceil(stats.blocks * stats.bsize * DEFAULT_RESERVE_FRACTION));
+    return { freeBytes, minFreeBytes };
   }
 }

@@ -14,9 +14,10 @@ export function insufficientStorage(room: VolumeRoom): ApiError {
 }
 
 /**
- * Counts the bytes of one transfer and checks the free space again whenever the bytes since the last check may
- * have used up half of the room that was left (at most every 8 MiB): rare on an empty disk, at every chunk
- * near the reserve. Several concurrent transfers can each overshoot by what they passed since their last
+ * Counts the bytes of one transfer (a plain upload, an import, one tus PATCH) and checks the free space at its
+ * first chunk, then whenever the bytes since the last check may have used up half of the room that was left
+ * (at most every 8 MiB): rare on an empty disk, at every chunk near the reserve. A check is one `statfs` per
+ * volume, a few microseconds. Several concurrent transfers can each overshoot by what they passed since their last
  * check; that is bounded by the same halving and taken from the reserve, which is there for it.
  */
 export class SpaceMeter {
