@@ -206,7 +206,7 @@ function transformsFromEnv(env: NodeJS.ProcessEnv): TransformConfig {
     cacheBytes: intFromEnv(env, 'TRANSFORM_CACHE_BYTES', 1024 ** 3),
     concurrency: intFromEnv(env, 'TRANSFORM_CONCURRENCY', os.availableParallelism()) || 1,
     queueLimit: intFromEnv(env, 'TRANSFORM_QUEUE_LIMIT', 64),
-    variantsPerFilePerHour: intFromEnv(env, 'TRANSFORM_VARIANTS_PER_FILE_PER_HOUR', 100),
+    variantsPerFilePerHour: intFromEnv(env, 'TRANSFORM_HOURLY_VARIANTS', 100),
     maxInputPixels: intFromEnv(env, 'TRANSFORM_MAX_INPUT_PIXELS', 100_000_000) || 100_000_000,
     touchIntervalMs: 60_000,
   };
