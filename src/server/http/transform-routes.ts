@@ -51,7 +51,7 @@ export function registerTransformRoutes(app: FastifyInstance, images: ImageTrans
           'Content-Length': result.body.size,
           'Content-Disposition': contentDisposition(result.name, { type: 'inline' }),
         })
-        .send(result.body.stream);
+        .send(result.body.payload);
     } catch (error) {
       // Errors are answered in the contract's shape by the error handler; a client may still read them from
       // another origin, and a busy server says when to come back.

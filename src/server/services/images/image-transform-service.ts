@@ -36,7 +36,7 @@ export interface TransformResult {
   varyAccept: boolean;
   name: string;
   /** Absent when `If-None-Match` matched (304). */
-  body?: { stream: Readable; size: number; mimeType: string };
+  body?: { payload: Readable | Buffer; size: number; mimeType: string };
 }
 
 /** `signed` mode's signature of a path: what `docs/api.md` tells sites to compute. */
@@ -46,6 +46,18 @@ export function transformSignature(key: string, rawPath: string): string {
 
 /** Variant rows looked up recently (per process), so a hit costs one query (the file's) and no more. */
 const KNOWN_VARIANTS_MAX = 10_000;
+/**
+ * Small variants (most web images) are also kept in memory, up to this much in all: a hit then opens no file
+ * and makes no store request. The bytes of a key never change, so a copy stays right even if the blob goes.
+ */
+const MEMORY_BYTES_MAX = 32 * 1024 * 1024;
+const MEMORY_ITEM_MAX = 512 * 1024;
+
+interface KnownVariant {
+  row: ImageVariantRow;
+  touchedAt: number;
+  data?: Buffer;
+}
 
 /**
  * Image transformations: parse, check the mode's rules, and serve a variant from the cache or render it once
@@ -54,7 +66,8 @@ const KNOWN_VARIANTS_MAX = 10_000;
 export class ImageTransformService {
   private readonly queue: RenderQueue;
   private readonly flights = new SingleFlight<ImageVariantRow & { data: Buffer }>();
-  private readonly known = new Map<string, { row: ImageVariantRow; touchedAt: number }>();
+  private readonly known = new Map<string, KnownVariant>();
+  private memoryBytes = 0;
   /** `open` mode: renders per file in the current hour. */
   private readonly rendersPerFile = new Map<string, { windowStart: number; count: number }>();
   private evicting: Promise<void> = Promise.resolve();
@@ -104,7 +117,7 @@ export class ImageTransformService {
     return {
       ...result,
       body: {
-        stream: Readable.from([rendered.data]),
+        payload: rendered.data,
         size: rendered.data.length,
         mimeType: rendered.mime_type,
       },
@@ -155,32 +168,52 @@ export class ImageTransformService {
       if (!row) return undefined;
       entry = { row, touchedAt: Date.parse(row.last_used_at) };
     }
-    let stream: Readable;
-    try {
-      stream = await this.blobs.get(entry.row.blob_key);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      // Evicted by another instance (or its blob lost): render again.
-      this.known.delete(key);
-      await this.images.deleteVariants([key]);
-      return undefined;
+    const size = Number(entry.row.size_in_bytes);
+    let payload: Readable | Buffer | undefined = entry.data;
+    let data: Buffer | undefined;
+    if (!payload) {
+      try {
+        const stream = await this.blobs.get(entry.row.blob_key);
+        if (size <= MEMORY_ITEM_MAX) data = await readAll(stream);
+        payload = data ?? stream;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        // Evicted by another instance (or its blob lost): render again.
+        this.forget(key);
+        await this.images.deleteVariants([key]);
+        return undefined;
+      }
     }
-    this.remember(key, entry);
+    this.remember(key, entry, data);
     if (Date.now() - entry.touchedAt >= this.config.touchIntervalMs) {
       const stamp = this.stamp();
       entry.touchedAt = stamp;
       await this.images.touchVariant(key, new Date(stamp).toISOString());
     }
-    return { stream, size: Number(entry.row.size_in_bytes), mimeType: entry.row.mime_type };
+    return { payload, size, mimeType: entry.row.mime_type };
   }
 
-  private remember(key: string, entry: { row: ImageVariantRow; touchedAt: number }): void {
-    this.known.delete(key);
+  /** Most recently used last; the oldest entries (and then the oldest bytes) go past the limits. */
+  private remember(key: string, entry: KnownVariant, data?: Buffer): void {
+    this.forget(key);
+    if (data) entry.data = data;
     this.known.set(key, entry);
-    if (this.known.size > KNOWN_VARIANTS_MAX) {
-      const oldest = this.known.keys().next().value;
-      if (oldest !== undefined) this.known.delete(oldest);
+    if (entry.data) this.memoryBytes += entry.data.length;
+    for (const [oldKey, old] of this.known) {
+      if (oldKey === key || (this.known.size <= KNOWN_VARIANTS_MAX && this.memoryBytes <= MEMORY_BYTES_MAX))
+        break;
+      if (this.known.size > KNOWN_VARIANTS_MAX) this.forget(oldKey);
+      else if (old.data) {
+        this.memoryBytes -= old.data.length;
+        delete old.data;
+      }
     }
+  }
+
+  private forget(key: string): void {
+    const entry = this.known.get(key);
+    if (entry?.data) this.memoryBytes -= entry.data.length;
+    this.known.delete(key);
   }
 
   private async render(
@@ -210,7 +243,11 @@ export class ImageTransformService {
       last_used_at: now,
     };
     await this.images.insertVariant(row);
-    this.remember(key, { row, touchedAt: Date.now() });
+    this.remember(
+      key,
+      { row, touchedAt: Date.now() },
+      rendered.data.length <= MEMORY_ITEM_MAX ? rendered.data : undefined,
+    );
     await this.evict();
     return { ...row, data: rendered.data };
   }
@@ -260,7 +297,7 @@ export class ImageTransformService {
             left -= Number(row.size_in_bytes);
           }
           const gone = await this.images.deleteVariants(victims);
-          for (const row of gone) this.known.delete(row.key);
+          for (const row of gone) this.forget(row.key);
           await this.blobs.delete(gone.map((r) => r.blob_key));
           total = await this.images.variantBytes();
         }
