@@ -16,6 +16,7 @@ import { registerFileRoutes } from './http/file-routes.ts';
 import { registerFolderRoutes } from './http/folder-routes.ts';
 import { registerImportRoutes } from './http/import-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
+import { registerFocalPointRoutes, registerTransformRoutes } from './http/transform-routes.ts';
 import { registerUploadApiRoutes, registerUploadTargetRoutes } from './http/upload-routes.ts';
 import { cutOffSlowBodies } from './http/slow-bodies.ts';
 import { registerVisitorRoutes } from './http/visitor-routes.ts';
@@ -27,6 +28,7 @@ import { CursorCodec } from './services/cursors.ts';
 import { DownloadService, thumbnailSignature } from './services/download-service.ts';
 import { FileService } from './services/file-service.ts';
 import { FolderService } from './services/folder-service.ts';
+import { ImageTransformService } from './services/images/image-transform-service.ts';
 import { ImportService } from './services/import-service.ts';
 import { JobRunner } from './services/job-runner.ts';
 import { assetsOf } from './services/processing/assets.ts';
@@ -39,10 +41,13 @@ import { Quota } from './services/upload-limits.ts';
 import { UploadService } from './services/upload-service.ts';
 import { ZipService } from './services/zip-service.ts';
 import { IntegrityStore } from './stores/integrity-store.ts';
+import { ImageStore } from './stores/image-store.ts';
 import { openMetadataDb } from './stores/metadata-db.ts';
 import { MetadataStore } from './stores/metadata-store.ts';
 
 export const API_PREFIX = '/site-media/v1';
+/** Authenticated endpoints Wix's contract lacks (documented in `docs/api.md`). */
+export const EXT_API_PREFIX = '/site-media-ext/v1';
 
 /** The web app's own pages: scripts and styles from this origin only, never framed. */
 const APP_CSP =
@@ -69,6 +74,7 @@ export interface App {
   sweeper: BlobSweeper;
   /** The periodic cleanup (run every `CLEANUP_INTERVAL_MINUTES`), callable at will (tests). */
   cleanup(): Promise<void>;
+  images: ImageTransformService;
 }
 
 /** The blob sweep lists the whole store: at most this often, however often the rest of the cleanup runs. */
@@ -238,6 +244,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   });
 
   const trash = new TrashService(store, blobs, app.log);
+  const images = new ImageTransformService(new ImageStore(store), blobs, config.transforms, app.log);
   const resumable = new ResumableUploads(
     store,
     uploads,
@@ -276,6 +283,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   registerMediaRoutes(app, files, downloads, blobs, secret, {
     redirectDownloads: config.s3?.downloads === 'redirect',
   });
+  registerTransformRoutes(app, images);
   registerZipDownloadRoutes(app, zips);
 
   await app.register(
@@ -289,6 +297,14 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       done();
     },
     { prefix: API_PREFIX },
+  );
+  await app.register(
+    (ext, _options, done) => {
+      ext.addHook('onRequest', apiAuthHook(auth));
+      registerFocalPointRoutes(ext, images);
+      done();
+    },
+    { prefix: EXT_API_PREFIX },
   );
 
   const staticDir = config.staticDir;
@@ -311,6 +327,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       hasWebApp &&
       (request.method === 'GET' || request.method === 'HEAD') &&
       !url.startsWith(`${API_PREFIX}/`) &&
+      !url.startsWith(`${EXT_API_PREFIX}/`) &&
       !/^\/(upload|download|media|stream|auth|visitor)\//.test(url) &&
       path.extname(url) === '';
     if (!isPage) return sendNoRoute(request, reply);
@@ -377,5 +394,6 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     blobs,
     sweeper,
     cleanup,
+    images,
   };
 }

@@ -141,3 +141,37 @@ describe('UPLOAD_CLAIM_LEASE_SECONDS', () => {
     expect(() => loadConfig({ UPLOAD_CLAIM_LEASE_SECONDS: '1.5' })).toThrow(/UPLOAD_CLAIM_LEASE_SECONDS/);
   });
 });
+
+describe('image transformation configuration', () => {
+  it('defaults to open mode and reads the TRANSFORM_* variables', () => {
+    expect(loadConfig({}).transforms).toMatchObject({ mode: 'open', presets: [], cacheBytes: 1024 ** 3 });
+    expect(
+      loadConfig({
+        TRANSFORM_MODE: 'presets',
+        TRANSFORM_PRESETS: '640x480, 1280X960',
+        TRANSFORM_CACHE_BYTES: '1000',
+        TRANSFORM_QUEUE_LIMIT: '3',
+        TRANSFORM_HOURLY_VARIANTS: '7',
+      }).transforms,
+    ).toMatchObject({
+      mode: 'presets',
+      presets: [
+        { w: 640, h: 480 },
+        { w: 1280, h: 960 },
+      ],
+      cacheBytes: 1000,
+      queueLimit: 3,
+      variantsPerFilePerHour: 7,
+    });
+  });
+
+  it('refuses settings that cannot work', () => {
+    expect(() => loadConfig({ TRANSFORM_MODE: 'closed' })).toThrow(/TRANSFORM_MODE/);
+    expect(() => loadConfig({ TRANSFORM_MODE: 'presets' })).toThrow(/TRANSFORM_PRESETS/);
+    expect(() => loadConfig({ TRANSFORM_PRESETS: '640x0' })).toThrow(/TRANSFORM_PRESETS/);
+    expect(() => loadConfig({ TRANSFORM_MODE: 'signed' })).toThrow(/TRANSFORM_SIGNING_KEY/);
+    expect(
+      loadConfig({ TRANSFORM_MODE: 'signed', TRANSFORM_SIGNING_KEY: 'k'.repeat(16) }).transforms.mode,
+    ).toBe('signed');
+  });
+});

@@ -21,6 +21,28 @@ export interface S3Config {
   maxParts: number;
 }
 
+/** Image transformations at `/media/<id>/v1/...` (Wix's URL grammar). */
+export interface TransformConfig {
+  /** `open`: any size (a per-file cap on new variants per hour); `presets`: only listed sizes; `signed`: `?sig=`. */
+  mode: 'open' | 'presets' | 'signed';
+  /** `WxH` sizes `presets` mode allows (the last step's w and h). */
+  presets: { w: number; h: number }[];
+  /** HMAC-SHA256 key of `signed` mode. */
+  signingKey: string | undefined;
+  /** Rendered variants kept in the blob store, least recently used evicted past this. */
+  cacheBytes: number;
+  /** Renders at a time (each uses sharp's threadpool, never the event loop). */
+  concurrency: number;
+  /** Renders waiting for a slot; past this a request answers 503 with `Retry-After`. */
+  queueLimit: number;
+  /** `open` mode: distinct variants of one file rendered per hour (cached ones are always served). */
+  variantsPerFilePerHour: number;
+  /** Sources above this many pixels are refused (decompression bombs). */
+  maxInputPixels: number;
+  /** A served variant's last use is written at most this often (the LRU order's resolution). */
+  touchIntervalMs: number;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -104,6 +126,7 @@ export interface Config {
   logLevel: string;
   /** Set when `S3_ENDPOINT` is: blobs go to that store, not to disk. */
   s3: S3Config | undefined;
+  transforms: TransformConfig;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -249,6 +272,42 @@ function checkApiKey(apiKey: string | undefined): void {
   );
 }
 
+/** `TRANSFORM_*`. */
+function transformsFromEnv(env: NodeJS.ProcessEnv): TransformConfig {
+  const mode = (env.TRANSFORM_MODE ?? 'open').trim().toLowerCase() || 'open';
+  if (mode !== 'open' && mode !== 'presets' && mode !== 'signed') {
+    throw new Error('TRANSFORM_MODE must be open, presets or signed');
+  }
+  const presets = listFromEnv(env, 'TRANSFORM_PRESETS', []).map((item) => {
+    const match = /^(\d{1,4})x(\d{1,4})$/.exec(item);
+    const w = Number(match?.[1]);
+    const h = Number(match?.[2]);
+    if (!match || w < 1 || h < 1 || w > 5000 || h > 5000) {
+      throw new Error(
+        'TRANSFORM_PRESETS is a comma-separated list of WxH sizes (1-5000), e.g. 640x480,1280x960',
+      );
+    }
+    return { w, h };
+  });
+  if (mode === 'presets' && presets.length === 0)
+    throw new Error('TRANSFORM_MODE=presets needs TRANSFORM_PRESETS');
+  const signingKey = env.TRANSFORM_SIGNING_KEY || undefined;
+  if (mode === 'signed' && (signingKey === undefined || signingKey.length < 16)) {
+    throw new Error('TRANSFORM_MODE=signed needs TRANSFORM_SIGNING_KEY (16 characters or more)');
+  }
+  return {
+    mode,
+    presets,
+    signingKey,
+    cacheBytes: intFromEnv(env, 'TRANSFORM_CACHE_BYTES', 1024 ** 3),
+    concurrency: intFromEnv(env, 'TRANSFORM_CONCURRENCY', os.availableParallelism()) || 1,
+    queueLimit: intFromEnv(env, 'TRANSFORM_QUEUE_LIMIT', 64),
+    variantsPerFilePerHour: intFromEnv(env, 'TRANSFORM_HOURLY_VARIANTS', 100),
+    maxInputPixels: intFromEnv(env, 'TRANSFORM_MAX_INPUT_PIXELS', 100_000_000) || 100_000_000,
+    touchIntervalMs: 60_000,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const host = env.HOST ?? '127.0.0.1';
   const port = intFromEnv(env, 'PORT', 8080);
@@ -300,6 +359,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     staticDir: env.STATIC_DIR ?? path.resolve('dist'),
     logLevel: env.LOG_LEVEL ?? 'info',
     s3: s3FromEnv(env),
+    transforms: transformsFromEnv(env),
     ...overrides,
   };
   // Checked after the overrides too: a key set in code (tests, scripts) is held to the same rule.

@@ -3,6 +3,7 @@ import { blobKeysOf } from './processing/assets.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import { nowIso } from '../clock.ts';
 import { ApiError } from '../errors.ts';
+import { ImageStore } from '../stores/image-store.ts';
 import type { LiveRoot, MetadataStore } from '../stores/metadata-store.ts';
 import type { FileRow, FolderRow } from '../stores/schema.ts';
 import { isRootId, type Destination } from './folder-service.ts';
@@ -33,7 +34,8 @@ export class TrashService {
         return [];
       }
       const purged = kind === 'files' ? await store.purge(unique, []) : await store.purge([], unique);
-      return purged.flatMap(blobKeysOf);
+      // Rendered image variants of the purged files go with them.
+      return [...purged.flatMap(blobKeysOf), ...(await new ImageStore(store).takeOrphanVariants())];
     });
     // Bytes go after the rows are gone: a failure (or a crash) here leaves an orphan blob, never a row without
     // bytes; the blob sweeper (blob-sweeper.ts) removes it once past its grace period.

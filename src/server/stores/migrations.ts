@@ -223,6 +223,30 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  '0008-image-variants': {
+    async up(db: Kysely<unknown>) {
+      const text = textType(db);
+      // Where `fill` centres its crop unless the URL says otherwise: JSON `{x, y}` in percent; null: the centre.
+      await db.schema.alterTable('files').addColumn('focal_point', text).execute();
+      // Rendered transformations (`/media/<id>/v1/...`) kept in the blob store; evicted least recently used.
+      await db.schema
+        .createTable('image_variants')
+        .addColumn('key', text, (c) => c.primaryKey())
+        .addColumn('file_id', text, (c) => c.notNull())
+        .addColumn('blob_key', text, (c) => c.notNull())
+        .addColumn('mime_type', text, (c) => c.notNull())
+        .addColumn('size_in_bytes', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('last_used_at', text, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('image_variants_file').on('image_variants').column('file_id').execute();
+      await db.schema
+        .createIndex('image_variants_last_used')
+        .on('image_variants')
+        .columns(['last_used_at', 'key'])
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

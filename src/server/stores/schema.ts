@@ -53,6 +53,26 @@ export interface FileTable extends PlacementColumns {
   assets: string;
 }
 
+/**
+ * `files.focal_point` (migration 0006): JSON `{x, y}` (percent) where `fill` centres its crop; null: the centre.
+ * Only the image stores read or write it, so `FileRow` (built by hand in many places) does not carry it.
+ */
+export interface FocalPointColumn {
+  focal_point: string | null;
+}
+
+/** A rendered image transformation kept in the blob store (`variants/...`). */
+export interface ImageVariantTable {
+  /** sha256 of the file's hash, the canonical transformation and the output format. */
+  key: string;
+  file_id: string;
+  blob_key: string;
+  mime_type: string;
+  size_in_bytes: number;
+  created_at: string;
+  last_used_at: string;
+}
+
 export interface UploadTokenTable {
   /** sha256 of the token; the token itself is only ever in the upload URL. */
   token_hash: string;
@@ -133,6 +153,7 @@ export interface Database {
   zip_downloads: ZipDownloadTable;
   site_usage: SiteUsageTable;
   jobs: JobTable;
+  image_variants: ImageVariantTable;
 }
 
 export type FolderRow = Selectable<FolderTable>;
@@ -143,3 +164,4 @@ export type NewFileRow = Insertable<FileTable>;
 export type FileUpdate = Updateable<FileTable>;
 export type ZipDownloadRow = Selectable<ZipDownloadTable>;
 export type JobRow = Selectable<JobTable>;
+export type ImageVariantRow = Selectable<ImageVariantTable>;
