@@ -37,6 +37,7 @@ import { Viewer } from '../preview/viewer';
 import { InfoPanel, type PanelActions } from './info-panel';
 import { ItemGrid } from './item-grid';
 import { MEDIA_TYPE_LABELS } from './media-labels';
+import { useLeaveLiveFolderInTrash } from './trash-navigation';
 import {
   emptySelection,
   prune,
@@ -339,6 +340,17 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // Known only for the top of the trash as it is, unfiltered: elsewhere (inside a folder, a search) assume not.
+  const trashIsEmpty =
+    inTrash &&
+    folderId === root.root &&
+    !view.search &&
+    !view.type &&
+    listing.isSuccess &&
+    items.length === 0 &&
+    !listing.hasNextPage;
+  useLeaveLiveFolderInTrash(area, folderId);
+
   const sortLabel = { name: 'Name', updated: 'Last updated', size: 'Size' }[view.sort];
   const confirmText = confirm && describeItems(confirm.items);
 
@@ -374,7 +386,9 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
             ? 'Try other words, or clear the search and the type filter.'
             : inTrash
               ? 'Deleted files and folders stay here until you delete them forever.'
-              : 'Create a folder with “New folder”, or move files here from another folder.'}
+              : canUpload
+                ? 'Drop files here or use Upload. You can also create a folder with “New folder”.'
+                : 'Create a folder with “New folder”, or move files here from another folder.'}
         </p>
       </EmptyState>
     );
@@ -396,6 +410,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         onFocusIndex={(index) => focus(index, false)}
         dragItems={(item) => (selection.selected.has(item.key) ? selectedItems : [item])}
         droppable={!inTrash}
+        dateColumn={inTrash ? 'Deleted' : 'Updated'}
       />
     );
   }
@@ -489,7 +504,11 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
           </div>
           <span className="toolbar__spacer" />
           {inTrash ? (
-            <Button variant="danger" onClick={() => setConfirm({ kind: 'emptyTrash', items: [] })}>
+            <Button
+              variant="danger"
+              onClick={() => setConfirm({ kind: 'emptyTrash', items: [] })}
+              disabled={trashIsEmpty}
+            >
               Empty trash
             </Button>
           ) : (
