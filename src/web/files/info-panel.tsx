@@ -5,6 +5,7 @@ import { Button } from '../components/ui/button';
 import { useToast } from '../components/ui/toast';
 import { formatBytes, formatDate } from '../lib/format';
 import { DownloadMenu } from '../preview/download-menu';
+import { FailedNotice } from '../preview/failed-notice';
 import { MediaPreview } from '../preview/media-preview';
 import { fileQueryOptions } from './api/files';
 import { useItemActions } from './api/mutations';
@@ -192,9 +193,7 @@ function FileDetails({
           </span>
         ) : null}
       </div>
-      {file.operationStatus === 'FAILED' && file.failureReason ? (
-        <p className="form__error">{file.failureReason}</p>
-      ) : null}
+      {file ? <FailedNotice file={file} /> : null}
       <dl className="facts">
         <Fact label="Type" value={`${MEDIA_TYPE_LABELS[file.mediaType]} (${file.mimeType})`} />
         <Fact label="Size" value={formatBytes(file.sizeInBytes)} />
