@@ -248,8 +248,9 @@ test('errors read as sentences: import refusals, and a bad download link opened 
   expect(response?.headers()['content-type']).toMatch(/^text\/html/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('This download link does not work');
   await expect(page.locator('body')).not.toContainText('applicationError');
-  await page.getByRole('link', { name: 'Open Site Media Manager' }).click();
-  await expect(page.getByRole('toolbar', { name: 'View and actions' })).toBeVisible();
+  await page.getByRole('link', { name: 'Open the file in Site Media Manager' }).click();
+  // The app, at the file: its Download makes a fresh link.
+  await expect(page.getByRole('complementary', { name: 'Details of notes.txt' })).toBeVisible();
 
   // API clients still get the contract's JSON error.
   const apiAnswer = await api.get(tampered.href);

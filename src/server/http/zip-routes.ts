@@ -2,8 +2,9 @@ import contentDisposition from 'content-disposition';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ZIP_FILE_IDS_MAX } from '../../contract/index.ts';
-import { invalid } from '../errors.ts';
+import { ApiError, invalid } from '../errors.ts';
 import type { ZipService } from '../services/zip-service.ts';
+import { sendLinkError, wantsHtml } from './link-page.ts';
 import { USER_CONTENT_HEADERS } from './serve-blob.ts';
 import { id, parse } from './validation.ts';
 
@@ -52,7 +53,21 @@ export function registerZipDownloadRoutes(app: FastifyInstance, zips: ZipService
     url: '/download/v1/zip/:token',
     handler: async (request, reply) => {
       const { token } = request.params as { token: string };
-      const plan = await zips.open(token);
+      let plan;
+      try {
+        plan = await zips.open(token);
+      } catch (error) {
+        if (!(error instanceof ApiError) || !wantsHtml(request)) throw error;
+        return sendLinkError(request, reply, error, {
+          title: 'This download link does not work',
+          message:
+            error.status === 404
+              ? 'The link is incomplete, or what it zipped was deleted. Choose the files again to make a new zip.'
+              : `${error.message}. Choose the files again to make a new zip.`,
+          linkText: 'Open Site Media Manager',
+          href: '/',
+        });
+      }
       void reply.headers({
         ...USER_CONTENT_HEADERS,
         'Content-Type': 'application/zip',
