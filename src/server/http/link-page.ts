@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MEDIA_ROOT_ID, TRASH_ROOT_ID, VISITOR_UPLOADS_ROOT_ID } from '../../contract/index.ts';
-import { ApiError } from '../errors.ts';
+import type { ApiError } from '../errors.ts';
 import type { FileRow } from '../stores/schema.ts';
 import { sendError } from './error-handler.ts';
 
