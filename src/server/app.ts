@@ -17,7 +17,11 @@ import { registerImportRoutes } from './http/import-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
 import { registerUploadApiRoutes, registerUploadTargetRoutes } from './http/upload-routes.ts';
 import { registerVisitorRoutes } from './http/visitor-routes.ts';
-import { registerZipApiRoutes, registerZipDownloadRoutes } from './http/zip-routes.ts';
+import {
+  registerZipApiRoutes,
+  registerZipDownloadRoutes,
+  registerZipExtensionRoutes,
+} from './http/zip-routes.ts';
 import { persistentSecret } from './secrets.ts';
 import { AuthService } from './services/auth-service.ts';
 import { CursorCodec } from './services/cursors.ts';
@@ -38,6 +42,8 @@ import { openMetadataDb } from './stores/metadata-db.ts';
 import { MetadataStore } from './stores/metadata-store.ts';
 
 export const API_PREFIX = '/site-media/v1';
+/** Where this server's own endpoints live (features Wix lacks): never under Wix's prefix. */
+export const EXTENSION_PREFIX = '/smm/v1';
 
 /** The web app's own pages: scripts and styles from this origin only, never framed. */
 const APP_CSP =
@@ -240,6 +246,15 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     },
     { prefix: API_PREFIX },
   );
+  // Features Wix lacks, with the same authentication (key, or session cookie and CSRF token); see docs/api.md.
+  await app.register(
+    (ext, _options, done) => {
+      ext.addHook('onRequest', apiAuthHook(auth));
+      registerZipExtensionRoutes(ext, zips);
+      done();
+    },
+    { prefix: EXTENSION_PREFIX },
+  );
 
   const staticDir = config.staticDir;
   const hasWebApp = staticDir !== undefined && fs.existsSync(path.join(staticDir, 'index.html'));
@@ -261,6 +276,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       hasWebApp &&
       (request.method === 'GET' || request.method === 'HEAD') &&
       !url.startsWith(`${API_PREFIX}/`) &&
+      !url.startsWith(`${EXTENSION_PREFIX}/`) &&
       !/^\/(upload|download|media|stream|auth|visitor)\//.test(url) &&
       path.extname(url) === '';
     if (!isPage) return sendNoRoute(request, reply);

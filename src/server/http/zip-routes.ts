@@ -39,6 +39,23 @@ export function registerZipApiRoutes(app: FastifyInstance, zips: ZipService): vo
 }
 
 /**
+ * Extension (Wix has no such endpoint), under `/smm/v1` with the API's authentication: one zip of a selection of
+ * files and folders, for the web app's Download of a mixed selection.
+ */
+export function registerZipExtensionRoutes(app: FastifyInstance, zips: ZipService): void {
+  app.post('/zips/generate-download-url', async (request) => {
+    const body = parse(
+      z.object({
+        fileIds: z.array(z.string().min(1).max(2000)).max(ZIP_FILE_IDS_MAX).default([]),
+        folderIds: z.array(id).max(ZIP_FILE_IDS_MAX).default([]),
+      }),
+      request.body ?? {},
+    );
+    return zips.selectionDownloadUrl(body.fileIds, body.folderIds);
+  });
+}
+
+/**
  * The zip URL itself: `GET /download/v1/zip/<token>`, no API key (the unguessable token is the credential, and
  * the URL does not expire). The zip is streamed as it is made, with chunked encoding, so a download cut short
  * is seen as such. No Content-Length: yazl can predict the size of a STORE zip, but yazl 3.3.1 counts a ZIP64

@@ -22,7 +22,7 @@ import { AREAS, folderPath, type Area } from '../folders/paths';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { ImportDialog } from '../uploads/import-dialog';
 import { useUploader } from '../uploads/uploader-context';
-import { downloadFile, downloadFilesAsZip, downloadFolderAsZip } from './api/files';
+import { downloadFile, downloadFilesAsZip, downloadFolderAsZip, downloadSelectionAsZip } from './api/files';
 import {
   fileItemKey,
   itemListQueryOptions,
@@ -235,7 +235,12 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
           ? first.kind === 'file'
             ? downloadFile(first.file.id)
             : downloadFolderAsZip(first.folder.id)
-          : downloadFilesAsZip(targets.flatMap((i) => (i.kind === 'file' ? [i.file.id] : [])));
+          : targets.some((i) => i.kind === 'folder')
+            ? downloadSelectionAsZip(
+                targets.flatMap((i) => (i.kind === 'file' ? [i.file.id] : [])),
+                targets.flatMap((i) => (i.kind === 'folder' ? [i.folder.id] : [])),
+              )
+            : downloadFilesAsZip(targets.flatMap((i) => (i.kind === 'file' ? [i.file.id] : [])));
       work.catch((error: unknown) =>
         toast({
           title: 'Could not download',
