@@ -644,7 +644,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
           confirm?.kind === 'emptyTrash'
             ? 'Everything in the trash is deleted forever, with its bytes. Pages that still use these files will break. This cannot be undone.'
             : confirm?.kind === 'deleteForever'
-              ? `${confirmText} and everything inside will be deleted with their bytes. Pages that still use them will break. This cannot be undone.`
+              ? `${confirmText} and everything inside will be deleted with their bytes. Pages that still use them will break. This cannot be undone.${confirm.items.some((i) => i.kind === 'folder') ? ' Items you moved to the trash on their own earlier stay in the trash.' : ''}`
               : `${confirmText} will go to the trash${confirm?.items.some((i) => i.kind === 'folder') ? ' with everything inside' : ''}. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`
         }
         confirmLabel={
