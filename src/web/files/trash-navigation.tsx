@@ -14,7 +14,9 @@ export function useLeaveLiveFolderInTrash(area: Area, folderId: string): void {
   const navigate = useNavigate();
   const inFolder = area === 'trash' && folderId !== AREAS.trash.root;
   const folder = useQuery({ ...folderQueryOptions(folderId), enabled: inFolder });
-  const live = inFolder && folder.data?.state === 'OK';
+  // Only an answer fetched for this page counts: the cache may still hold the folder from before it was trashed
+  // (opened live a moment ago), and acting on that would leave a trashed folder the owner just opened.
+  const live = inFolder && folder.isFetchedAfterMount && !folder.isFetching && folder.data?.state === 'OK';
   useEffect(() => {
     if (live) void navigate(folderPath('trash', AREAS.trash.root), { replace: true });
   }, [live, navigate]);
