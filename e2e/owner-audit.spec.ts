@@ -293,6 +293,10 @@ test('Trash says when and where from, keeps its own breadcrumb, and empty states
     panel.locator('.facts__row').filter({ has: page.getByRole('term').filter({ hasText: label }) });
   await expect(fact('From').getByRole('definition')).toHaveText(
     `Site Files › ${workspace.displayName} › Photos`,
+    {
+      // The path is walked one folder at a time: on a busy machine that takes a while.
+      timeout: 15_000,
+    },
   );
   await expect(fact('Deleted').getByRole('definition')).not.toHaveText('—');
   await expect(fact('Updated')).toHaveCount(0);
