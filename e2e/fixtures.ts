@@ -217,6 +217,37 @@ export function treeRow(node: Locator): Locator {
   return node.locator(':scope > .tree__row');
 }
 
+/**
+ * Items trashed on their own stay in the trash when the folder they came from is deleted for good (they can
+ * still be restored, to the top of their area). A test's workspace is deleted for good at the end, so what the
+ * test trashed from it on its own is removed here: every top-level trash entry whose original folder is gone.
+ * Removing one may orphan another (a folder trashed inside a folder trashed later), hence the loop.
+ */
+async function purgeOrphansFromTrash(api: APIRequestContext): Promise<void> {
+  for (let round = 0; round < 10; round++) {
+    const folders = (await (
+      await api.get(`${API}/trash-bin/folders`, { params: { 'paging.limit': 100 } })
+    ).json()) as {
+      folders: ApiFolder[];
+    };
+    const files = (await (
+      await api.get(`${API}/trash-bin/files`, { params: { 'paging.limit': 100 } })
+    ).json()) as {
+      files: ApiFile[];
+    };
+    const orphaned = async (item: { parentFolderId: string }) =>
+      !['media-root', 'visitor-uploads'].includes(item.parentFolderId) &&
+      (await getFolder(api, item.parentFolderId)) === null;
+    const folderIds: string[] = [];
+    for (const f of folders.folders) if (await orphaned(f)) folderIds.push(f.id);
+    const fileIds: string[] = [];
+    for (const f of files.files) if (await orphaned(f)) fileIds.push(f.id);
+    if (folderIds.length === 0 && fileIds.length === 0) return;
+    if (folderIds.length > 0) await deleteFolders(api, folderIds, true);
+    if (fileIds.length > 0) await deleteFiles(api, fileIds, true);
+  }
+}
+
 interface Fixtures {
   /** A page whose context is already signed in (through the API, not the form). */
   signedInPage: Page;
@@ -246,5 +277,6 @@ export const test = base.extend<Fixtures>({
     const folder = await createFolder(api, uniqueName('e2e'));
     await use(folder);
     await deleteFolders(api, [folder.id], true);
+    await purgeOrphansFromTrash(api);
   },
 });

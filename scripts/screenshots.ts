@@ -101,7 +101,7 @@ function testImage(hue: number): Buffer {
 
 const photos = await folder('Photos');
 const summer = await folder('Summer 2026', photos);
-await folder('Winter', photos);
+const winter = await folder('Winter', photos);
 await folder('Brand assets');
 const videos = await folder('Videos');
 for (let i = 1; i <= 9; i++) {
@@ -138,12 +138,28 @@ await upload('contract-draft.pdf', 'application/pdf', onePagePdf(), 'media-root'
 });
 const visitors = await folder('Contest entries', 'visitor-uploads');
 await upload('entry-anna.jpg', 'image/jpeg', testImage(200), visitors);
-await upload('entry-ben.jpg', 'image/jpeg', testImage(300), 'visitor-uploads');
+const ben = await upload('entry-ben.jpg', 'image/jpeg', testImage(300), 'visitor-uploads');
 const old = await folder('Old campaign');
 await upload('banner-v1.png', 'image/png', Buffer.alloc(12_000, 6), old);
 await api('POST', '/bulk/folders/delete', { folderIds: [old] });
-const stray = await upload('IMG_blurry.jpg', 'image/jpeg', testImage(90));
+const stray = await upload('IMG_blurry.jpg', 'image/jpeg', testImage(90), summer);
 await api('POST', '/bulk/files/delete', { fileIds: [stray] });
+
+// A PDF header over bytes no reader can parse: processing fails, the original can still be opened.
+const brokenPdf = await upload(
+  'scan-damaged.pdf',
+  'application/pdf',
+  Buffer.from('%PDF-1.4\n this is not really a PDF\n%%EOF\n'),
+  photos,
+);
+// A download link changed after it was signed: what a browser shows for a link that no longer works.
+const { downloadUrls } = await api<{ downloadUrls: { url: string }[] }>(
+  'POST',
+  '/files/generate-file-download-url',
+  { fileId: priceList },
+);
+const badLink = new URL(downloadUrls[0]!.url);
+badLink.searchParams.set('exp', String(Number(badLink.searchParams.get('exp')) + 60));
 
 // Processing (thumbnails, renditions, HLS) runs in the background: wait until nothing is PENDING.
 for (let waited = 0; ; waited += 250) {
@@ -168,7 +184,14 @@ const browser = await chromium.launch({
   ],
 });
 
-const pages: { name: string; path: string; prepare?: (page: Page) => Promise<void>; signedIn?: boolean }[] = [
+const pages: {
+  name: string;
+  path: string;
+  prepare?: (page: Page) => Promise<void>;
+  signedIn?: boolean;
+  /** Prepare on phones too (most screens are prepared on the desktop only). */
+  preparePhone?: boolean;
+}[] = [
   { name: 'sign-in', path: '/sign-in', signedIn: false },
   {
     name: 'site-files',
@@ -212,6 +235,22 @@ const pages: { name: string; path: string; prepare?: (page: Page) => Promise<voi
   },
   { name: 'visitor-uploads', path: '/visitor-uploads' },
   { name: 'trash', path: '/trash' },
+  { name: 'trash-details', path: `/trash?view=list&item=file:${stray}` },
+  { name: 'failed-pdf-details', path: `/files/${photos}?item=file:${brokenPdf}` },
+  { name: 'empty-folder', path: `/files/${winter}` },
+  {
+    name: 'move-visitor-upload',
+    path: `/visitor-uploads?item=file:${ben}`,
+    preparePhone: true,
+    prepare: async (page) => {
+      await page
+        .getByRole('complementary', { name: 'Details of entry-ben.jpg' })
+        .getByRole('button', { name: 'Move to…' })
+        .click();
+      await page.getByRole('tree', { name: 'Destination folder in Site Files' }).waitFor();
+    },
+  },
+  { name: 'download-link-broken', path: badLink.pathname + badLink.search },
 ];
 
 for (const scheme of ['light', 'dark'] as const) {
@@ -229,7 +268,8 @@ for (const scheme of ['light', 'dark'] as const) {
       const page = await context.newPage();
       await page.goto(`${base}${shot.path}`);
       await page.waitForLoadState('networkidle');
-      if (shot.prepare && (size === 'desktop' || shot.name.startsWith('viewer'))) await shot.prepare(page);
+      if (shot.prepare && (size === 'desktop' || shot.preparePhone || shot.name.startsWith('viewer')))
+        await shot.prepare(page);
       await page.waitForTimeout(300);
       const file = path.join(outDir, `${shot.name}-${scheme}-${size}.png`);
       await page.screenshot({ path: file });

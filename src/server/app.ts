@@ -20,7 +20,11 @@ import { registerFocalPointRoutes, registerTransformRoutes } from './http/transf
 import { registerUploadApiRoutes, registerUploadTargetRoutes } from './http/upload-routes.ts';
 import { cutOffSlowBodies } from './http/slow-bodies.ts';
 import { registerVisitorRoutes } from './http/visitor-routes.ts';
-import { registerZipApiRoutes, registerZipDownloadRoutes } from './http/zip-routes.ts';
+import {
+  registerZipApiRoutes,
+  registerZipDownloadRoutes,
+  registerZipExtensionRoutes,
+} from './http/zip-routes.ts';
 import { persistentSecret } from './secrets.ts';
 import { AuthService } from './services/auth-service.ts';
 import { BlobSweeper } from './services/blob-sweeper.ts';
@@ -302,6 +306,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     (ext, _options, done) => {
       ext.addHook('onRequest', apiAuthHook(auth));
       registerFocalPointRoutes(ext, images);
+      registerZipExtensionRoutes(ext, zips);
       done();
     },
     { prefix: EXT_API_PREFIX },

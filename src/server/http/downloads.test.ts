@@ -272,6 +272,39 @@ describe('signed file download URLs', () => {
     expect(response.rawPayload.includes(CONTENT)).toBe(false);
   });
 
+  it('answers a browser an HTML page with a way to a fresh link once expired; API clients keep the JSON', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = new Date('2031-06-01T12:00:00.000Z').getTime();
+    vi.setSystemTime(start);
+    const url = await downloadUrl(t, { fileId: file.id, expirationInMinutes: 1 });
+    vi.setSystemTime(start + 2 * 60_000);
+
+    const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const page = await fetchUrl(t, url, { headers: { accept: browser } });
+    expect(page.statusCode).toBe(403);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers.vary).toMatch(/Accept/);
+    expect(page.body).toContain('<h1>This download link has expired</h1>');
+    // Back to the app at the file, whose Download makes a fresh link.
+    expect(page.body).toContain(`href="/?item=file%3A${file.id}"`);
+    expect(page.body).not.toContain('applicationError');
+    expect(page.rawPayload.includes(CONTENT)).toBe(false);
+
+    for (const accept of [undefined, '*/*', 'application/json', 'application/json, text/html']) {
+      const response = await fetchUrl(t, url, { headers: accept ? { accept } : {} });
+      expectAppError(response, 403, 'PERMISSION_DENIED');
+    }
+  });
+
+  it('answers a browser an HTML page for a tampered link too', async () => {
+    const url = new URL(await downloadUrl(t, { fileId: file.id }));
+    url.searchParams.set('name', 'other.txt');
+    const page = await fetchUrl(t, url.href, { headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(403);
+    expect(page.body).toContain('<h1>This download link does not work</h1>');
+    expect(page.body).toContain('Open the file in Site Media Manager');
+  });
+
   it('redirects (302) to expirationRedirectUrl once expired', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = new Date('2031-06-01T12:00:00.000Z').getTime();

@@ -8,6 +8,7 @@ import { assetOf, assetsOf } from '../services/processing/assets.ts';
 import { assetBlob, originalBlob } from '../services/served-blob.ts';
 import type { FileRow } from '../stores/schema.ts';
 import { PUBLIC_MEDIA_PREFLIGHT_HEADERS, serveBlob } from './serve-blob.ts';
+import { appPathOfFile, sendLinkError, wantsHtml } from './link-page.ts';
 
 /** The longest a presigned S3 URL may live (SigV4). */
 const PRESIGNED_MAX_SECONDS = 7 * 24 * 3600;
@@ -124,10 +125,21 @@ export function registerMediaRoutes(
     const check = await downloads.check(fileId, query);
     if (!check.ok) {
       if (check.reason === 'expired' && check.redirect) return reply.redirect(check.redirect);
-      throw new ApiError(
+      const expired = check.reason === 'expired';
+      const error = new ApiError(
         'PERMISSION_DENIED',
-        check.reason === 'expired' ? 'This download link has expired' : 'This download link is not valid',
+        expired ? 'This download link has expired' : 'This download link is not valid',
       );
+      if (!wantsHtml(request)) throw error;
+      const row = await files.row(fileId).catch(() => undefined);
+      return sendLinkError(request, reply, error, {
+        title: expired ? 'This download link has expired' : 'This download link does not work',
+        message: expired
+          ? 'Download links stop working after a while, so that a shared link does not open the file forever. Open the file to download it again with a fresh link.'
+          : 'The link is incomplete or was changed after it was made. Open the file to download it again with a fresh link.',
+        linkText: row ? 'Open the file in Site Media Manager' : 'Open Site Media Manager',
+        href: row ? appPathOfFile(row) : '/',
+      });
     }
     if (options.redirectDownloads && blobs.presignedUrl) {
       // The signature and expiry were checked above, exactly as for a proxied download; the store's URL lives

@@ -92,21 +92,44 @@ describe('trash', () => {
     expect((await t.api('GET', `/files/get-file-by-id?fileId=${file.id}`)).statusCode).toBe(404);
   });
 
-  it('restores a file whose folder was deleted for good into media-root', async () => {
+  it('deleting a folder for good leaves what was trashed on its own from it, restorable into media-root', async () => {
     const a = await t.createFolder('A');
+    const b = await t.createFolder('B', a.id);
     const file = await t.upload('x', { parentFolderId: a.id, fileName: 'kept.txt' });
+    const inB = await t.upload('y', { parentFolderId: b.id, fileName: 'in-b.txt' });
+    const withA = await t.upload('z', { parentFolderId: a.id, fileName: 'with-a.txt' });
     await t.ok('POST', '/bulk/files/delete', { fileIds: [file.id] });
+    await t.ok('POST', '/bulk/folders/delete', { folderIds: [b.id] });
+    await t.ok('POST', '/bulk/folders/delete', { folderIds: [a.id] });
+    expect((await storedBlobs(t)).length).toBe(3);
+
     await t.ok('POST', '/bulk/folders/delete', { folderIds: [a.id], permanent: true });
-    // The file was in the trash on its own, so it outlived its folder... unless the subtree delete took it.
-    const res = await t.api('GET', `/files/get-file-by-id?fileId=${file.id}`);
-    if (res.statusCode === 200) {
-      await t.ok('POST', '/bulk/trash-bin/files/restore', { fileIds: [file.id] });
-      expect((await t.ok('GET', `/files/get-file-by-id?fileId=${file.id}`)).file.parentFolderId).toBe(
-        'media-root',
-      );
-    } else {
-      expect(res.statusCode).toBe(404);
-    }
+    expect((await t.api('GET', `/folders/${a.id}`)).statusCode).toBe(404);
+    expect((await t.api('GET', `/files/get-file-by-id?fileId=${withA.id}`)).statusCode).toBe(404);
+    // The file and the sub-folder were each trashed on their own: they, their contents and bytes stay.
+    expect(ids((await t.ok('GET', '/trash-bin/files')).files)).toEqual([file.id]);
+    expect(ids((await t.ok('GET', '/trash-bin/folders')).folders)).toEqual([b.id]);
+    expect(ids((await t.ok('GET', `/trash-bin/files?parentFolderId=${b.id}`)).files)).toEqual([inB.id]);
+    expect((await storedBlobs(t)).length).toBe(2);
+
+    await t.ok('POST', '/bulk/trash-bin/files/restore', { fileIds: [file.id] });
+    expect((await t.ok('GET', `/files/get-file-by-id?fileId=${file.id}`)).file).toMatchObject({
+      parentFolderId: 'media-root',
+      state: 'OK',
+    });
+    await t.ok('POST', '/bulk/trash-bin/folders/restore', { folderIds: [b.id] });
+    expect((await t.ok('GET', `/folders/${b.id}`)).folder.parentFolderId).toBe('media-root');
+    expect(ids((await t.ok('GET', `/files?parentFolderId=${b.id}`)).files)).toEqual([inB.id]);
+  });
+
+  it('deleting a live folder for good leaves what was trashed from it earlier in the trash', async () => {
+    const a = await t.createFolder('A');
+    const early = await t.upload('e', { parentFolderId: a.id, fileName: 'early.txt' });
+    const live = await t.upload('l', { parentFolderId: a.id, fileName: 'live.txt' });
+    await t.ok('POST', '/bulk/files/delete', { fileIds: [early.id] });
+    await t.ok('POST', '/bulk/folders/delete', { folderIds: [a.id], permanent: true });
+    expect((await t.api('GET', `/files/get-file-by-id?fileId=${live.id}`)).statusCode).toBe(404);
+    expect(ids((await t.ok('GET', '/trash-bin/files')).files)).toEqual([early.id]);
   });
 
   it('permanent delete removes files and their bytes', async () => {

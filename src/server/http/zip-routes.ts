@@ -2,8 +2,9 @@ import contentDisposition from 'content-disposition';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ZIP_FILE_IDS_MAX } from '../../contract/index.ts';
-import { invalid } from '../errors.ts';
+import { ApiError, invalid } from '../errors.ts';
 import type { ZipService } from '../services/zip-service.ts';
+import { sendLinkError, wantsHtml } from './link-page.ts';
 import { USER_CONTENT_HEADERS } from './serve-blob.ts';
 import { id, parse } from './validation.ts';
 
@@ -38,6 +39,23 @@ export function registerZipApiRoutes(app: FastifyInstance, zips: ZipService): vo
 }
 
 /**
+ * Extension (Wix has no such endpoint), under `/site-media-ext/v1` with the API's authentication: one zip of a selection of
+ * files and folders, for the web app's Download of a mixed selection.
+ */
+export function registerZipExtensionRoutes(app: FastifyInstance, zips: ZipService): void {
+  app.post('/zips/generate-download-url', async (request) => {
+    const body = parse(
+      z.object({
+        fileIds: z.array(z.string().min(1).max(2000)).max(ZIP_FILE_IDS_MAX).default([]),
+        folderIds: z.array(id).max(ZIP_FILE_IDS_MAX).default([]),
+      }),
+      request.body ?? {},
+    );
+    return zips.selectionDownloadUrl(body.fileIds, body.folderIds);
+  });
+}
+
+/**
  * The zip URL itself: `GET /download/v1/zip/<token>`, no API key (the unguessable token is the credential, and
  * the URL does not expire). The zip is streamed as it is made, with chunked encoding, so a download cut short
  * is seen as such. No Content-Length: yazl can predict the size of a STORE zip, but yazl 3.3.1 counts a ZIP64
@@ -52,7 +70,21 @@ export function registerZipDownloadRoutes(app: FastifyInstance, zips: ZipService
     url: '/download/v1/zip/:token',
     handler: async (request, reply) => {
       const { token } = request.params as { token: string };
-      const plan = await zips.open(token);
+      let plan;
+      try {
+        plan = await zips.open(token);
+      } catch (error) {
+        if (!(error instanceof ApiError) || !wantsHtml(request)) throw error;
+        return sendLinkError(request, reply, error, {
+          title: 'This download link does not work',
+          message:
+            error.status === 404
+              ? 'The link is incomplete, or what it zipped was deleted. Choose the files again to make a new zip.'
+              : `${error.message}. Choose the files again to make a new zip.`,
+          linkText: 'Open Site Media Manager',
+          href: '/',
+        });
+      }
       void reply.headers({
         ...USER_CONTENT_HEADERS,
         'Content-Type': 'application/zip',

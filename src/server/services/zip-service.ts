@@ -141,7 +141,31 @@ export interface ZipPlan {
 /** When a zip is planned: answering generate-download-url, or sending the zip of a URL handed out earlier. */
 type Stage = 'request' | 'download';
 
-type ZipParams = { fileIds: string[] } | { folderId: string };
+type ZipParams = { fileIds: string[] } | { folderId: string } | { fileIds: string[]; folderIds: string[] };
+
+type WalkPending = { id: string; prefix: string; mtime?: Date };
+
+/** What a walk has taken so far, across the trees of one zip, and how a limit is refused. */
+class WalkState {
+  readonly seenFolders = new Set<string>();
+  readonly seenFiles = new Set<string>();
+
+  constructor(
+    readonly tooBig: (problem: string) => Error,
+    /** How the file limit's text starts: "holds" (a folder) or "the selection holds". */
+    private readonly holds: string,
+  ) {}
+
+  addFile(id: string): void {
+    this.seenFiles.add(id);
+    if (this.seenFiles.size > ZIP_FILE_IDS_MAX) {
+      throw this.tooBig(
+        `${this.holds} more than ${ZIP_FILE_IDS_MAX} files (counting its sub-folders); ` +
+          `a zip holds at most ${ZIP_FILE_IDS_MAX}`,
+      );
+    }
+  }
+}
 
 function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
@@ -256,12 +280,30 @@ export class ZipService {
     return this.issue('folder', { folderId });
   }
 
+  /**
+   * `POST /site-media-ext/v1/zips/generate-download-url` (an extension): a selection of files and folders, as the web app's
+   * Download of a mixed selection. Files go at the top in the order given, each folder as a directory holding
+   * its tree; the limits of a folder zip apply to the whole. Checked now and again at download.
+   */
+  async selectionDownloadUrl(
+    fileIdsOrUris: readonly string[],
+    folderIds: readonly string[],
+  ): Promise<{ downloadUrl: string }> {
+    const params = {
+      fileIds: [...new Set(fileIdsOrUris.map(fileIdFromIdOrUri))],
+      folderIds: [...new Set(folderIds)],
+    };
+    await this.planSelection(params.fileIds, params.folderIds, 'request');
+    return this.issue('selection', params);
+  }
+
   /** Resolves a zip URL's token into what to send; an unknown or malformed token is a 404. */
   async open(token: string): Promise<ZipPlan> {
     const row = TOKEN.test(token) ? await this.store.getZipDownload(sha256(token)) : undefined;
     if (!row) throw new ApiError('RESOURCE_NOT_FOUND', 'This download link is not valid');
     const params = JSON.parse(row.params) as ZipParams;
     if ('folderId' in params) return this.planFolder(params.folderId, 'download');
+    if ('folderIds' in params) return this.planSelection(params.fileIds, params.folderIds, 'download');
     return this.planFiles(params.fileIds, 'download');
   }
 
@@ -363,7 +405,10 @@ export class ZipService {
     return output.pipe(batched);
   }
 
-  private async issue(kind: 'files' | 'folder', params: ZipParams): Promise<{ downloadUrl: string }> {
+  private async issue(
+    kind: 'files' | 'folder' | 'selection',
+    params: ZipParams,
+  ): Promise<{ downloadUrl: string }> {
     const token = randomToken(32);
     await this.store.insertZipDownload({
       id: sha256(token),
@@ -434,11 +479,99 @@ export class ZipService {
         ? invalid('folderId', problem)
         : new ApiError('FAILED_PRECONDITION', `This folder ${problem}`);
     const entries: ZipEntry[] = [];
-    // Guards against a concurrent move showing a folder or file twice during the walk.
-    const seenFolders = new Set<string>([folderId]);
-    const seenFiles = new Set<string>();
-    type Pending = { id: string; prefix: string; mtime?: Date };
-    const stack: Pending[] = [{ id: folderId, prefix: '' }];
+    await this.walk([{ id: folderId, prefix: '' }], new WalkState(tooBig, 'holds'), entries);
+    return { fileName: `${sanitizeSegment(name, false)}.zip`, entries };
+  }
+
+  /**
+   * A selection: the named files flat at the top (in the order given; private ones and imports without bytes
+   * left out), then each named live folder as a directory with its tree. At request time an unknown id is a
+   * 404 and a folder in the trash a 409; at download time what is gone or trashed since is left out.
+   */
+  private async planSelection(
+    fileIds: readonly string[],
+    folderIds: readonly string[],
+    stage: Stage,
+  ): Promise<ZipPlan> {
+    if (fileIds.length + folderIds.length === 0)
+      throw invalid('fileIds', 'must name at least one file or folder');
+    if (folderIds.includes(TRASH_ROOT_ID)) {
+      throw invalid('folderIds', 'the trash cannot be downloaded as a zip; restore the items first');
+    }
+    const fileRows = new Map((await this.store.getFiles(fileIds)).map((r) => [r.id, r]));
+    const folderRows = new Map(
+      (await this.store.getFolders(folderIds.filter((id) => !isRootId(id)))).map((r) => [r.id, r]),
+    );
+    if (stage === 'request') {
+      const missingFiles = fileIds.filter((id) => !fileRows.has(id));
+      if (missingFiles.length > 0) {
+        throw new ApiError('RESOURCE_NOT_FOUND', `Files not found: ${missingFiles.slice(0, 10).join(', ')}`, {
+          ids: missingFiles,
+        });
+      }
+      const missingFolders = folderIds.filter((id) => !isRootId(id) && !folderRows.has(id));
+      if (missingFolders.length > 0) {
+        throw new ApiError(
+          'RESOURCE_NOT_FOUND',
+          `Folders not found: ${missingFolders.slice(0, 10).join(', ')}`,
+          { ids: missingFolders },
+        );
+      }
+      const trashed = [...folderRows.values()].filter((r) => r.state !== 'OK');
+      if (trashed.length > 0) {
+        throw new ApiError(
+          'FAILED_PRECONDITION',
+          `Folders in the trash cannot be zipped; restore them first: ${trashed.map((r) => r.id).join(', ')}`,
+        );
+      }
+    }
+
+    const tooBig = (problem: string) => {
+      const text = problem.startsWith('the selection') ? problem : `a folder of the selection ${problem}`;
+      return stage === 'request'
+        ? invalid('folderIds', text)
+        : new ApiError('FAILED_PRECONDITION', text[0]!.toUpperCase() + text.slice(1));
+    };
+    const state = new WalkState(tooBig, 'the selection holds');
+    const names = new DirectoryNames();
+    const entries: ZipEntry[] = [];
+    for (const id of fileIds) {
+      const file = fileRows.get(id);
+      if (!file || file.private !== 0 || file.hash === '' || state.seenFiles.has(id)) continue;
+      state.addFile(id);
+      entries.push(fileEntry(names.take(sanitizeSegment(file.display_name, true), true), file));
+    }
+    const start: WalkPending[] = [];
+    for (const id of folderIds) {
+      const row = folderRows.get(id);
+      if (!isRootId(id) && (!row || row.state !== 'OK')) continue;
+      const name = row ? row.display_name : (rootFolderName(id) ?? id);
+      const mtime = row ? new Date(row.created_date) : new Date();
+      start.push({ id, prefix: `${names.take(sanitizeSegment(name, false), false)}/`, mtime });
+    }
+    await this.walk(start, state, entries);
+
+    if (entries.length === 0) {
+      if (stage === 'download') {
+        throw new ApiError('RESOURCE_NOT_FOUND', 'None of the items of this download exist any more');
+      }
+      throw invalid(
+        'fileIds',
+        'every file named is private, and private files never go into zips; ' +
+          'use generate-file-download-url for each private file',
+      );
+    }
+    return { fileName: 'files.zip', entries };
+  }
+
+  /**
+   * Walks folder trees into zip entries: each start folder's live files and live sub-folders at every depth, under
+   * its prefix. The tree is walked folder by folder in bounded keyset pages (depth first, by name), and the walk
+   * stops as soon as it passes a limit (`state` counts across several trees).
+   */
+  private async walk(start: WalkPending[], state: WalkState, entries: ZipEntry[]): Promise<void> {
+    const stack: WalkPending[] = [...start].reverse();
+    for (const { id } of start) state.seenFolders.add(id);
     while (stack.length > 0) {
       const { id, prefix, mtime } = stack.pop()!;
       // A directory entry for every sub-folder, right before its contents, so that empty ones survive too.
@@ -447,25 +580,19 @@ export class ZipService {
       const pathOf = (segment: string, suffix: string) => {
         const path = `${prefix}${segment}${suffix}`;
         if (byteLength(path) > PATH_BYTES_MAX) {
-          throw tooBig('is nested too deeply to zip: entry paths are limited to 65535 bytes');
+          throw state.tooBig('is nested too deeply to zip: entry paths are limited to 65535 bytes');
         }
         return path;
       };
 
       for await (const file of this.pages((after) => this.store.listZipFiles(id, after, PAGE))) {
         // Imports without bytes (yet) have nothing to zip.
-        if (seenFiles.has(file.id) || file.hash === '') continue;
-        seenFiles.add(file.id);
-        if (seenFiles.size > ZIP_FILE_IDS_MAX) {
-          throw tooBig(
-            `holds more than ${ZIP_FILE_IDS_MAX} files (counting its sub-folders); ` +
-              `a zip holds at most ${ZIP_FILE_IDS_MAX}`,
-          );
-        }
+        if (state.seenFiles.has(file.id) || file.hash === '') continue;
+        state.addFile(file.id);
         entries.push(fileEntry(pathOf(names.take(sanitizeSegment(file.display_name, true), true), ''), file));
       }
 
-      const children: Pending[] = [];
+      const children: WalkPending[] = [];
       for await (const folder of this.pages((after) =>
         this.store.listFolders({
           filter: { locationId: id, state: 'OK' },
@@ -475,10 +602,10 @@ export class ZipService {
           limit: PAGE,
         }),
       )) {
-        if (seenFolders.has(folder.id)) continue;
-        seenFolders.add(folder.id);
-        if (seenFolders.size > ZIP_FOLDERS_MAX) {
-          throw tooBig(
+        if (state.seenFolders.has(folder.id)) continue;
+        state.seenFolders.add(folder.id);
+        if (state.seenFolders.size > ZIP_FOLDERS_MAX) {
+          throw state.tooBig(
             `has more than ${ZIP_FOLDERS_MAX} sub-folders; a zip holds at most ${ZIP_FOLDERS_MAX}`,
           );
         }
@@ -488,7 +615,6 @@ export class ZipService {
       // Depth first, in name order: push the children reversed so the first is walked next.
       stack.push(...children.reverse());
     }
-    return { fileName: `${sanitizeSegment(name, false)}.zip`, entries };
   }
 
   /** Every row of a listing, fetched in keyset pages of PAGE rows by (sort_name, id). */

@@ -571,7 +571,8 @@ export class MetadataStore {
   }
 
   /**
-   * Deletes files and folder subtrees for good and returns what the caller must remove from the blob store:
+   * Deletes files and folder subtrees (what went to the trash with each folder) for good and returns what the
+   * caller must remove from the blob store:
    * each file's original and its renditions (`assets`).
    */
   async purge(
@@ -592,18 +593,40 @@ export class MetadataStore {
           freed += Number(r.size_in_bytes);
         }
       }
-      const folders = await this.subtreeFolderIds(folderIds);
-      for (const part of chunks(folders)) {
-        const rows = await this.db
-          .deleteFrom('files')
-          .where('parent_folder_id', 'in', part)
-          .returning(['blob_key', 'assets', 'size_in_bytes'])
-          .execute();
-        for (const r of rows) {
-          purged.push({ blob_key: r.blob_key, assets: r.assets });
-          freed += Number(r.size_in_bytes);
+      // A folder takes along only what shares its trash batch (everything live, for a live folder): an item
+      // trashed on its own earlier is its own trash entry, and stays restorable after its folder is gone.
+      // Items of one batch hang together (trashing a folder reaches only its live subtree), so filtering the
+      // subtree by batch loses no path.
+      const named = await this.getFolders(folderIds);
+      const batches = new Map<string | null, string[]>();
+      for (const folder of named) {
+        batches.set(folder.trash_batch, [...(batches.get(folder.trash_batch) ?? []), folder.id]);
+      }
+      for (const [batch, ids] of batches) {
+        const subtree = await this.subtreeFolderIds(ids);
+        const folders: string[] = [];
+        for (const part of chunks(subtree)) {
+          const rows = await this.db
+            .selectFrom('folders')
+            .select('id')
+            .where('id', 'in', part)
+            .where('trash_batch', batch === null ? 'is' : '=', batch)
+            .execute();
+          folders.push(...rows.map((r) => r.id));
         }
-        await this.db.deleteFrom('folders').where('id', 'in', part).execute();
+        for (const part of chunks(folders)) {
+          const rows = await this.db
+            .deleteFrom('files')
+            .where('parent_folder_id', 'in', part)
+            .where('trash_batch', batch === null ? 'is' : '=', batch)
+            .returning(['blob_key', 'assets', 'size_in_bytes'])
+            .execute();
+          for (const r of rows) {
+            purged.push({ blob_key: r.blob_key, assets: r.assets });
+            freed += Number(r.size_in_bytes);
+          }
+          await this.db.deleteFrom('folders').where('id', 'in', part).execute();
+        }
       }
       await this.addUsage(-freed);
       return purged;

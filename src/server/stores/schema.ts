@@ -138,8 +138,8 @@ export interface LoginTokenTable {
 export interface ZipDownloadTable {
   /** sha256 of the URL's token; the token itself is only ever in the URL. */
   id: string;
-  kind: 'files' | 'folder';
-  /** JSON: `{fileIds}` (in the order asked for) or `{folderId}`. */
+  kind: 'files' | 'folder' | 'selection';
+  /** JSON: `{fileIds}` (in the order asked for), `{folderId}`, or `{fileIds, folderIds}` (a selection). */
   params: string;
   created_at: string;
 }

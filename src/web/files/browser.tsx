@@ -22,7 +22,7 @@ import { AREAS, folderPath, type Area } from '../folders/paths';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { ImportDialog } from '../uploads/import-dialog';
 import { useUploader } from '../uploads/uploader-context';
-import { downloadFile, downloadFilesAsZip, downloadFolderAsZip } from './api/files';
+import { downloadFile, downloadFilesAsZip, downloadFolderAsZip, downloadSelectionAsZip } from './api/files';
 import {
   fileItemKey,
   itemListQueryOptions,
@@ -37,6 +37,7 @@ import { Viewer } from '../preview/viewer';
 import { InfoPanel, type PanelActions } from './info-panel';
 import { ItemGrid } from './item-grid';
 import { MEDIA_TYPE_LABELS } from './media-labels';
+import { useLeaveLiveFolderInTrash } from './trash-navigation';
 import {
   emptySelection,
   prune,
@@ -234,7 +235,12 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
           ? first.kind === 'file'
             ? downloadFile(first.file.id)
             : downloadFolderAsZip(first.folder.id)
-          : downloadFilesAsZip(targets.flatMap((i) => (i.kind === 'file' ? [i.file.id] : [])));
+          : targets.some((i) => i.kind === 'folder')
+            ? downloadSelectionAsZip(
+                targets.flatMap((i) => (i.kind === 'file' ? [i.file.id] : [])),
+                targets.flatMap((i) => (i.kind === 'folder' ? [i.folder.id] : [])),
+              )
+            : downloadFilesAsZip(targets.flatMap((i) => (i.kind === 'file' ? [i.file.id] : [])));
       work.catch((error: unknown) =>
         toast({
           title: 'Could not download',
@@ -339,6 +345,17 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // Known only for the top of the trash as it is, unfiltered: elsewhere (inside a folder, a search) assume not.
+  const trashIsEmpty =
+    inTrash &&
+    folderId === root.root &&
+    !view.search &&
+    !view.type &&
+    listing.isSuccess &&
+    items.length === 0 &&
+    !listing.hasNextPage;
+  useLeaveLiveFolderInTrash(area, folderId);
+
   const sortLabel = { name: 'Name', updated: 'Last updated', size: 'Size' }[view.sort];
   const confirmText = confirm && describeItems(confirm.items);
 
@@ -374,7 +391,9 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
             ? 'Try other words, or clear the search and the type filter.'
             : inTrash
               ? 'Deleted files and folders stay here until you delete them forever.'
-              : 'Create a folder with “New folder”, or move files here from another folder.'}
+              : canUpload
+                ? 'Drop files here or use Upload. You can also create a folder with “New folder”.'
+                : 'Create a folder with “New folder”, or move files here from another folder.'}
         </p>
       </EmptyState>
     );
@@ -396,6 +415,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         onFocusIndex={(index) => focus(index, false)}
         dragItems={(item) => (selection.selected.has(item.key) ? selectedItems : [item])}
         droppable={!inTrash}
+        dateColumn={inTrash ? 'Deleted' : 'Updated'}
       />
     );
   }
@@ -489,7 +509,11 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
           </div>
           <span className="toolbar__spacer" />
           {inTrash ? (
-            <Button variant="danger" onClick={() => setConfirm({ kind: 'emptyTrash', items: [] })}>
+            <Button
+              variant="danger"
+              onClick={() => setConfirm({ kind: 'emptyTrash', items: [] })}
+              disabled={trashIsEmpty}
+            >
               Empty trash
             </Button>
           ) : (
@@ -620,7 +644,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
           confirm?.kind === 'emptyTrash'
             ? 'Everything in the trash is deleted forever, with its bytes. Pages that still use these files will break. This cannot be undone.'
             : confirm?.kind === 'deleteForever'
-              ? `${confirmText} and everything inside will be deleted with their bytes. Pages that still use them will break. This cannot be undone.`
+              ? `${confirmText} and everything inside will be deleted with their bytes. Pages that still use them will break. This cannot be undone.${confirm.items.some((i) => i.kind === 'folder') ? ' Items you moved to the trash on their own earlier stay in the trash.' : ''}`
               : `${confirmText} will go to the trash${confirm?.items.some((i) => i.kind === 'folder') ? ' with everything inside' : ''}. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`
         }
         confirmLabel={

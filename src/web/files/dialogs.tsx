@@ -150,6 +150,7 @@ export function MoveDialog({
   onMove: (target: { id: string; name: string }) => Promise<unknown>;
 }) {
   const root = AREAS[area];
+  const other = AREAS[area === 'visitor' ? 'files' : 'visitor'];
   const [target, setTarget] = useState<{ id: string; name: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -200,17 +201,17 @@ export function MoveDialog({
           disabledIds={moving}
           label="Destination folder"
         />
-        {area === 'visitor' ? null : (
-          <FolderTree
-            rootId={AREAS.visitor.root}
-            rootName={AREAS.visitor.name}
-            selectedId={target?.id ?? null}
-            onSelect={setTarget}
-            disabledIds={moving}
-            expandIds={[]}
-            label="Destination folder in Visitor Uploads"
-          />
-        )}
+        {/* The other area, collapsed: approving a visitor's upload is a move into Site Files, and the keyboard
+            has no drag and drop to do it with. */}
+        <FolderTree
+          rootId={other.root}
+          rootName={other.name}
+          selectedId={target?.id ?? null}
+          onSelect={setTarget}
+          disabledIds={moving}
+          expandIds={[]}
+          label={`Destination folder in ${other.name}`}
+        />
       </div>
       {error ? (
         <p className="form__error" role="alert">

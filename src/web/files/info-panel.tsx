@@ -1,16 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { LABEL_MAX, FILE_LABELS_MAX, hasForbiddenCharacter, type FileDescriptor } from '../../contract';
 import { Button } from '../components/ui/button';
 import { useToast } from '../components/ui/toast';
 import { formatBytes, formatDate } from '../lib/format';
 import { DownloadMenu } from '../preview/download-menu';
+import { FailedNotice } from '../preview/failed-notice';
 import { MediaPreview } from '../preview/media-preview';
 import { fileQueryOptions } from './api/files';
 import { useItemActions } from './api/mutations';
 import type { Item } from './api/items';
 import { Thumbnail } from './item-grid';
 import { MEDIA_TYPE_LABELS } from './media-labels';
+import { OriginalLocation } from './trash-navigation';
 
 export interface PanelActions {
   open: (item: Item) => void;
@@ -61,7 +63,11 @@ export function InfoPanel({
         <dl className="facts">
           <Fact label="Type" value="Folder" />
           <Fact label="Created" value={formatDate(item.folder.createdDate)} />
-          <Fact label="Updated" value={formatDate(item.folder.updatedDate)} />
+          <WhenAndWhere
+            inTrash={inTrash}
+            updatedDate={item.folder.updatedDate}
+            parentFolderId={item.folder.parentFolderId}
+          />
         </dl>
       ) : null}
       <div className="info-panel__actions">
@@ -101,12 +107,26 @@ export function InfoPanel({
   );
 }
 
-function Fact({ label, value }: { label: string; value: string }) {
+function Fact({ label, value }: { label: string; value: ReactNode }) {
   return (
     <div className="facts__row">
       <dt>{label}</dt>
       <dd>{value || '—'}</dd>
     </div>
+  );
+}
+
+/**
+ * Live items: when they last changed. Trashed ones: when they were deleted (moving to the trash is the last
+ * change, so `updatedDate` is that moment) and the folder they came from, where Restore puts them back.
+ */
+function WhenAndWhere(props: { inTrash: boolean; updatedDate: string; parentFolderId: string }) {
+  if (!props.inTrash) return <Fact label="Updated" value={formatDate(props.updatedDate)} />;
+  return (
+    <>
+      <Fact label="Deleted" value={formatDate(props.updatedDate)} />
+      <Fact label="From" value={<OriginalLocation parentFolderId={props.parentFolderId} />} />
+    </>
   );
 }
 
@@ -173,16 +193,14 @@ function FileDetails({
           </span>
         ) : null}
       </div>
-      {file.operationStatus === 'FAILED' && file.failureReason ? (
-        <p className="form__error">{file.failureReason}</p>
-      ) : null}
+      {file ? <FailedNotice file={file} /> : null}
       <dl className="facts">
         <Fact label="Type" value={`${MEDIA_TYPE_LABELS[file.mediaType]} (${file.mimeType})`} />
         <Fact label="Size" value={formatBytes(file.sizeInBytes)} />
         <Fact label="Dimensions" value={dimensionsOf(file)} />
         {duration(file) ? <Fact label="Duration" value={duration(file)} /> : null}
         <Fact label="Created" value={formatDate(file.createdDate)} />
-        <Fact label="Updated" value={formatDate(file.updatedDate)} />
+        <WhenAndWhere inTrash={inTrash} updatedDate={file.updatedDate} parentFolderId={file.parentFolderId} />
       </dl>
       <div className="field">
         <span className="field__label" id="file-url-label">

@@ -40,6 +40,8 @@ export interface ItemGridProps {
   dragItems: (item: Item) => Item[];
   /** Folder tiles take dropped items (not in the trash). */
   droppable: boolean;
+  /** The heading of the list's date column: in Trash the date is when the item was deleted. */
+  dateColumn?: 'Updated' | 'Deleted';
 }
 
 /**
@@ -112,7 +114,7 @@ export function ItemGrid(props: ItemGridProps) {
           <span role="columnheader">Type</span>
           <span role="columnheader">Size</span>
           <span role="columnheader">Dimensions</span>
-          <span role="columnheader">Updated</span>
+          <span role="columnheader">{props.dateColumn ?? 'Updated'}</span>
         </div>
       ) : null}
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

@@ -10,7 +10,10 @@ export function Breadcrumb({ area, folderId }: { area: Area; folderId: string })
   const path = useQuery({ ...folderPathQueryOptions(folderId), enabled: folderId !== root.root });
   const crumbs = [
     { id: root.root, name: root.name },
-    ...(path.data?.folders ?? []).map((f) => ({ id: f.id, name: f.displayName })),
+    // In Trash, only the trashed part of the path: the live folders above a trashed one list nothing there.
+    ...(path.data?.folders ?? [])
+      .filter((f) => area !== 'trash' || f.state === 'DELETED')
+      .map((f) => ({ id: f.id, name: f.displayName })),
   ];
   return (
     <nav aria-label="Breadcrumb" className="breadcrumb">

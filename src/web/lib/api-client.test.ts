@@ -64,7 +64,8 @@ describe('parseApiError', () => {
     });
     expect(error.status).toBe(400);
     expect(error.code).toBe('INVALID_ARGUMENT');
-    expect(error.message).toBe('Invalid request');
+    // The owner reads sentences, without the API's field names.
+    expect(error.message).toBe('Must be at most 100. Is required.');
     expect(error.fieldViolations).toEqual([
       { field: 'paging.limit', description: 'must be at most 100' },
       { field: 'displayName', description: 'is required' },

@@ -1,3 +1,5 @@
+import { ownerSentence } from './owner-messages';
+
 // The one way the web app talks to the server: same-origin fetch with the session cookie, JSON in and out,
 // the CSRF token on every request that changes something, and the contract's error shape turned into ApiError.
 
@@ -139,11 +141,16 @@ export function parseApiError(status: number, body: unknown, requestId: string |
     // Some servers put the code at the top level; accept it rather than lose it.
     stringOrNull(body.code);
   const description = stringOrNull(applicationError?.description);
+  // What the app shows: sentences for the owner, never API field names (`folderId: ...`); the server's own
+  // words stay in `description` and `fieldViolations`.
+  const described = fieldViolations.filter((v) => v.description !== '');
+  const serverText = described.length > 0 ? null : (stringOrNull(body.message) ?? description ?? null);
   const message =
-    stringOrNull(body.message) ??
-    description ??
-    stringOrNull(fieldViolations[0]?.description) ??
-    defaultMessage(status);
+    described.length > 0
+      ? described.map((v) => ownerSentence(`${v.field || 'field'}: ${v.description}`)).join(' ')
+      : serverText !== null
+        ? ownerSentence(serverText)
+        : defaultMessage(status);
 
   return new ApiError({ status, message, code, description, fieldViolations, requestId });
 }

@@ -18,7 +18,8 @@ function useAssetUrl(file: FileDescriptor, assetKey: string, publicUrl: string |
  * A file's preview: images (the preview rendition; GIFs as they are, so they animate), video through hls.js
  * with its poster (MP4 when the browser has no Media Source Extensions), audio from its MP3, PDFs (first page
  * in the panel, the document in the viewer), and the type's icon for everything else. PENDING shows a
- * processing state that turns into the preview by itself; FAILED shows the icon (the reason is beside it).
+ * processing state that turns into the preview by itself; FAILED falls back to the original where the browser
+ * can show one (the reason is beside it).
  */
 export function MediaPreview({ file, mode }: { file: FileDescriptor; mode: PreviewMode }) {
   if (file.operationStatus === 'PENDING') {
@@ -29,7 +30,9 @@ export function MediaPreview({ file, mode }: { file: FileDescriptor; mode: Previ
       </div>
     );
   }
-  if (file.operationStatus === 'READY') {
+  // A FAILED file has no renditions, but its original is there: the browser may well show it (a PDF whose
+  // thumbnail could not be made, an image or a video the server could not read).
+  if (file.operationStatus === 'READY' || file.operationStatus === 'FAILED') {
     switch (file.mediaType) {
       case 'IMAGE':
       case 'VECTOR':
@@ -38,6 +41,7 @@ export function MediaPreview({ file, mode }: { file: FileDescriptor; mode: Previ
         if (file.media.video?.resolutions.some((r) => r.format === 'hls')) {
           return <VideoPreview file={file} mode={mode} />;
         }
+        if (file.operationStatus === 'FAILED') return <OriginalVideoPreview file={file} mode={mode} />;
         break;
       case 'AUDIO':
         return <AudioPreview file={file} mode={mode} />;
@@ -154,6 +158,24 @@ function VideoPreview({ file, mode }: { file: FileDescriptor; mode: PreviewMode 
           {error ?? 'The video stream could not be loaded.'}
         </p>
       ) : null}
+    </div>
+  );
+}
+
+/** A video the server could not process: the original, played by the browser if it can. */
+function OriginalVideoPreview({ file, mode }: { file: FileDescriptor; mode: PreviewMode }) {
+  const src = useAssetUrl(file, 'src', file.url);
+  if (!src) return <IconPreview file={file} mode={mode} />;
+  return (
+    <div className={`preview preview--${mode} preview--video`}>
+      <video
+        className="preview__video"
+        src={src}
+        controls
+        playsInline
+        preload="metadata"
+        aria-label={`Video ${file.displayName}`}
+      />
     </div>
   );
 }

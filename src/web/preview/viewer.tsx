@@ -3,6 +3,7 @@ import type { KeyboardEvent } from 'react';
 import type { FileDescriptor } from '../../contract';
 import { formatBytes } from '../lib/format';
 import { DownloadMenu } from './download-menu';
+import { FailedNotice } from './failed-notice';
 import { MediaPreview } from './media-preview';
 
 /**
@@ -78,9 +79,7 @@ export function Viewer({
             </button>
             <div className="viewer__stage">
               {file ? <MediaPreview key={file.id} file={file} mode="viewer" /> : null}
-              {file?.operationStatus === 'FAILED' && file.failureReason ? (
-                <p className="form__error">{file.failureReason}</p>
-              ) : null}
+              {file ? <FailedNotice file={file} /> : null}
             </div>
             <button
               type="button"

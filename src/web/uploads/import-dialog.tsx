@@ -3,6 +3,7 @@ import type { FileDescriptor } from '../../contract';
 import { Button } from '../components/ui/button';
 import { Dialog, DialogFooter } from '../components/ui/dialog';
 import { apiClient } from '../lib/api-client';
+import { ownerSentence } from '../lib/owner-messages';
 
 interface ImportResult {
   itemMetadata: {
@@ -57,7 +58,11 @@ export function ImportDialog({
           const result = response.results.find((r) => r.itemMetadata.originalIndex === index);
           return result?.itemMetadata.success
             ? { url, state: 'queued' }
-            : { url, state: 'failed', reason: result?.itemMetadata.error?.description ?? 'Refused' };
+            : {
+                url,
+                state: 'failed',
+                reason: ownerSentence(result?.itemMetadata.error?.description ?? 'Refused'),
+              };
         }),
       );
       setText('');

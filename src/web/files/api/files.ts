@@ -70,3 +70,18 @@ export async function downloadFolderAsZip(folderId: string): Promise<void> {
   );
   window.location.assign(downloadUrl);
 }
+
+/**
+ * Files and folders together (the server's `/site-media-ext/v1` extension: the contract zips either files or one folder):
+ * the files at the top, each folder with its tree. A refusal (too many files...) comes before any download.
+ */
+export async function downloadSelectionAsZip(fileIds: string[], folderIds: string[]): Promise<void> {
+  const { downloadUrl } = await apiClient.post<{ downloadUrl: string }>(
+    '/site-media-ext/v1/zips/generate-download-url',
+    {
+      fileIds,
+      folderIds,
+    },
+  );
+  window.location.assign(downloadUrl);
+}
