@@ -39,7 +39,7 @@ export default defineConfig({
         test: {
           name: 'server',
           environment: 'node',
-          include: ['src/server/**/*.test.ts', 'src/contract/**/*.test.ts'],
+          include: ['src/server/**/*.test.ts', 'src/contract/**/*.test.ts', 'scripts/**/*.test.ts'],
           pool: 'forks',
           // These tests stream real files through real servers and databases; on a loaded 2-core machine a
           // single test can take well past Vitest's 5 s default without anything being wrong.

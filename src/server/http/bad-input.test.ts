@@ -1379,8 +1379,7 @@ describe('bad input never changes anything and always answers a contract-shaped 
     }
   });
 
-  // BUG: `collect` in http/query-filter.ts recurses into `$and` with no depth bound (each level may hold up to 20
-  // items, but nesting is unlimited), so a 0.5 MB body of nested `$and` overflows the stack: 500 INTERNAL.
+  // Guards the query filter's nesting bound: deeply nested `$and` is refused, not a stack overflow (500).
   it('deeply nested $and in a query filter is a 4xx, not a crash', async () => {
     const depth = 50_000;
     const filter = `${'{"$and":['.repeat(depth)}{"private":false}${']}'.repeat(depth)}`;
@@ -1434,8 +1433,7 @@ describe('bad input never changes anything and always answers a contract-shaped 
     expect(top.folders.map((f) => f.displayName)).toEqual(['Alpha', 'Gamma']);
   });
 
-  // BUG: a path parameter longer than Fastify's default maxParamLength (100) is answered by Fastify itself with
-  // 414 and `{error, code: 'FST_ERR_MAX_PARAM_LENGTH', message, statusCode}`, not the contract's error shape.
+  // Guards long path parameters: past Fastify's default maxParamLength, still the contract's error shape.
   it('an over-long (150-character) folder id in the path answers a contract-shaped 4xx', async () => {
     const response = await send(t, { method: 'GET', url: `/folders/${'x'.repeat(150)}` });
     expectContractError(response, {});

@@ -181,9 +181,7 @@ describe('signed file download URLs', () => {
     expect(response.rawPayload.equals(CONTENT)).toBe(true);
   });
 
-  // BUG: HEAD answers 500. serveBlob ends a HEAD with `reply.send()`, and Fastify's automatic HEAD route then
-  // crashes in its onSend hook ("Cannot read properties of null (reading 'resume')"); even without the crash
-  // that hook would overwrite Content-Length with 0.
+  // Guards HEAD of a download: no crash in Fastify's automatic HEAD route, and the real Content-Length.
   it('answers HEAD with the headers and no body', async () => {
     const url = await downloadUrl(t, { fileId: file.id });
     const response = await fetchUrl(t, url, { method: 'HEAD' });
@@ -195,7 +193,7 @@ describe('signed file download URLs', () => {
     expectUserContentHeaders(response);
   });
 
-  // BUG: same HEAD crash as above, with a Range header.
+  // Guards HEAD with a Range header: 206 and Content-Range, no body.
   it('answers HEAD with a Range header with 206 and no body', async () => {
     const url = await downloadUrl(t, { fileId: file.id });
     const ranged = await fetchUrl(t, url, { method: 'HEAD', headers: { range: 'bytes=0-4' } });
@@ -433,7 +431,7 @@ describe('stable file urls (/media/<id>) and private files', () => {
     expect(ranged.body).toBe('ij');
   });
 
-  // BUG: HEAD of a stable url answers 500 (Fastify's HEAD route crashes on serveBlob's empty `reply.send()`).
+  // Guards HEAD of a public stable url: 200 with its length, no body.
   it('answers HEAD of a public stable url with 200, its length and no body', async () => {
     const file = (await t.upload(CONTENT, { fileName: 'pub.txt' })) as FileDescriptor;
     const head = await fetchUrl(t, file.url, { method: 'HEAD' });
