@@ -29,6 +29,7 @@ const knownCrossings = [
   ['src/web/files/area-route', 'src/web/folders/paths'],
   ['src/web/files/browser', 'src/web/folders/paths'],
   ['src/web/files/dialogs', 'src/web/folders/paths'],
+  ['src/web/files/trash-navigation', 'src/web/folders/paths'],
   // The browser page embeds other features' widgets.
   ['src/web/files/browser', 'src/web/folders/breadcrumb'],
   ['src/web/files/browser', 'src/web/preview/viewer'],
@@ -37,6 +38,7 @@ const knownCrossings = [
   ['src/web/files/dialogs', 'src/web/folders/folder-tree'],
   ['src/web/files/info-panel', 'src/web/preview/download-menu'],
   ['src/web/files/info-panel', 'src/web/preview/media-preview'],
+  ['src/web/files/info-panel', 'src/web/preview/failed-notice'],
   // Drag and drop: folders are drop targets for dragged items; files are drop targets for dropped OS files.
   ['src/web/files/drag', 'src/web/uploads/uploader-context'],
   ['src/web/folders/breadcrumb', 'src/web/files/drag'],
