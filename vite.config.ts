@@ -6,7 +6,7 @@ const apiTarget = `http://127.0.0.1:${process.env.API_PORT ?? '8080'}`;
 
 // Paths the API server answers (matched as whole path segments, so `/media-kit` stays with the app);
 // everything else is the single-page app.
-const apiPaths = ['site-media', 'auth', 'login', 'media', 'download', 'visitor', 'healthz'];
+const apiPaths = ['site-media', 'site-media-ext', 'auth', 'login', 'media', 'download', 'visitor', 'healthz'];
 // Keep the Host header (no changeOrigin) so cookies set by the API belong to the dev server's origin.
 // `/upload` itself is the public visitor upload page (the app); only the paths below it are the API's.
 const proxy = {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTransform } from '../../server/services/images/transform-grammar';
 import {
   bucketSize,
+  focalInCrop,
   buildTransformUrl,
   imgSnippet,
   outputName,
@@ -139,5 +140,23 @@ describe('bucketSize', () => {
     expect(bucketSize(1440, 2)).toBe(3072);
     expect(bucketSize(100_000, 3)).toBe(4096);
     expect(bucketSize(100, 0)).toBe(128);
+  });
+});
+
+describe('focalInCrop', () => {
+  it('moves a focal point of the original into the crop region', () => {
+    const original = { width: 1000, height: 500 };
+    expect(focalInCrop({ x: 50, y: 50 }, { x: 250, y: 0, w: 500, h: 500 }, original)).toEqual({
+      x: 50,
+      y: 50,
+    });
+    expect(focalInCrop({ x: 30, y: 10 }, { x: 250, y: 0, w: 500, h: 500 }, original)).toEqual({
+      x: 10,
+      y: 10,
+    });
+    expect(focalInCrop({ x: 5, y: 100 }, { x: 250, y: 0, w: 500, h: 250 }, original)).toEqual({
+      x: 0,
+      y: 100,
+    });
   });
 });

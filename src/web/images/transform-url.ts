@@ -189,3 +189,20 @@ export function imageSize(file: FileDescriptor): { width: number; height: number
     ? { width: image.width, height: image.height }
     : undefined;
 }
+
+/**
+ * The server applies `fill`'s point to the picture after the crop, so a focal point of the original (percent)
+ * becomes a point of the region (percent, clamped to its edges when it lies outside).
+ */
+export function focalInCrop(
+  point: FocalPointPercent,
+  region: CropRegion,
+  original: { width: number; height: number },
+): FocalPointPercent {
+  const inside = (p: number, start: number, size: number, whole: number) =>
+    Math.min(100, Math.max(0, (((p / 100) * whole - start) / size) * 100));
+  return {
+    x: inside(point.x, region.x, region.w, original.width),
+    y: inside(point.y, region.y, region.h, original.height),
+  };
+}
