@@ -127,7 +127,7 @@ export function ImageUrlBuilder({ file }: { file: FileDescriptor }) {
           <label className="image-builder__field">
             <span className="field__label">Format</span>
             <select value={format} onChange={(e) => setFormat(e.target.value as TransformFormat)}>
-              <option value="auto">Auto (AVIF/WebP)</option>
+              <option value="auto">Auto</option>
               <option value="jpg">JPEG</option>
               <option value="png">PNG</option>
               <option value="webp">WebP</option>
