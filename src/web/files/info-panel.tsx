@@ -4,6 +4,9 @@ import { LABEL_MAX, FILE_LABELS_MAX, hasForbiddenCharacter, type FileDescriptor 
 import { Button } from '../components/ui/button';
 import { useToast } from '../components/ui/toast';
 import { formatBytes, formatDate } from '../lib/format';
+import { FocalPointPicker } from '../images/focal-point-picker';
+import { ImageUrlBuilder } from '../images/image-url-builder';
+import { isTransformable } from '../images/transform-url';
 import { DownloadMenu } from '../preview/download-menu';
 import { FailedNotice } from '../preview/failed-notice';
 import { MediaPreview } from '../preview/media-preview';
@@ -183,7 +186,7 @@ function FileDetails({
 
   return (
     <>
-      <MediaPreview file={file} mode="panel" />
+      {isTransformable(file) ? <FocalPointPicker file={file} /> : <MediaPreview file={file} mode="panel" />}
       <p className="info-panel__name">{name}</p>
       <div className="badges">
         {file.private ? <span className="badge">Private</span> : null}
@@ -219,6 +222,7 @@ function FileDetails({
         </div>
         {file.private ? <p className="muted small">Private: this URL answers 403; use Download.</p> : null}
       </div>
+      {isTransformable(file) ? <ImageUrlBuilder file={file} /> : null}
       <Labels file={file} readOnly={inTrash} />
     </>
   );

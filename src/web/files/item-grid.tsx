@@ -9,6 +9,8 @@ import {
   type RefObject,
 } from 'react';
 import { FolderIcon } from '../components/ui/icons';
+import { displayUrl, isTransformable } from '../images/transform-url';
+import { useDevicePixelRatio } from '../images/use-device-pixel-ratio';
 import { formatBytes, formatDate } from '../lib/format';
 import type { Item } from './api/items';
 import { useDrag, useDropTarget } from './drag';
@@ -66,6 +68,8 @@ export function ItemGrid(props: ItemGridProps) {
   const columns = view === 'list' ? 1 : Math.max(1, Math.floor((width - GAP) / (tileMinWidth(width) + GAP)));
   const rowCount = Math.ceil(items.length / columns);
   const rowHeight = view === 'list' ? ROW_HEIGHT : TILE_HEIGHT + GAP;
+  // What a tile's picture can take up: its thumbnails are asked for at this size (times the pixel ratio).
+  const tileWidth = Math.max(0, (width - GAP) / columns - GAP);
 
   const virtualizer = useVirtualizer({
     count: rowCount + (hasNextPage ? 1 : 0),
@@ -156,6 +160,7 @@ export function ItemGrid(props: ItemGridProps) {
                   item={item}
                   index={start + offset}
                   column={offset + 1}
+                  tileWidth={tileWidth}
                   grid={props}
                 />
               ))}
@@ -171,11 +176,13 @@ function ItemCell({
   item,
   index,
   column,
+  tileWidth,
   grid,
 }: {
   item: Item;
   index: number;
   column: number;
+  tileWidth: number;
   grid: ItemGridProps;
 }) {
   const drag = useDrag();
@@ -211,7 +218,11 @@ function ItemCell({
       onDoubleClick={() => grid.onItemOpen(item)}
       {...drop.props}
     >
-      {grid.view === 'list' ? <ListRowContent item={item} /> : <TileContent item={item} />}
+      {grid.view === 'list' ? (
+        <ListRowContent item={item} />
+      ) : (
+        <TileContent item={item} tileWidth={tileWidth} />
+      )}
       {isSelected ? (
         <span className="check" aria-hidden="true">
           ✓
@@ -233,8 +244,26 @@ function StatusBadge({ item }: { item: Item }) {
   );
 }
 
-export function Thumbnail({ item, size }: { item: Item; size: 'tile' | 'row' | 'panel' }) {
+/** CSS pixels a thumbnail's picture takes at most, when the caller does not know better. */
+const THUMB_CSS_SIZE = { tile: 200, row: 32, panel: 290 } as const;
+
+/**
+ * A file's picture: public images through a transformation URL sized for the box and the screen (the path the
+ * app offers to websites), with the server's thumbnail as the fallback (private files, or a server that refuses
+ * transformations in its `presets` or `signed` mode); other files show their thumbnail or type icon.
+ */
+export function Thumbnail({
+  item,
+  size,
+  cssSize,
+}: {
+  item: Item;
+  size: 'tile' | 'row' | 'panel';
+  cssSize?: number;
+}) {
+  const dpr = useDevicePixelRatio();
   const [failed, setFailed] = useState(false);
+  const [transformFailed, setTransformFailed] = useState(false);
   if (item.kind === 'folder') {
     return (
       <span className={`thumb thumb--${size} thumb--folder`}>
@@ -242,28 +271,32 @@ export function Thumbnail({ item, size }: { item: Item; size: 'tile' | 'row' | '
       </span>
     );
   }
+  const transformed = isTransformable(item.file) && !transformFailed;
+  const src = transformed
+    ? displayUrl(item.file, Math.max(cssSize || THUMB_CSS_SIZE[size], size === 'tile' ? 130 : 0), dpr)
+    : item.file.thumbnailUrl;
   return (
     <span className={`thumb thumb--${size}`}>
       {failed ? null : (
         <img
-          src={item.file.thumbnailUrl}
-          className={item.file.thumbnailUrl.includes('/icons/') ? undefined : 'thumb__picture'}
+          src={src}
+          className={!transformed && src.includes('/icons/') ? undefined : 'thumb__picture'}
           alt=""
           loading="lazy"
           decoding="async"
           draggable={false}
-          onError={() => setFailed(true)}
+          onError={() => (transformed ? setTransformFailed(true) : setFailed(true))}
         />
       )}
     </span>
   );
 }
 
-function TileContent({ item }: { item: Item }) {
+function TileContent({ item, tileWidth }: { item: Item; tileWidth: number }) {
   const name = item.kind === 'folder' ? item.folder.displayName : item.file.displayName;
   return (
     <>
-      <Thumbnail item={item} size="tile" />
+      <Thumbnail item={item} size="tile" cssSize={tileWidth} />
       <span className="tile__name" title={name}>
         {name}
       </span>

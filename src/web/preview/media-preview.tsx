@@ -1,6 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { FileDescriptor } from '../../contract';
+import { displayUrl, isTransformable } from '../images/transform-url';
+import { useDevicePixelRatio } from '../images/use-device-pixel-ratio';
 import { assetUrlQueryOptions, streamUrlQueryOptions } from './api/previews';
 
 export type PreviewMode = 'panel' | 'viewer';
@@ -73,11 +75,18 @@ function ImagePreview({ file, mode }: { file: FileDescriptor; mode: PreviewMode 
     usePreview ? image?.previewImage?.url : file.url,
   );
   const [zoomed, setZoomed] = useState(false);
+  const dpr = useDevicePixelRatio();
+  const [transformFailed, setTransformFailed] = useState(false);
   if (!src) return <IconPreview file={file} mode={mode} />;
+  // A public image comes through a transformation sized for the screen (the viewer: the window's long side;
+  // zoomed: the original's pixels), falling back to the rendition if the server refuses transformations.
+  const transformed = isTransformable(file) && !transformFailed && !zoomed;
+  const screenSide = mode === 'viewer' ? Math.max(window.innerWidth, window.innerHeight) : 290;
   const img = (
     <img
       className={`preview__image${zoomed ? ' preview__image--zoomed' : ''}`}
-      src={src}
+      src={transformed ? displayUrl(file, screenSide, dpr) : zoomed && !file.private ? file.url : src}
+      onError={transformed ? () => setTransformFailed(true) : undefined}
       alt={`Preview of ${file.displayName}`}
       width={image?.image.width || undefined}
       height={image?.image.height || undefined}
