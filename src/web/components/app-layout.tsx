@@ -6,7 +6,6 @@ import { ShortcutSheet } from '../files/dialogs';
 import { DragProvider } from '../files/drag';
 import { folderPathQueryOptions } from '../folders/api/folders';
 import { FolderTree } from '../folders/folder-tree';
-import { UploadTray } from '../uploads/upload-tray';
 import { UploaderProvider } from '../uploads/uploader-context';
 import { TrashIcon } from './ui/icons';
 import { AREAS, folderPath, type Area } from '../folders/paths';
@@ -77,7 +76,6 @@ export function AppLayout() {
               <Outlet />
             </main>
           </div>
-          <UploadTray />
         </div>
       </DragProvider>
     </UploaderProvider>
