@@ -12,7 +12,6 @@ import {
 import { useNavigate } from 'react-router';
 import { FOLDER_NAME_MAX } from '../../contract';
 import { Button } from '../components/ui/button';
-import { ConfirmDialog } from '../components/ui/confirm-dialog';
 import { ChoiceMenu } from '../components/ui/menu';
 import { EmptyState, ErrorState, LoadingState } from '../components/ui/status';
 import { useToast } from '../components/ui/toast';
@@ -20,7 +19,6 @@ import { folderQueryOptions } from '../folders/api/folders';
 import { Breadcrumb } from '../folders/breadcrumb';
 import { AREAS, folderPath, type Area } from '../folders/paths';
 import { useDocumentTitle } from '../lib/use-document-title';
-import { ImportDialog } from '../uploads/import-dialog';
 import { downloadFile, downloadFilesAsZip, downloadFolderAsZip } from './api/files';
 import {
   fileItemKey,
@@ -31,9 +29,16 @@ import {
   type SortKey,
 } from './api/items';
 import { useItemActions } from './api/mutations';
-import { MoveDialog, NameDialog, RenameDialog } from './dialogs';
 import { LazyViewer } from '../preview/lazy-viewer';
-import { InfoPanel, type PanelActions } from './info-panel';
+import type { PanelActions } from './info-panel';
+import {
+  LazyConfirmDialog,
+  LazyImportDialog,
+  LazyInfoPanel,
+  LazyMoveDialog,
+  LazyNameDialog,
+  LazyRenameDialog,
+} from './lazy-parts';
 import { ItemGrid } from './item-grid';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import {
@@ -594,7 +599,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
       ) : null}
 
       {detailsOpen && focusedItem && view.item ? (
-        <InfoPanel
+        <LazyInfoPanel
           item={focusedItem}
           inTrash={inTrash}
           actions={panelActions}
@@ -609,69 +614,79 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         </aside>
       ) : null}
 
-      <NameDialog
-        open={newFolderOpen}
-        onOpenChange={setNewFolderOpen}
-        title="New folder"
-        label="Folder name"
-        initial=""
-        max={FOLDER_NAME_MAX}
-        submitLabel="Create"
-        onSubmit={createFolder}
-      />
-      <ImportDialog
-        open={importOpen}
-        onOpenChange={setImportOpen}
-        parentFolderId={folderId}
-        onImported={() => void listing.refetch()}
-      />
-      <RenameDialog
-        item={renaming}
-        onClose={() => setRenaming(null)}
-        onRename={async (item, name) => toast({ title: await actions.rename(item, name) })}
-      />
-      <MoveDialog
-        items={moving}
-        area={area === 'visitor' ? 'visitor' : 'files'}
-        onClose={() => setMoving(null)}
-        onMove={async (target) => toast({ title: await actions.move(moving ?? [], target) })}
-      />
-      <ConfirmDialog
-        open={confirm !== null}
-        onOpenChange={(open) => !open && setConfirm(null)}
-        title={
-          confirm?.kind === 'emptyTrash'
-            ? 'Empty the trash?'
-            : confirm?.kind === 'deleteForever'
-              ? `Delete ${confirmText} forever?`
-              : `Move ${confirmText} to the trash?`
-        }
-        description={
-          confirm?.kind === 'emptyTrash'
-            ? 'Everything in the trash is deleted forever, with its bytes. Pages that still use these files will break. This cannot be undone.'
-            : confirm?.kind === 'deleteForever'
-              ? `${confirmText} and everything inside will be deleted with their bytes. Pages that still use them will break. This cannot be undone.`
-              : `${confirmText} will go to the trash${confirm?.items.some((i) => i.kind === 'folder') ? ' with everything inside' : ''}. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`
-        }
-        confirmLabel={
-          confirm?.kind === 'trash'
-            ? 'Move to Trash'
-            : confirm?.kind === 'emptyTrash'
-              ? 'Empty trash'
-              : 'Delete forever'
-        }
-        destructive
-        onConfirm={async () => {
-          if (!confirm) return;
-          const work =
-            confirm.kind === 'emptyTrash'
-              ? actions.emptyTrash()
-              : confirm.kind === 'deleteForever'
-                ? actions.deleteForever(confirm.items)
-                : actions.trash(confirm.items);
-          toast({ title: await work });
-        }}
-      />
+      {newFolderOpen ? (
+        <LazyNameDialog
+          open={newFolderOpen}
+          onOpenChange={setNewFolderOpen}
+          title="New folder"
+          label="Folder name"
+          initial=""
+          max={FOLDER_NAME_MAX}
+          submitLabel="Create"
+          onSubmit={createFolder}
+        />
+      ) : null}
+      {importOpen ? (
+        <LazyImportDialog
+          open={importOpen}
+          onOpenChange={setImportOpen}
+          parentFolderId={folderId}
+          onImported={() => void listing.refetch()}
+        />
+      ) : null}
+      {renaming ? (
+        <LazyRenameDialog
+          item={renaming}
+          onClose={() => setRenaming(null)}
+          onRename={async (item, name) => toast({ title: await actions.rename(item, name) })}
+        />
+      ) : null}
+      {moving ? (
+        <LazyMoveDialog
+          items={moving}
+          area={area === 'visitor' ? 'visitor' : 'files'}
+          onClose={() => setMoving(null)}
+          onMove={async (target) => toast({ title: await actions.move(moving ?? [], target) })}
+        />
+      ) : null}
+      {confirm ? (
+        <LazyConfirmDialog
+          open={confirm !== null}
+          onOpenChange={(open) => !open && setConfirm(null)}
+          title={
+            confirm?.kind === 'emptyTrash'
+              ? 'Empty the trash?'
+              : confirm?.kind === 'deleteForever'
+                ? `Delete ${confirmText} forever?`
+                : `Move ${confirmText} to the trash?`
+          }
+          description={
+            confirm?.kind === 'emptyTrash'
+              ? 'Everything in the trash is deleted forever, with its bytes. Pages that still use these files will break. This cannot be undone.'
+              : confirm?.kind === 'deleteForever'
+                ? `${confirmText} and everything inside will be deleted with their bytes. Pages that still use them will break. This cannot be undone.`
+                : `${confirmText} will go to the trash${confirm?.items.some((i) => i.kind === 'folder') ? ' with everything inside' : ''}. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`
+          }
+          confirmLabel={
+            confirm?.kind === 'trash'
+              ? 'Move to Trash'
+              : confirm?.kind === 'emptyTrash'
+                ? 'Empty trash'
+                : 'Delete forever'
+          }
+          destructive
+          onConfirm={async () => {
+            if (!confirm) return;
+            const work =
+              confirm.kind === 'emptyTrash'
+                ? actions.emptyTrash()
+                : confirm.kind === 'deleteForever'
+                  ? actions.deleteForever(confirm.items)
+                  : actions.trash(confirm.items);
+            toast({ title: await work });
+          }}
+        />
+      ) : null}
     </div>
   );
 }
