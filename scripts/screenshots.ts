@@ -168,7 +168,14 @@ const browser = await chromium.launch({
   ],
 });
 
-const pages: { name: string; path: string; prepare?: (page: Page) => Promise<void>; signedIn?: boolean }[] = [
+const pages: {
+  name: string;
+  path: string;
+  prepare?: (page: Page) => Promise<void>;
+  /** Run on the phone too (`prepare` runs on the desktop only, unless this is set). */
+  phone?: boolean;
+  signedIn?: boolean;
+}[] = [
   { name: 'sign-in', path: '/sign-in', signedIn: false },
   {
     name: 'site-files',
@@ -210,6 +217,18 @@ const pages: { name: string; path: string; prepare?: (page: Page) => Promise<voi
       await page.waitForTimeout(1000);
     },
   },
+  {
+    name: 'more-actions',
+    path: `/files/${summer}?sort=name&order=asc`,
+    phone: true,
+    prepare: async (page) => {
+      const more = page.getByRole('button', { name: 'More actions' });
+      if (await more.isVisible()) await more.click();
+      else await page.getByRole('button', { name: /^Sort by/ }).click();
+      await page.getByRole('menu').waitFor();
+    },
+  },
+  { name: 'search', path: '/?q=IMG&sort=name&order=asc' },
   { name: 'visitor-uploads', path: '/visitor-uploads' },
   { name: 'trash', path: '/trash' },
 ];
@@ -229,7 +248,8 @@ for (const scheme of ['light', 'dark'] as const) {
       const page = await context.newPage();
       await page.goto(`${base}${shot.path}`);
       await page.waitForLoadState('networkidle');
-      if (shot.prepare && (size === 'desktop' || shot.name.startsWith('viewer'))) await shot.prepare(page);
+      if (shot.prepare && (size === 'desktop' || shot.phone || shot.name.startsWith('viewer')))
+        await shot.prepare(page);
       await page.waitForTimeout(300);
       const file = path.join(outDir, `${shot.name}-${scheme}-${size}.png`);
       await page.screenshot({ path: file });
