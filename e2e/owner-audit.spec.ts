@@ -1,11 +1,13 @@
 // The smaller defects a site owner trips over (browser audit): each test here failed on the code before its fix.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { deflateSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import { E2E_IMPORT_PORT } from './env';
 import {
   type ApiFile,
   createFolder,
+  getFile,
   expect,
   itemCell,
   itemGrid,
@@ -252,4 +254,64 @@ test('list headers sort by name, size and date, with aria-sort and the URL', asy
   await header('Updated').getByRole('button').click();
   await expect.poll(() => urlParams(page)).toMatchObject({ sort: 'updated' });
   await expect(header('Updated')).toHaveAttribute('aria-sort', /ascending|descending/);
+});
+
+/** A solid-colour RGB PNG of this size (bigger than the 1600 px preview rendition when asked). */
+function pngOf(width: number, height: number): Buffer {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes: Buffer) => {
+    let c = 0xffffffff;
+    for (const byte of bytes) c = (table[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.alloc(1 + width * 3, 0x80);
+  row[0] = 0;
+  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(pixels)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('zoomed past the preview’s resolution, the viewer shows the original', async ({
+  signedInPage: page,
+  api,
+  workspace,
+}) => {
+  const file = await uploadFile(api, {
+    fileName: 'wide.png',
+    mimeType: 'image/png',
+    data: pngOf(2400, 300),
+    parentFolderId: workspace.id,
+  });
+  await expect
+    .poll(async () => (await getFile(api, file.id))?.operationStatus, { timeout: 60_000 })
+    .toBe('READY');
+  await open(page, `/files/${workspace.id}?item=file:${file.id}&viewer=1`);
+  const viewer = page.getByRole('dialog');
+  const picture = viewer.getByRole('img', { name: 'Preview of wide.png' });
+  await expect(picture).toHaveAttribute('src', /\/preview$/);
+  await viewer.getByRole('button', { name: 'Zoom to full size' }).click();
+  await expect(picture).toHaveAttribute('src', new RegExp(`/media/${file.id}$`));
+  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2400);
+  await viewer.getByRole('button', { name: 'Fit to screen' }).click();
+  await expect(picture).toHaveAttribute('src', /\/preview$/);
 });

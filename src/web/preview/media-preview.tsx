@@ -69,11 +69,21 @@ function ImagePreview({ file, mode }: { file: FileDescriptor; mode: PreviewMode 
     usePreview ? image?.previewImage?.url : file.url,
   );
   const [zoomed, setZoomed] = useState(false);
+  // At full size the preview rendition (at most 1600 px) is blurry when the original is bigger: load the
+  // original then (its public URL, or a signed one for a private file).
+  const needsOriginal =
+    zoomed && usePreview && (image?.image.width ?? 0) > (image?.previewImage?.width ?? Infinity);
+  const signedOriginal = useQuery({
+    ...assetUrlQueryOptions(file.id, 'src'),
+    enabled: file.private && needsOriginal,
+  });
+  const original = file.private ? signedOriginal.data : file.url || undefined;
+  const shown = needsOriginal && original ? original : src;
   if (!src) return <IconPreview file={file} mode={mode} />;
   const img = (
     <img
       className={`preview__image${zoomed ? ' preview__image--zoomed' : ''}`}
-      src={src}
+      src={shown}
       alt={`Preview of ${file.displayName}`}
       width={image?.image.width || undefined}
       height={image?.image.height || undefined}
