@@ -233,6 +233,18 @@ const pages: {
       await page.waitForTimeout(1000);
     },
   },
+  {
+    name: 'more-actions',
+    path: `/files/${summer}?sort=name&order=asc`,
+    preparePhone: true,
+    prepare: async (page) => {
+      const more = page.getByRole('button', { name: 'More actions' });
+      if (await more.isVisible()) await more.click();
+      else await page.getByRole('button', { name: /^Sort by/ }).click();
+      await page.getByRole('menu').waitFor();
+    },
+  },
+  { name: 'search', path: '/?q=IMG&sort=name&order=asc' },
   { name: 'visitor-uploads', path: '/visitor-uploads' },
   { name: 'trash', path: '/trash' },
   { name: 'trash-details', path: `/trash?view=list&item=file:${stray}` },

@@ -1,12 +1,13 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { RouteObject } from 'react-router';
 import { redirectIfSignedIn, requireSession, SIGN_IN_PATH } from './auth/redirect';
-import { SignInPage } from './auth/sign-in-page';
 import { AppLayout } from './components/app-layout';
 import { NotFoundPage, RouteError } from './components/route-error';
 import { LoadingState } from './components/ui/status';
 import { AreaRoute } from './files/area-route';
-import { VISITOR_UPLOAD_PATH, VisitorUploadPage } from './visitor/visitor-upload-page';
+
+/** The public visitor upload page's path (the page itself loads on demand). */
+const VISITOR_UPLOAD_PATH = '/upload';
 
 /** The route tree. Route components stay thin; view state lives in the URL. */
 export function createRoutes(queryClient: QueryClient): RouteObject[] {
@@ -23,10 +24,16 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
         {
           path: SIGN_IN_PATH,
           loader: ({ request }) => redirectIfSignedIn(queryClient, request),
-          element: <SignInPage />,
+          // Loaded on demand: a signed-in visit never needs the sign-in page.
+          lazy: async () => ({ Component: (await import('./auth/sign-in-page')).SignInPage }),
         },
         // The public visitor upload page: no session needed.
-        { path: VISITOR_UPLOAD_PATH, element: <VisitorUploadPage /> },
+        {
+          path: VISITOR_UPLOAD_PATH,
+          lazy: async () => ({
+            Component: (await import('./visitor/visitor-upload-page')).VisitorUploadPage,
+          }),
+        },
         {
           id: 'signed-in',
           loader: ({ request }) => requireSession(queryClient, request),

@@ -69,6 +69,22 @@ function handle(request: http.IncomingMessage, response: http.ServerResponse): v
       for (let i = 0; i < BIG.length; i += 10_000) response.write(BIG.subarray(i, i + 10_000));
       response.end();
       return;
+    case '/empty':
+      response.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': 0 }).end();
+      return;
+    case '/empty-chunked':
+      response.writeHead(200, { 'Content-Type': 'image/png' }).end();
+      return;
+    case '/stall':
+      // Answers, then sends nothing: the silence timeout must end it.
+      response.writeHead(200, { 'Content-Type': 'image/png' });
+      response.flushHeaders();
+      return;
+    case '/cut':
+      response.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': 1000 });
+      response.flushHeaders();
+      setTimeout(() => response.destroy(), 20);
+      return;
     case '/slow':
       // Never answers: the import's timeout must end it.
       return;
@@ -274,6 +290,18 @@ describe('import from URL', () => {
         const file = await settled((await importFile({ url: `${origin}${path}` })).id);
         expect(file.operationStatus, path).toBe('FAILED');
         expect(file.failureReason, path).toBe(`Files may be at most ${MAX} bytes`);
+      }
+      expect(await storedBlobs(t)).toEqual([]);
+      expect(await tempBlobs(t)).toEqual([]);
+      expect(await t.store.usageBytes()).toBe(0);
+    });
+
+    it('leaves no bytes behind: an empty body, a stalled or cut transfer', async () => {
+      await setup();
+      for (const path of ['/empty', '/empty-chunked', '/stall', '/cut']) {
+        const file = await settled((await importFile({ url: `${origin}${path}` })).id);
+        expect(file.operationStatus, path).toBe('FAILED');
+        expect(file.sizeInBytes, path).toBe('0');
       }
       expect(await storedBlobs(t)).toEqual([]);
       expect(await tempBlobs(t)).toEqual([]);

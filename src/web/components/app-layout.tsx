@@ -2,11 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { SignOutButton } from '../auth/sign-out-button';
-import { ShortcutSheet } from '../files/dialogs';
+import { LazyShortcutSheet } from '../files/lazy-parts';
 import { DragProvider } from '../files/drag';
 import { folderPathQueryOptions } from '../folders/api/folders';
 import { FolderTree } from '../folders/folder-tree';
-import { UploadTray } from '../uploads/upload-tray';
 import { UploaderProvider } from '../uploads/uploader-context';
 import { TrashIcon } from './ui/icons';
 import { AREAS, folderPath, type Area } from '../folders/paths';
@@ -70,14 +69,13 @@ export function AppLayout() {
               <SignOutButton />
             </div>
           </header>
-          <ShortcutSheet open={shortcutsOpen} onOpenChange={setShortcutsOpen} />
+          {shortcutsOpen ? <LazyShortcutSheet open={shortcutsOpen} onOpenChange={setShortcutsOpen} /> : null}
           <div className="app-body">
             <Sidebar open={menuOpen} onNavigate={() => setMenuOpen(false)} />
             <main className="app-main" id="main" tabIndex={-1}>
               <Outlet />
             </main>
           </div>
-          <UploadTray />
         </div>
       </DragProvider>
     </UploaderProvider>

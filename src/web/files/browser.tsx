@@ -12,7 +12,6 @@ import {
 import { useNavigate } from 'react-router';
 import { FOLDER_NAME_MAX } from '../../contract';
 import { Button } from '../components/ui/button';
-import { ConfirmDialog } from '../components/ui/confirm-dialog';
 import { ChoiceMenu } from '../components/ui/menu';
 import { EmptyState, ErrorState, LoadingState } from '../components/ui/status';
 import { useToast } from '../components/ui/toast';
@@ -20,8 +19,6 @@ import { folderQueryOptions } from '../folders/api/folders';
 import { Breadcrumb } from '../folders/breadcrumb';
 import { AREAS, folderPath, type Area } from '../folders/paths';
 import { useDocumentTitle } from '../lib/use-document-title';
-import { ImportDialog } from '../uploads/import-dialog';
-import { useUploader } from '../uploads/uploader-context';
 import { downloadFile, downloadFilesAsZip, downloadFolderAsZip, downloadSelectionAsZip } from './api/files';
 import {
   fileItemKey,
@@ -32,9 +29,16 @@ import {
   type SortKey,
 } from './api/items';
 import { useItemActions } from './api/mutations';
-import { MoveDialog, NameDialog, RenameDialog } from './dialogs';
-import { Viewer } from '../preview/viewer';
-import { InfoPanel, type PanelActions } from './info-panel';
+import { LazyViewer } from '../preview/lazy-viewer';
+import type { PanelActions } from './info-panel';
+import {
+  LazyConfirmDialog,
+  LazyImportDialog,
+  LazyInfoPanel,
+  LazyMoveDialog,
+  LazyNameDialog,
+  LazyRenameDialog,
+} from './lazy-parts';
 import { ItemGrid } from './item-grid';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import { useLeaveLiveFolderInTrash } from './trash-navigation';
@@ -48,6 +52,11 @@ import {
   toggle,
   type Selection,
 } from './selection';
+import { SEARCH_HINT, SearchHint, SEARCH_HINT_ID } from './search-hint';
+import { ToolbarMoreMenu } from './toolbar-more-menu';
+import { useTouchSelection } from './use-touch-selection';
+import { useDetailsOpen } from './use-details-open';
+import { namePasted, useUploadHere } from './use-upload-here';
 import { defaultOrder, FILTERABLE_TYPES, useViewState } from './view-state';
 
 type Confirm = { kind: 'trash' | 'deleteForever' | 'emptyTrash'; items: Item[] } | null;
@@ -112,37 +121,16 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   const [searchDraft, setSearchDraft] = useState(view.search);
   const [importOpen, setImportOpen] = useState(false);
   // The details column stays in place whatever is focused, so a click never reflows the grid under the pointer.
-  const [detailsOpen, setDetailsOpen] = useState(() => {
-    try {
-      return localStorage.getItem('smm.details') !== 'closed';
-    } catch {
-      return true;
-    }
-  });
-  const showDetails = (open: boolean) => {
-    setDetailsOpen(open);
-    try {
-      localStorage.setItem('smm.details', open ? 'open' : 'closed');
-    } catch {
-      // Private mode: remembered for this page only.
-    }
-  };
-  const { upload } = useUploader();
+  const [detailsOpen, showDetails] = useDetailsOpen(view.item);
   const canUpload = !inTrash && !view.search;
   const folderName =
     useQuery({ ...folderQueryOptions(folderId), enabled: folderId !== root.root }).data?.displayName ??
     root.name;
-  const uploadHere = useCallback(
-    (files: readonly File[]) => {
-      const count = upload(files, { parentFolderId: folderId });
-      if (count > 0) toast({ title: `Uploading ${count} file${count > 1 ? 's' : ''} to ${folderName}` });
-    },
-    [upload, folderId, folderName, toast],
-  );
+  const { uploadHere, createFolder } = useUploadHere(area, folderId, folderName, actions);
   const title = view.search ? `Search: ${view.search}` : folderName;
   useDocumentTitle(title);
   const dropzone = useDropzone({
-    onDrop: (files) => uploadHere(files),
+    onDrop: (files) => void uploadHere(files),
     noClick: true,
     noKeyboard: true,
     disabled: !canUpload,
@@ -156,7 +144,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
       const files = [...(event.clipboardData?.files ?? [])];
       if (files.length === 0) return;
       event.preventDefault();
-      uploadHere(files);
+      void uploadHere(namePasted(files));
     };
     window.addEventListener('paste', onPaste);
     return () => window.removeEventListener('paste', onPaste);
@@ -262,7 +250,12 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
     download,
   };
 
+  const touch = useTouchSelection(selection, setSelection);
   const onItemClick = (event: MouseEvent, item: Item, index: number) => {
+    if (touch.selecting) {
+      setSelection((current) => toggle(current, item.key));
+      return;
+    }
     if (event.shiftKey) {
       setSelection((current) => selectRange(current, item.key, order, event.ctrlKey || event.metaKey));
     } else if (event.ctrlKey || event.metaKey) {
@@ -271,6 +264,14 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
       setSelection(selectOnly(item.key));
     }
     focus(index, false);
+  };
+
+  // A click on the grid's empty space (not on a tile, not with a modifier) clears the selection.
+  const clearOnEmptySpace = (event: MouseEvent) => {
+    const target = event.target as HTMLElement;
+    if (event.shiftKey || event.ctrlKey || event.metaKey) return;
+    if (target.closest('[role="gridcell"][data-key], [role="columnheader"], button, a, input')) return;
+    setSelection(emptySelection);
   };
 
   const actOnSelection = () => (selectedItems.length > 0 ? selectedItems : focusedItem ? [focusedItem] : []);
@@ -416,6 +417,8 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         dragItems={(item) => (selection.selected.has(item.key) ? selectedItems : [item])}
         droppable={!inTrash}
         dateColumn={inTrash ? 'Deleted' : 'Updated'}
+        onItemLongPress={touch.onLongPress}
+        sort={{ sort: view.sort, order: view.order, onSort: (sort, order) => setView({ sort, order }) }}
       />
     );
   }
@@ -444,68 +447,71 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
               if (event.key === 'Enter') setView({ search: searchDraft, item: null }, { replace: true });
             }}
           />
-          <ChoiceMenu<string>
-            label={`Sort: ${sortLabel}`}
-            ariaLabel={`Sort by ${sortLabel}, ${view.order === 'asc' ? 'ascending' : 'descending'}`}
-            groups={[
-              {
-                label: 'Sort by',
-                value: view.sort,
-                options: [
-                  { value: 'name', label: 'Name' },
-                  { value: 'updated', label: 'Last updated' },
-                  { value: 'size', label: 'Size' },
-                ],
-                onChange: (sort) => setView({ sort: sort as SortKey, order: defaultOrder(sort as SortKey) }),
-              },
-              {
-                label: 'Order',
-                value: view.order,
-                options: [
-                  { value: 'asc', label: 'Ascending' },
-                  { value: 'desc', label: 'Descending' },
-                ],
-                onChange: (order) => setView({ order: order as 'asc' | 'desc' }),
-              },
-            ]}
-          />
-          <ChoiceMenu<string>
-            label={view.type ? MEDIA_TYPE_LABELS[view.type] : 'All types'}
-            ariaLabel={`Type filter: ${view.type ? MEDIA_TYPE_LABELS[view.type] : 'all types'}`}
-            groups={[
-              {
-                value: view.type ?? 'ALL',
-                options: [
-                  { value: 'ALL', label: 'All types' },
-                  ...FILTERABLE_TYPES.map((type) => ({ value: type, label: MEDIA_TYPE_LABELS[type] })),
-                ],
-                onChange: (type) => setView({ type: type === 'ALL' ? null : (type as typeof view.type) }),
-              },
-            ]}
-          />
-          <button
-            type="button"
-            className="button button--secondary"
-            aria-pressed={detailsOpen}
-            onClick={() => showDetails(!detailsOpen)}
-          >
-            Details
-          </button>
-          <div className="segmented" role="group" aria-label="View">
+          <div className="toolbar__secondary">
+            <ChoiceMenu<string>
+              label={`Sort: ${sortLabel}`}
+              ariaLabel={`Sort by ${sortLabel}, ${view.order === 'asc' ? 'ascending' : 'descending'}`}
+              groups={[
+                {
+                  label: 'Sort by',
+                  value: view.sort,
+                  options: [
+                    { value: 'name', label: 'Name' },
+                    { value: 'updated', label: 'Last updated' },
+                    { value: 'size', label: 'Size' },
+                  ],
+                  onChange: (sort) =>
+                    setView({ sort: sort as SortKey, order: defaultOrder(sort as SortKey) }),
+                },
+                {
+                  label: 'Order',
+                  value: view.order,
+                  options: [
+                    { value: 'asc', label: 'Ascending' },
+                    { value: 'desc', label: 'Descending' },
+                  ],
+                  onChange: (order) => setView({ order: order as 'asc' | 'desc' }),
+                },
+              ]}
+            />
+            <ChoiceMenu<string>
+              label={view.type ? MEDIA_TYPE_LABELS[view.type] : 'All types'}
+              ariaLabel={`Type filter: ${view.type ? MEDIA_TYPE_LABELS[view.type] : 'all types'}`}
+              groups={[
+                {
+                  value: view.type ?? 'ALL',
+                  options: [
+                    { value: 'ALL', label: 'All types' },
+                    ...FILTERABLE_TYPES.map((type) => ({ value: type, label: MEDIA_TYPE_LABELS[type] })),
+                  ],
+                  onChange: (type) => setView({ type: type === 'ALL' ? null : (type as typeof view.type) }),
+                },
+              ]}
+            />
             <button
               type="button"
-              aria-pressed={view.view === 'grid'}
-              onClick={() => setView({ view: 'grid' })}
+              className="button button--secondary"
+              aria-pressed={detailsOpen}
+              onClick={() => showDetails(!detailsOpen)}
             >
-              Grid
+              Details
             </button>
-            <button
-              type="button"
-              aria-pressed={view.view === 'list'}
-              onClick={() => setView({ view: 'list' })}
-            >
-              List
-            </button>
+            <div className="segmented" role="group" aria-label="View">
+              <button
+                type="button"
+                aria-pressed={view.view === 'grid'}
+                onClick={() => setView({ view: 'grid' })}
+              >
+                Grid
+              </button>
+              <button
+                type="button"
+                aria-pressed={view.view === 'list'}
+                onClick={() => setView({ view: 'list' })}
+              >
+                List
+              </button>
+            </div>
           </div>
           <span className="toolbar__spacer" />
           {inTrash ? (
@@ -518,17 +524,47 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
             </Button>
           ) : (
             <>
-              <Button onClick={() => setNewFolderOpen(true)} disabled={!!view.search}>
-                New folder
-              </Button>
-              <Button onClick={() => setImportOpen(true)} disabled={!canUpload}>
-                Import
-              </Button>
-              <Button variant="primary" onClick={dropzone.open} disabled={!canUpload}>
+              <div className="toolbar__secondary">
+                <SearchHint active={!!view.search} />
+                <Button
+                  onClick={() => setNewFolderOpen(true)}
+                  disabled={!!view.search}
+                  aria-describedby={view.search ? SEARCH_HINT_ID : undefined}
+                  title={view.search ? SEARCH_HINT : undefined}
+                >
+                  New folder
+                </Button>
+                <Button
+                  onClick={() => setImportOpen(true)}
+                  disabled={!canUpload}
+                  aria-describedby={view.search ? SEARCH_HINT_ID : undefined}
+                  title={view.search ? SEARCH_HINT : undefined}
+                >
+                  Import
+                </Button>
+              </div>
+              <Button
+                variant="primary"
+                onClick={dropzone.open}
+                disabled={!canUpload}
+                aria-describedby={view.search ? SEARCH_HINT_ID : undefined}
+                title={view.search ? SEARCH_HINT : undefined}
+              >
                 Upload
               </Button>
             </>
           )}
+          <ToolbarMoreMenu
+            sort={view.sort}
+            order={view.order}
+            type={view.type}
+            view={view.view}
+            detailsOpen={detailsOpen}
+            onNewFolder={inTrash || view.search ? null : () => setNewFolderOpen(true)}
+            onImport={canUpload ? () => setImportOpen(true) : null}
+            onChange={(change) => setView(change)}
+            onDetails={showDetails}
+          />
         </div>
 
         {view.search ? (
@@ -569,11 +605,13 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
           </div>
         ) : null}
 
-        <div className="browser__content">{content}</div>
+        <div className="browser__content" onClick={clearOnEmptySpace}>
+          {content}
+        </div>
       </div>
 
       {view.viewer && focusedItem?.kind === 'file' ? (
-        <Viewer
+        <LazyViewer
           files={items.flatMap((i) => (i.kind === 'file' ? [i.file] : []))}
           fileId={focusedItem.file.id}
           onNavigate={(fileId) => {
@@ -585,7 +623,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
       ) : null}
 
       {detailsOpen && focusedItem && view.item ? (
-        <InfoPanel
+        <LazyInfoPanel
           item={focusedItem}
           inTrash={inTrash}
           actions={panelActions}
@@ -600,72 +638,79 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         </aside>
       ) : null}
 
-      <NameDialog
-        open={newFolderOpen}
-        onOpenChange={setNewFolderOpen}
-        title="New folder"
-        label="Folder name"
-        initial=""
-        max={FOLDER_NAME_MAX}
-        submitLabel="Create"
-        onSubmit={async (name) => {
-          const folder = await actions.createFolder(folderId, name);
-          toast({ title: `Created folder “${folder.displayName}”` });
-        }}
-      />
-      <ImportDialog
-        open={importOpen}
-        onOpenChange={setImportOpen}
-        parentFolderId={folderId}
-        onImported={() => void listing.refetch()}
-      />
-      <RenameDialog
-        item={renaming}
-        onClose={() => setRenaming(null)}
-        onRename={async (item, name) => toast({ title: await actions.rename(item, name) })}
-      />
-      <MoveDialog
-        items={moving}
-        area={area === 'visitor' ? 'visitor' : 'files'}
-        onClose={() => setMoving(null)}
-        onMove={async (target) => toast({ title: await actions.move(moving ?? [], target) })}
-      />
-      <ConfirmDialog
-        open={confirm !== null}
-        onOpenChange={(open) => !open && setConfirm(null)}
-        title={
-          confirm?.kind === 'emptyTrash'
-            ? 'Empty the trash?'
-            : confirm?.kind === 'deleteForever'
-              ? `Delete ${confirmText} forever?`
-              : `Move ${confirmText} to the trash?`
-        }
-        description={
-          confirm?.kind === 'emptyTrash'
-            ? 'Everything in the trash is deleted forever, with its bytes. Pages that still use these files will break. This cannot be undone.'
-            : confirm?.kind === 'deleteForever'
-              ? `${confirmText} and everything inside will be deleted with their bytes. Pages that still use them will break. This cannot be undone.${confirm.items.some((i) => i.kind === 'folder') ? ' Items you moved to the trash on their own earlier stay in the trash.' : ''}`
-              : `${confirmText} will go to the trash${confirm?.items.some((i) => i.kind === 'folder') ? ' with everything inside' : ''}. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`
-        }
-        confirmLabel={
-          confirm?.kind === 'trash'
-            ? 'Move to Trash'
-            : confirm?.kind === 'emptyTrash'
-              ? 'Empty trash'
-              : 'Delete forever'
-        }
-        destructive
-        onConfirm={async () => {
-          if (!confirm) return;
-          const work =
-            confirm.kind === 'emptyTrash'
-              ? actions.emptyTrash()
-              : confirm.kind === 'deleteForever'
-                ? actions.deleteForever(confirm.items)
-                : actions.trash(confirm.items);
-          toast({ title: await work });
-        }}
-      />
+      {newFolderOpen ? (
+        <LazyNameDialog
+          open={newFolderOpen}
+          onOpenChange={setNewFolderOpen}
+          title="New folder"
+          label="Folder name"
+          initial=""
+          max={FOLDER_NAME_MAX}
+          submitLabel="Create"
+          onSubmit={createFolder}
+        />
+      ) : null}
+      {importOpen ? (
+        <LazyImportDialog
+          open={importOpen}
+          onOpenChange={setImportOpen}
+          parentFolderId={folderId}
+          onImported={() => void listing.refetch()}
+        />
+      ) : null}
+      {renaming ? (
+        <LazyRenameDialog
+          item={renaming}
+          onClose={() => setRenaming(null)}
+          onRename={async (item, name) => toast({ title: await actions.rename(item, name) })}
+        />
+      ) : null}
+      {moving ? (
+        <LazyMoveDialog
+          items={moving}
+          area={area === 'visitor' ? 'visitor' : 'files'}
+          onClose={() => setMoving(null)}
+          onMove={async (target) => toast({ title: await actions.move(moving ?? [], target) })}
+        />
+      ) : null}
+      {confirm ? (
+        <LazyConfirmDialog
+          open={confirm !== null}
+          onOpenChange={(open) => !open && setConfirm(null)}
+          title={
+            confirm?.kind === 'emptyTrash'
+              ? 'Empty the trash?'
+              : confirm?.kind === 'deleteForever'
+                ? `Delete ${confirmText} forever?`
+                : `Move ${confirmText} to the trash?`
+          }
+          description={
+            confirm?.kind === 'emptyTrash'
+              ? 'Everything in the trash is deleted forever, with its bytes. Pages that still use these files will break. This cannot be undone.'
+              : confirm?.kind === 'deleteForever'
+                ? `${confirmText} and everything inside will be deleted with their bytes. Pages that still use them will break. This cannot be undone.${confirm.items.some((i) => i.kind === 'folder') ? ' Items you moved to the trash on their own earlier stay in the trash.' : ''}`
+                : `${confirmText} will go to the trash${confirm?.items.some((i) => i.kind === 'folder') ? ' with everything inside' : ''}. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`
+          }
+          confirmLabel={
+            confirm?.kind === 'trash'
+              ? 'Move to Trash'
+              : confirm?.kind === 'emptyTrash'
+                ? 'Empty trash'
+                : 'Delete forever'
+          }
+          destructive
+          onConfirm={async () => {
+            if (!confirm) return;
+            const work =
+              confirm.kind === 'emptyTrash'
+                ? actions.emptyTrash()
+                : confirm.kind === 'deleteForever'
+                  ? actions.deleteForever(confirm.items)
+                  : actions.trash(confirm.items);
+            toast({ title: await work });
+          }}
+        />
+      ) : null}
     </div>
   );
 }

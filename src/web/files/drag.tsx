@@ -1,7 +1,7 @@
 import { createContext, useContext, useMemo, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { fromEvent } from 'file-selector';
 import { useToast } from '../components/ui/toast';
-import { useUploader } from '../uploads/uploader-context';
+import { useUpload } from '../uploads/uploader-context';
 import { useItemActions } from './api/mutations';
 import type { Item } from './api/items';
 
@@ -76,7 +76,7 @@ const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files'
  */
 export function useDropTarget(target: { id: string; name: string } | null) {
   const drag = useDrag();
-  const { upload } = useUploader();
+  const upload = useUpload();
   const toast = useToast();
   const [active, setActive] = useState(false);
   const accepts = (event: DragEvent) =>

@@ -14,6 +14,9 @@ import { useDevicePixelRatio } from '../images/use-device-pixel-ratio';
 import { formatBytes, formatDate } from '../lib/format';
 import type { Item } from './api/items';
 import { useDrag, useDropTarget } from './drag';
+import { useLongPress } from './use-long-press';
+import { itemLabel } from './item-label';
+import { ListHeader, type ListSort } from './list-header';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import type { ViewMode } from './view-state';
 
@@ -44,6 +47,10 @@ export interface ItemGridProps {
   droppable: boolean;
   /** The heading of the list's date column: in Trash the date is when the item was deleted. */
   dateColumn?: 'Updated' | 'Deleted';
+  /** The list view's sortable column headers. */
+  sort?: ListSort;
+  /** A touch device's long-press on a tile (enters selection mode). */
+  onItemLongPress?: (item: Item, index: number) => void;
 }
 
 /**
@@ -112,15 +119,7 @@ export function ItemGrid(props: ItemGridProps) {
       aria-colcount={columns}
       onKeyDown={(event) => props.onKeyDown(event, columns)}
     >
-      {view === 'list' ? (
-        <div role="row" className="list-header" aria-rowindex={1}>
-          <span role="columnheader">Name</span>
-          <span role="columnheader">Type</span>
-          <span role="columnheader">Size</span>
-          <span role="columnheader">Dimensions</span>
-          <span role="columnheader">{props.dateColumn ?? 'Updated'}</span>
-        </div>
-      ) : null}
+      {view === 'list' ? <ListHeader sort={props.sort} dateColumn={props.dateColumn} /> : null}
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualRows.map((row) => {
           const start = row.index * columns;
@@ -186,12 +185,14 @@ function ItemCell({
   grid: ItemGridProps;
 }) {
   const drag = useDrag();
+  const longPress = useLongPress(
+    grid.onItemLongPress ? () => grid.onItemLongPress?.(item, index) : undefined,
+  );
   const isSelected = grid.selected.has(item.key);
   const isFocused = index === grid.focusIndex;
   const drop = useDropTarget(
     grid.droppable && item.kind === 'folder' ? { id: item.folder.id, name: item.folder.displayName } : null,
   );
-  const name = item.kind === 'folder' ? item.folder.displayName : item.file.displayName;
   const className = [
     grid.view === 'list' ? 'list-row' : 'tile',
     isSelected ? 'is-selected' : '',
@@ -203,7 +204,7 @@ function ItemCell({
       role="gridcell"
       aria-colindex={column}
       aria-selected={isSelected}
-      aria-label={name}
+      aria-label={itemLabel(item)}
       tabIndex={isFocused ? 0 : -1}
       data-index={index}
       data-key={item.key}
@@ -214,9 +215,12 @@ function ItemCell({
       onFocus={() => {
         if (!isFocused) grid.onFocusIndex(index);
       }}
-      onClick={(event) => grid.onItemClick(event, item, index)}
+      onClick={(event) => {
+        if (!longPress.consumeClick()) grid.onItemClick(event, item, index);
+      }}
       onDoubleClick={() => grid.onItemOpen(item)}
       {...drop.props}
+      {...longPress.handlers}
     >
       {grid.view === 'list' ? (
         <ListRowContent item={item} />

@@ -77,6 +77,16 @@ function ImagePreview({ file, mode }: { file: FileDescriptor; mode: PreviewMode 
   const [zoomed, setZoomed] = useState(false);
   const dpr = useDevicePixelRatio();
   const [transformFailed, setTransformFailed] = useState(false);
+  // At full size the preview rendition (at most 1600 px) is blurry when the original is bigger: load the
+  // original then (its public URL, or a signed one for a private file).
+  const needsOriginal =
+    zoomed && usePreview && (image?.image.width ?? 0) > (image?.previewImage?.width ?? Infinity);
+  const signedOriginal = useQuery({
+    ...assetUrlQueryOptions(file.id, 'src'),
+    enabled: file.private && needsOriginal,
+  });
+  const original = file.private ? signedOriginal.data : file.url || undefined;
+  const shown = needsOriginal && original ? original : src;
   if (!src) return <IconPreview file={file} mode={mode} />;
   // A public image comes through a transformation sized for the screen (the viewer: the window's long side;
   // zoomed: the original's pixels), falling back to the rendition if the server refuses transformations.
@@ -85,7 +95,7 @@ function ImagePreview({ file, mode }: { file: FileDescriptor; mode: PreviewMode 
   const img = (
     <img
       className={`preview__image${zoomed ? ' preview__image--zoomed' : ''}`}
-      src={transformed ? displayUrl(file, screenSide, dpr) : zoomed && !file.private ? file.url : src}
+      src={transformed ? displayUrl(file, screenSide, dpr) : shown}
       onError={transformed ? () => setTransformFailed(true) : undefined}
       alt={`Preview of ${file.displayName}`}
       width={image?.image.width || undefined}

@@ -7,8 +7,23 @@ export interface ToastMessage {
   variant?: 'info' | 'error';
 }
 
-interface ToastEntry extends ToastMessage {
+export interface ToastEntry extends ToastMessage {
   id: number;
+}
+
+/** Toasts shown at once: more would cover the page; the newest replace the oldest. */
+export const MAX_TOASTS = 3;
+
+const sameMessage = (a: ToastMessage, b: ToastMessage) =>
+  a.title === b.title && a.description === b.description && (a.variant ?? 'info') === (b.variant ?? 'info');
+
+/**
+ * The toasts after `message` is shown: a message identical to one on screen replaces it (it moves to the end and
+ * its timer starts again) instead of stacking a copy; beyond `MAX_TOASTS` the oldest go.
+ */
+export function addToast(current: readonly ToastEntry[], message: ToastMessage, id: number): ToastEntry[] {
+  const others = current.filter((t) => !sameMessage(t, message));
+  return [...others, { ...message, id }].slice(-MAX_TOASTS);
 }
 
 const ToastContext = createContext<((message: ToastMessage) => void) | null>(null);
@@ -17,7 +32,7 @@ const ToastContext = createContext<((message: ToastMessage) => void) | null>(nul
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<ToastEntry[]>([]);
   const show = useCallback((message: ToastMessage) => {
-    setToasts((current) => [...current.slice(-3), { ...message, id: Date.now() + Math.random() }]);
+    setToasts((current) => addToast(current, message, Date.now() + Math.random()));
   }, []);
   const remove = (id: number) => setToasts((current) => current.filter((t) => t.id !== id));
 
