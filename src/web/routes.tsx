@@ -6,6 +6,7 @@ import { AppLayout } from './components/app-layout';
 import { NotFoundPage, RouteError } from './components/route-error';
 import { LoadingState } from './components/ui/status';
 import { AreaRoute } from './files/area-route';
+import { PickerPage } from './picker/picker-page';
 import { VISITOR_UPLOAD_PATH, VisitorUploadPage } from './visitor/visitor-upload-page';
 
 /** The route tree. Route components stay thin; view state lives in the URL. */
@@ -27,6 +28,8 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
         },
         // The public visitor upload page: no session needed.
         { path: VISITOR_UPLOAD_PATH, element: <VisitorUploadPage /> },
+        // The media picker other sites embed (docs/picker.md): signs in in place, no admin frame around it.
+        { path: 'picker', element: <PickerPage /> },
         {
           id: 'signed-in',
           loader: ({ request }) => requireSession(queryClient, request),

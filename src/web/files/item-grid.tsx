@@ -14,6 +14,7 @@ import type { Item } from './api/items';
 import { useDrag, useDropTarget } from './drag';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import type { ViewMode } from './view-state';
+import { isPickable, usePicker } from '../picker/picker-context';
 
 /** Narrow screens get smaller tiles, so a phone shows two columns. */
 const tileMinWidth = (width: number) => (width < 640 ? 140 : 168);
@@ -183,9 +184,13 @@ function ItemCell({
     grid.droppable && item.kind === 'folder' ? { id: item.folder.id, name: item.folder.displayName } : null,
   );
   const name = item.kind === 'folder' ? item.folder.displayName : item.file.displayName;
+  // In the media picker, files of types it was not asked for are shown but cannot be chosen.
+  const picker = usePicker();
+  const unpickable = !!picker && item.kind === 'file' && !isPickable(picker, item.file);
   const className = [
     grid.view === 'list' ? 'list-row' : 'tile',
     isSelected ? 'is-selected' : '',
+    unpickable ? 'is-unpickable' : '',
     drop.active ? 'is-drop-target' : '',
   ].join(' ');
 
@@ -194,6 +199,7 @@ function ItemCell({
       role="gridcell"
       aria-colindex={column}
       aria-selected={isSelected}
+      aria-disabled={unpickable || undefined}
       aria-label={name}
       tabIndex={isFocused ? 0 : -1}
       data-index={index}
