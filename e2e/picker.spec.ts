@@ -152,9 +152,12 @@ test('in an iframe: sign in, upload by drop, pick two files; the host gets them 
 
   // No session yet: the sign-in form shows inside the frame.
   const picker = pickerFrame(page);
-  await picker.getByLabel('API key').fill(E2E_API_KEY);
+  // The first load of the app in a fresh frame is slow on a loaded machine: a longer wait, on a condition.
+  await picker.getByLabel('API key').fill(E2E_API_KEY, { timeout: 20_000 });
   await picker.getByRole('button', { name: 'Sign in' }).click();
-  await expect(picker.getByRole('gridcell', { name: 'first.png', exact: true })).toBeVisible();
+  await expect(picker.getByRole('gridcell', { name: 'first.png', exact: true })).toBeVisible({
+    timeout: 20_000,
+  });
   await expect
     .poll(async () => (await hostMessages(page)).map((m) => m.data.type))
     .toContain('site-media:ready');
@@ -242,11 +245,15 @@ test('in a popup: pick one file with Enter', async ({ page, context, api, worksp
     page.getByRole('button', { name: 'Choose (popup)' }).click(),
   ]);
   const cell = popup.getByRole('gridcell', { name: 'popup.png', exact: true });
+  await expect(cell).toBeVisible({ timeout: 20_000 });
   await cell.focus();
   await cell.click();
   await expect(cell).toHaveAttribute('aria-selected', 'true');
   const closed = popup.waitForEvent('close');
-  await cell.press('Enter');
+  // Choosing closes the popup, possibly before the key press returns.
+  await cell.press('Enter').catch((error: unknown) => {
+    if (!popup.isClosed()) throw error;
+  });
   const result = await hostResult(page);
   expect(result.items?.map((i) => i.id)).toEqual([file.id]);
   await closed;
@@ -278,7 +285,7 @@ test('keyboard only: types outside the filter cannot be chosen, Space and Enter 
   await page.keyboard.press('Enter');
   const picker = pickerFrame(page);
   const notes = picker.getByRole('gridcell', { name: 'a-notes.txt', exact: true });
-  await expect(notes).toHaveAttribute('aria-disabled', 'true');
+  await expect(notes).toHaveAttribute('aria-disabled', 'true', { timeout: 20_000 });
   await expect(picker.getByRole('gridcell', { name: 'b-photo.png', exact: true })).not.toHaveAttribute(
     'aria-disabled',
     'true',
@@ -324,7 +331,7 @@ test('Esc cancels: the host gets site-media:cancelled and the promise rejects', 
   await openHost(page, { folder: workspace.id });
   await page.getByRole('button', { name: 'Choose (iframe)' }).click();
   const picker = pickerFrame(page);
-  await expect(picker.getByRole('button', { name: 'Choose', exact: true })).toBeVisible();
+  await expect(picker.getByRole('button', { name: 'Choose', exact: true })).toBeVisible({ timeout: 20_000 });
   await expect
     .poll(async () => (await hostMessages(page)).map((m) => m.data.type))
     .toContain('site-media:ready');
@@ -392,7 +399,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.getByRole('button', { name: 'Choose (iframe)' }).click();
       const picker = pickerFrame(page);
       const cell = picker.getByRole('gridcell', { name: 'photo-2.png', exact: true });
-      await expect(cell).toBeVisible();
+      await expect(cell).toBeVisible({ timeout: 20_000 });
       await expect(picker.locator('img.thumb__picture')).toHaveCount(6, { timeout: 30_000 });
       await cell.focus();
       await cell.click();
