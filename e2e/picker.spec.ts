@@ -303,7 +303,10 @@ test('keyboard only: types outside the filter cannot be chosen, Space and Enter 
       { intervals: [0] },
     )
     .toBe('gridcell');
-  // Newest first: the text file is last.
+  // Newest first: the photo is first, the text file last. The first key makes the first item current (its
+  // details open).
+  await page.keyboard.press('Home');
+  await expect(picker.getByRole('complementary', { name: 'Details of b-photo.png' })).toBeVisible();
   await page.keyboard.press('End');
   await expect(notes).toBeFocused();
   // The text file is not choosable: Enter does nothing, the Choose button stays off.
