@@ -393,9 +393,9 @@ for (const scheme of ['light', 'dark'] as const) {
         });
       }
       await uploadFile(api, {
-        fileName: 'brochure.pdf',
-        mimeType: 'application/pdf',
-        data: '%PDF-1.4\n%%EOF\n',
+        fileName: 'notes.txt',
+        mimeType: 'text/plain',
+        data: 'Not an image: shown, but not choosable with types=image.\n',
         parentFolderId: workspace.id,
       });
       await openHost(page, { folder: workspace.id, multiple: '1', types: 'image' });
