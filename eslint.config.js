@@ -108,6 +108,12 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
 
+  // Browser scripts served as they are (public/picker.js, loaded by other sites).
+  {
+    files: ['public/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
+
   // Node code: server, contract, tooling, end-to-end tests, benchmarks.
   {
     files: [

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
-import { E2E_API_KEY, E2E_BASE_URL, E2E_IMPORT_PORT, E2E_PORT } from './e2e/env';
+import { E2E_API_KEY, E2E_BASE_URL, E2E_IMPORT_PORT, E2E_PICKER_HOST_PORT, E2E_PORT } from './e2e/env';
 
 // End-to-end tests against the real server serving the built app (`npm run test:e2e` builds first), in Debian's
 // Chromium. Every run gets a fresh, empty DATA_DIR, removed when the run ends. This file is also loaded by the
@@ -61,6 +61,8 @@ export default defineConfig({
       MEDIA_API_KEY: E2E_API_KEY,
       // uploads.spec.ts imports from a small HTTP server of its own on this port.
       IMPORT_ALLOW_HOSTS: `127.0.0.1:${E2E_IMPORT_PORT}`,
+      // picker.spec.ts embeds the media picker in a page of its own served on this origin.
+      PICKER_ALLOWED_ORIGINS: `http://127.0.0.1:${E2E_PICKER_HOST_PORT}`,
     },
     // A fresh server with empty data every run: a server already on the port is an error, not reused.
     reuseExistingServer: false,

@@ -17,6 +17,7 @@ import { registerFolderRoutes } from './http/folder-routes.ts';
 import { registerImportRoutes } from './http/import-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
 import { registerFocalPointRoutes, registerTransformRoutes } from './http/transform-routes.ts';
+import { appCsp, registerPickerRoutes } from './http/picker-routes.ts';
 import { registerUploadApiRoutes, registerUploadTargetRoutes } from './http/upload-routes.ts';
 import { cutOffSlowBodies } from './http/slow-bodies.ts';
 import { registerVisitorRoutes } from './http/visitor-routes.ts';
@@ -53,10 +54,8 @@ export const API_PREFIX = '/site-media/v1';
 /** Authenticated endpoints Wix's contract lacks (documented in `docs/api.md`). */
 export const EXT_API_PREFIX = '/site-media-ext/v1';
 
-/** The web app's own pages: scripts and styles from this origin only, never framed. */
-const APP_CSP =
-  "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; " +
-  "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+/** The web app's own pages: scripts and styles from this origin only, never framed (but `/picker`). */
+const APP_CSP = appCsp("'none'");
 
 export interface App {
   app: FastifyInstance;
@@ -276,7 +275,10 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   app.setErrorHandler((error, _request, reply) => sendError(reply, error));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  registerAuthRoutes(app, auth, config.publicUrl.startsWith('https://'));
+  registerAuthRoutes(app, auth, {
+    secureCookies: config.publicUrl.startsWith('https://'),
+    framedByOtherSites: config.pickerAllowedOrigins.length > 0,
+  });
   registerUploadTargetRoutes(app, uploads, resumable, config.maxFileSizeBytes);
   registerVisitorRoutes(app, uploads, {
     enabled: config.visitorUploads,
@@ -325,6 +327,10 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       },
     });
   }
+  registerPickerRoutes(app, {
+    allowedOrigins: config.pickerAllowedOrigins,
+    staticDir: hasWebApp ? staticDir : undefined,
+  });
   // The web app owns every other GET path without an extension (react-router): answer with index.html.
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0] ?? '';

@@ -121,6 +121,11 @@ export interface Config {
   bodyMinBytesPerWindow: number;
   sessionTtlDays: number;
   loginLinkTtlMinutes: number;
+  /**
+   * Origins (`https://editor.example.com`) whose pages may embed the media picker (`/picker`) in a frame or
+   * open it as a popup and receive its `postMessage` results. Empty: the picker is refused to everyone.
+   */
+  pickerAllowedOrigins: string[];
   /** Built web app served at `/`; absent in API-only test setups. */
   staticDir: string | undefined;
   logLevel: string;
@@ -135,6 +140,26 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
   return value;
+}
+
+/** `PICKER_ALLOWED_ORIGINS`: a comma list of bare origins (scheme, host, port; no path), normalised. */
+function originsFromEnv(env: NodeJS.ProcessEnv, name: string): string[] {
+  return listFromEnv(env, name, []).map((entry) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = undefined;
+    }
+    const bare = entry.replace(/\/+$/, '');
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== bare) {
+      throw new Error(
+        `${name} must be a comma list of origins like https://editor.example.com (scheme and host, optional ` +
+          `port, no path); "${entry}" is not one`,
+      );
+    }
+    return url.origin;
+  });
 }
 
 function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -356,6 +381,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyMinBytesPerWindow: intFromEnv(env, 'BODY_MIN_BYTES_PER_WINDOW', 1024),
     sessionTtlDays: intFromEnv(env, 'SESSION_TTL_DAYS', 30),
     loginLinkTtlMinutes: intFromEnv(env, 'LOGIN_LINK_TTL_MINUTES', 60 * 24),
+    pickerAllowedOrigins: originsFromEnv(env, 'PICKER_ALLOWED_ORIGINS'),
     staticDir: env.STATIC_DIR ?? path.resolve('dist'),
     logLevel: env.LOG_LEVEL ?? 'info',
     s3: s3FromEnv(env),

@@ -34,6 +34,11 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
             Component: (await import('./visitor/visitor-upload-page')).VisitorUploadPage,
           }),
         },
+        // The media picker other sites embed (docs/picker.md): signs in in place, no admin frame around it.
+        {
+          path: 'picker',
+          lazy: async () => ({ Component: (await import('./picker/picker-page')).PickerPage }),
+        },
         {
           id: 'signed-in',
           loader: ({ request }) => requireSession(queryClient, request),

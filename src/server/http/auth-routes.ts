@@ -9,11 +9,28 @@ import { parse } from './validation.ts';
 export const SESSION_COOKIE = 'smm_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function setSessionCookie(reply: FastifyReply, value: string, maxAgeSeconds: number, secure: boolean) {
+export interface CookieOptions {
+  /** The server is reached over https (`PUBLIC_URL`): cookies are `Secure`. */
+  secureCookies: boolean;
+  /** The picker may be framed by other sites (`PICKER_ALLOWED_ORIGINS` is set). */
+  framedByOtherSites: boolean;
+}
+
+/**
+ * `Strict` unless the picker is framed by other sites over https: a frame on another site only gets the cookie
+ * with `SameSite=None` (which browsers accept only with `Secure`). Other sites' requests then carry the cookie,
+ * so the CSRF token (below) is what keeps them from changing anything; they cannot read answers (no CORS).
+ * Over plain http, `None` is refused by browsers: there only same-site hosts (any port) can frame it signed in.
+ */
+export function sessionSameSite(options: CookieOptions): 'strict' | 'none' {
+  return options.secureCookies && options.framedByOtherSites ? 'none' : 'strict';
+}
+
+function setSessionCookie(reply: FastifyReply, value: string, maxAgeSeconds: number, options: CookieOptions) {
   void reply.setCookie(SESSION_COOKIE, value, {
     httpOnly: true,
-    sameSite: 'strict',
-    secure,
+    sameSite: sessionSameSite(options),
+    secure: options.secureCookies,
     path: '/',
     maxAge: maxAgeSeconds,
   });
@@ -26,7 +43,8 @@ function tooManyKeys(reply: FastifyReply, waitMs: number): ApiError {
 /**
  * Admits a request to the API: the admin key in `Authorization`, or the web app's session cookie. With the
  * cookie, state-changing requests must also carry the session's CSRF token in `X-CSRF-Token` (SameSite=Strict
- * already keeps other sites' requests cookie-less; the token also covers same-site subdomains).
+ * keeps other sites' requests cookie-less, but not with the picker framed over https (SameSite=None); the token
+ * also covers same-site subdomains).
  */
 export function apiAuthHook(auth: AuthService) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -51,7 +69,7 @@ export function apiAuthHook(auth: AuthService) {
 }
 
 /** Sign-in for the web app: a session from the API key or from a one-time login link. */
-export function registerAuthRoutes(app: FastifyInstance, auth: AuthService, secureCookies: boolean): void {
+export function registerAuthRoutes(app: FastifyInstance, auth: AuthService, cookies: CookieOptions): void {
   app.get('/auth/session', async (request) => {
     const session = await auth.session(request.cookies[SESSION_COOKIE]);
     if (!session) throw new ApiError('UNAUTHENTICATED', 'Not signed in');
@@ -64,7 +82,7 @@ export function registerAuthRoutes(app: FastifyInstance, auth: AuthService, secu
     if (attempt.result === 'throttled') throw tooManyKeys(reply, attempt.retryAfterMs);
     if (attempt.result === 'invalid') throw new ApiError('UNAUTHENTICATED', 'Invalid API key');
     const { cookie, session, maxAgeSeconds } = await auth.createSession();
-    setSessionCookie(reply, cookie, maxAgeSeconds, secureCookies);
+    setSessionCookie(reply, cookie, maxAgeSeconds, cookies);
     return { authenticated: true, csrfToken: session.csrfToken };
   });
 
@@ -90,7 +108,7 @@ export function registerAuthRoutes(app: FastifyInstance, auth: AuthService, secu
       return reply.redirect('/sign-in?error=login-link-expired');
     }
     const { cookie, maxAgeSeconds } = await auth.createSession();
-    setSessionCookie(reply, cookie, maxAgeSeconds, secureCookies);
+    setSessionCookie(reply, cookie, maxAgeSeconds, cookies);
     void reply.header('Cache-Control', 'no-store');
     return reply.redirect('/');
   });

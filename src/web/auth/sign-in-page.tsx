@@ -17,8 +17,11 @@ function errorMessage(error: unknown): string {
   return 'Something went wrong. Try again.';
 }
 
-/** /sign-in — the API key form. `?next=` is where to go afterwards, `?error=` a problem with a login link. */
-export function SignInPage() {
+/**
+ * /sign-in — the API key form. `?next=` is where to go afterwards, `?error=` a problem with a login link. The
+ * media picker shows it in place with `next` its own URL.
+ */
+export function SignInPage({ next: nextPath }: { next?: string } = {}) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
@@ -31,7 +34,7 @@ export function SignInPage() {
   useDocumentTitle('Sign in');
 
   const linkError = LINK_ERRORS[searchParams.get('error') ?? ''] ?? null;
-  const next = safeNextPath(searchParams.get('next'));
+  const next = nextPath ?? safeNextPath(searchParams.get('next'));
 
   const mutation = useMutation({
     mutationFn: signIn,

@@ -40,6 +40,7 @@ import {
   LazyRenameDialog,
 } from './lazy-parts';
 import { ItemGrid } from './item-grid';
+import { singleSelection, usePicker } from '../picker/picker-context';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import { useLeaveLiveFolderInTrash } from './trash-navigation';
 import {
@@ -85,6 +86,8 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   const navigate = useNavigate();
   const toast = useToast();
   const actions = useItemActions();
+  // In the media picker (src/web/picker): opening a file chooses it, and the admin actions are left out.
+  const picker = usePicker();
   const [view, setView] = useViewState();
   const inTrash = area === 'trash';
   const root = AREAS[area];
@@ -111,7 +114,8 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   const order = useMemo(() => items.map((i) => i.key), [items]);
   const byKey = useMemo(() => new Map(items.map((i) => [i.key, i])), [items]);
 
-  const [selection, setSelection] = useState<Selection>(emptySelection);
+  const [anySelection, setSelection] = useState<Selection>(emptySelection);
+  const selection = picker && !picker.multiple ? singleSelection(anySelection) : anySelection;
   const [focusKey, setFocusKey] = useState<string | null>(view.item);
   const focusRequest = useRef(false);
   const [renaming, setRenaming] = useState<Item | null>(null);
@@ -177,6 +181,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         .filter((i): i is Item => !!i),
     [selection, order, byKey],
   );
+  useEffect(() => picker?.setSelection(selectedItems), [picker, selectedItems]);
 
   const focus = useCallback(
     (index: number, fromKeyboard: boolean) => {
@@ -206,13 +211,16 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   const openItem = useCallback(
     (item: Item) => {
       if (item.kind === 'folder') {
-        void navigate(folderPath(area, item.folder.id) + (view.view === 'list' ? '?view=list' : ''));
+        if (picker) picker.openFolder(area, item.folder.id);
+        else void navigate(folderPath(area, item.folder.id) + (view.view === 'list' ? '?view=list' : ''));
+      } else if (picker) {
+        picker.choose(selection.selected.has(item.key) ? selectedItems : [item]);
       } else {
         // Its own history entry: Back closes the viewer.
         setView({ item: item.key, viewer: true });
       }
     },
-    [area, navigate, setView, view.view],
+    [area, navigate, setView, view.view, picker, selection, selectedItems],
   );
 
   const download = useCallback(
@@ -241,7 +249,9 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   );
 
   const panelActions: PanelActions = {
-    open: openItem,
+    // The picker's info panel previews a file ("View") instead of choosing it.
+    open: (item) =>
+      picker && item.kind === 'file' ? setView({ item: item.key, viewer: true }) : openItem(item),
     rename: setRenaming,
     move: setMoving,
     trash: (targets) => setConfirm({ kind: 'trash', items: targets }),
@@ -311,15 +321,16 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         if (target) openItem(target);
         break;
       case 'Escape':
+        if (picker) return; // The picker's Esc cancels it.
         setSelection(emptySelection);
         break;
       case 'Delete':
       case 'Backspace':
-        if (actOnSelection().length === 0) return;
+        if (picker || actOnSelection().length === 0) return;
         setConfirm({ kind: inTrash ? 'deleteForever' : 'trash', items: actOnSelection() });
         break;
       case 'F2':
-        if (target && !inTrash) setRenaming(target);
+        if (target && !inTrash && !picker) setRenaming(target);
         break;
       case 'a':
       case 'A':
@@ -575,7 +586,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
           <Breadcrumb area={area} folderId={folderId} />
         )}
 
-        {selectedItems.length > 0 ? (
+        {selectedItems.length > 0 && !picker ? (
           <div className="bulk-bar" role="region" aria-label="Selection">
             <span className="bulk-bar__count" aria-live="polite">
               {selectedItems.length} selected

@@ -16,6 +16,7 @@ import type { Item } from './api/items';
 import { Thumbnail } from './item-grid';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import { OriginalLocation } from './trash-navigation';
+import { usePicker } from '../picker/picker-context';
 
 export interface PanelActions {
   open: (item: Item) => void;
@@ -40,6 +41,8 @@ export function InfoPanel({
   onClose: () => void;
 }) {
   const name = item.kind === 'folder' ? item.folder.displayName : item.file.displayName;
+  // The media picker keeps the panel for details and preview, without the admin actions.
+  const picker = usePicker();
   return (
     <aside className="info-panel" aria-label={`Details of ${name}`}>
       <div className="info-panel__header">
@@ -98,11 +101,15 @@ export function InfoPanel({
                 <DownloadMenu file={item.file} />
               </>
             )}
-            <Button onClick={() => actions.rename(item)}>Rename</Button>
-            <Button onClick={() => actions.move([item])}>Move to…</Button>
-            <Button variant="danger" onClick={() => actions.trash([item])}>
-              Move to Trash
-            </Button>
+            {picker ? null : (
+              <>
+                <Button onClick={() => actions.rename(item)}>Rename</Button>
+                <Button onClick={() => actions.move([item])}>Move to…</Button>
+                <Button variant="danger" onClick={() => actions.trash([item])}>
+                  Move to Trash
+                </Button>
+              </>
+            )}
           </>
         )}
       </div>

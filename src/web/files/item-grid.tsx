@@ -19,6 +19,7 @@ import { itemLabel } from './item-label';
 import { ListHeader, type ListSort } from './list-header';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import type { ViewMode } from './view-state';
+import { isPickable, usePicker } from '../picker/picker-context';
 
 /** Narrow screens get smaller tiles, so a phone shows two columns. */
 const tileMinWidth = (width: number) => (width < 640 ? 140 : 168);
@@ -193,9 +194,13 @@ function ItemCell({
   const drop = useDropTarget(
     grid.droppable && item.kind === 'folder' ? { id: item.folder.id, name: item.folder.displayName } : null,
   );
+  // In the media picker, files of types it was not asked for are shown but cannot be chosen.
+  const picker = usePicker();
+  const unpickable = !!picker && item.kind === 'file' && !isPickable(picker, item.file);
   const className = [
     grid.view === 'list' ? 'list-row' : 'tile',
     isSelected ? 'is-selected' : '',
+    unpickable ? 'is-unpickable' : '',
     drop.active ? 'is-drop-target' : '',
   ].join(' ');
 
@@ -204,6 +209,7 @@ function ItemCell({
       role="gridcell"
       aria-colindex={column}
       aria-selected={isSelected}
+      aria-disabled={unpickable || undefined}
       aria-label={itemLabel(item)}
       tabIndex={isFocused ? 0 : -1}
       data-index={index}

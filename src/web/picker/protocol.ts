@@ -1,0 +1,132 @@
+import {
+  MEDIA_TYPES,
+  type DownloadUrl,
+  type FileDescriptor,
+  type MediaType,
+  mediaUri as contractMediaUri,
+} from '../../contract';
+import { apiClient } from '../lib/api-client';
+
+/**
+ * The picker's side of the postMessage protocol (docs/picker.md). The names are a public contract: pages of other
+ * sites depend on them.
+ */
+export const PICKER_MESSAGES = {
+  ready: 'site-media:ready',
+  picked: 'site-media:picked',
+  cancelled: 'site-media:cancelled',
+} as const;
+
+export interface PickedItem {
+  id: string;
+  displayName: string;
+  mediaType: MediaType;
+  mimeType: string;
+  sizeInBytes: string;
+  url: string;
+  /** Only for private files: when the signed `url` stops working. */
+  expiresAt?: string;
+  mediaUri: string;
+  width: number | null;
+  height: number | null;
+  thumbnailUrl: string;
+}
+
+export interface PickerParams {
+  multiple: boolean;
+  types: ReadonlySet<MediaType> | null;
+  folder: string | null;
+  /** The host page's origin: the only one messages go to (the server refused to render for others). */
+  origin: string | null;
+}
+
+export function parsePickerParams(params: URLSearchParams): PickerParams {
+  const typeList = (params.get('types') ?? '')
+    .split(',')
+    .map((t) => t.trim().toUpperCase())
+    .filter((t): t is MediaType => (MEDIA_TYPES as readonly string[]).includes(t));
+  let origin: string | null = null;
+  try {
+    origin = params.get('origin') ? new URL(params.get('origin') ?? '').origin : null;
+  } catch {
+    origin = null;
+  }
+  return {
+    multiple: params.get('multiple') === '1' || params.get('multiple') === 'true',
+    types: typeList.length > 0 ? new Set(typeList) : null,
+    folder: params.get('folder') || null,
+    origin,
+  };
+}
+
+/** The window that opened the picker: the frame's parent, or the popup's opener. */
+function hostWindow(): Window | null {
+  if (window.parent !== window) return window.parent;
+  return (window.opener as Window | null) ?? null;
+}
+
+/** Posts a message to the host page, to its origin only (a page of another origin receives nothing). */
+export function postToHost(
+  origin: string | null,
+  message: { type: string; [key: string]: unknown },
+): boolean {
+  const host = hostWindow();
+  if (!host || !origin) return false;
+  host.postMessage(message, origin);
+  return true;
+}
+
+/** A private file's URL is signed: it works for a year, the longest the contract allows. */
+const PRIVATE_URL_MINUTES = 525_600;
+
+const URI_KIND: Partial<Record<MediaType, 'image' | 'video' | 'document' | 'audio'>> = {
+  IMAGE: 'image',
+  VECTOR: 'image',
+  VIDEO: 'video',
+  AUDIO: 'audio',
+};
+
+function dimensions(file: FileDescriptor): { width: number | null; height: number | null } {
+  const image = file.media.image?.image ?? file.media.vector?.image;
+  if (image) return { width: image.width, height: image.height };
+  const video = file.media.video;
+  if (video?.width && video.height) return { width: video.width, height: video.height };
+  return { width: null, height: null };
+}
+
+/** The contract's media URI; images carry their size the way Wix's do (`#originWidth=..&originHeight=..`). */
+export function pickedMediaUri(file: FileDescriptor): string {
+  const uri = contractMediaUri(URI_KIND[file.mediaType] ?? 'document', file.id, file.displayName);
+  const { width, height } = dimensions(file);
+  return file.mediaType === 'IMAGE' && width && height
+    ? `${uri}#originWidth=${width}&originHeight=${height}`
+    : uri;
+}
+
+async function signedUrl(file: FileDescriptor): Promise<{ url: string; expiresAt: string }> {
+  const issued = Date.now();
+  const response = await apiClient.post<{ downloadUrls: DownloadUrl[] }>(
+    '/site-media/v1/files/generate-file-download-url',
+    { fileId: file.id, contentDisposition: 'INLINE', expirationInMinutes: PRIVATE_URL_MINUTES },
+  );
+  const url = response.downloadUrls[0]?.url;
+  if (!url) throw new Error('The server gave no URL for this private file');
+  return { url, expiresAt: new Date(issued + PRIVATE_URL_MINUTES * 60_000).toISOString() };
+}
+
+/** The message's item for a file. */
+export async function toPickedItem(file: FileDescriptor): Promise<PickedItem> {
+  const signed = file.private ? await signedUrl(file) : null;
+  return {
+    id: file.id,
+    displayName: file.displayName,
+    mediaType: file.mediaType,
+    mimeType: file.mimeType,
+    sizeInBytes: String(file.sizeInBytes),
+    url: signed?.url ?? file.url,
+    ...(signed ? { expiresAt: signed.expiresAt } : {}),
+    mediaUri: pickedMediaUri(file),
+    ...dimensions(file),
+    thumbnailUrl: file.thumbnailUrl,
+  };
+}
