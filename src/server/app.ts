@@ -12,6 +12,9 @@ import { nowIso } from './clock.ts';
 import type { Config, S3Config } from './config.ts';
 import { apiAuthHook, registerAuthRoutes } from './http/auth-routes.ts';
 import { sendError, sendNoRoute } from './http/error-handler.ts';
+import { EXTENSIONS_PREFIX, registerContentsRoutes } from './http/contents-routes.ts';
+import { ContentsService } from './services/contents-service.ts';
+import { ContentsStore } from './stores/contents-store.ts';
 import { registerFileRoutes } from './http/file-routes.ts';
 import { registerFolderRoutes } from './http/folder-routes.ts';
 import { registerImportRoutes } from './http/import-routes.ts';
@@ -237,6 +240,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   });
 
   const trash = new TrashService(store, blobs, app.log);
+  const contents = new ContentsService(store, new ContentsStore(store), folders);
   const resumable = new ResumableUploads(
     store,
     uploads,
@@ -288,6 +292,15 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       done();
     },
     { prefix: API_PREFIX },
+  );
+  // Admin-app features Wix's API lacks: same auth, their own prefix (docs/api.md).
+  await app.register(
+    (api, _options, done) => {
+      api.addHook('onRequest', apiAuthHook(auth));
+      registerContentsRoutes(api, contents);
+      done();
+    },
+    { prefix: EXTENSIONS_PREFIX },
   );
 
   const staticDir = config.staticDir;
