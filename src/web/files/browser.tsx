@@ -48,6 +48,7 @@ import {
   type Selection,
 } from './selection';
 import { defaultOrder, FILTERABLE_TYPES, useViewState } from './view-state';
+import { FolderCount, SelectionCount, useWholeFolder, WholeFolderBar } from './whole-folder';
 
 type Confirm = { kind: 'trash' | 'deleteForever' | 'emptyTrash'; items: Item[] } | null;
 
@@ -169,6 +170,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   }, [listingKey]);
   // Items that left the listing (moved, deleted) leave the selection too.
   useEffect(() => setSelection((current) => prune(current, order)), [order]);
+  const whole = useWholeFolder({ params, listingKey, order, selection, setSelection });
   useEffect(() => setSearchDraft(view.search), [view.search]);
   useEffect(() => setFocusKey(view.item), [view.item]);
 
@@ -514,12 +516,18 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         ) : (
           <Breadcrumb area={area} folderId={folderId} />
         )}
+        <FolderCount whole={whole} loaded={items.length} />
 
-        {selectedItems.length > 0 ? (
+        {whole.active ? (
+          <WholeFolderBar
+            whole={whole}
+            params={params}
+            folderName={folderName}
+            onClear={() => setSelection(emptySelection)}
+          />
+        ) : selectedItems.length > 0 ? (
           <div className="bulk-bar" role="region" aria-label="Selection">
-            <span className="bulk-bar__count" aria-live="polite">
-              {selectedItems.length} selected
-            </span>
+            <SelectionCount whole={whole} selected={selectedItems.length} />
             {inTrash ? (
               <>
                 <Button onClick={() => panelActions.restore(selectedItems)}>Restore</Button>
