@@ -5,13 +5,12 @@ import { seededName, seedPngs } from './seed';
 
 const COUNT = 260;
 
-test.describe.configure({ timeout: 120_000 });
-
 test('a big folder shows its item count, and "Select all" trashes the whole folder in one request', async ({
   signedInPage: page,
   api,
   workspace,
 }) => {
+  test.setTimeout(120_000);
   await seedPngs(api, workspace.id, COUNT);
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(`/files/${workspace.id}?sort=name&order=asc`);

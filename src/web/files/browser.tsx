@@ -48,6 +48,7 @@ import {
   type Selection,
 } from './selection';
 import { defaultOrder, FILTERABLE_TYPES, useViewState } from './view-state';
+import { usePendingPoll } from './use-pending-poll';
 import { FolderCount, SelectionCount, useWholeFolder, WholeFolderBar } from './whole-folder';
 
 type Confirm = { kind: 'trash' | 'deleteForever' | 'emptyTrash'; items: Item[] } | null;
@@ -88,16 +89,8 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
     order: view.order,
     type: view.type,
   };
-  const listing = useInfiniteQuery({
-    ...itemListQueryOptions(params),
-    // Files still being processed or imported turn READY (or FAILED) by themselves.
-    refetchInterval: (query) =>
-      query.state.data?.pages.some((page) =>
-        page.items.some((i) => i.kind === 'file' && i.file.operationStatus === 'PENDING'),
-      )
-        ? 3000
-        : false,
-  });
+  const listing = useInfiniteQuery(itemListQueryOptions(params));
+  usePendingPoll(params, listing.data);
   const items = useMemo(() => listing.data?.pages.flatMap((page) => page.items) ?? [], [listing.data]);
   const order = useMemo(() => items.map((i) => i.key), [items]);
   const byKey = useMemo(() => new Map(items.map((i) => [i.key, i])), [items]);
