@@ -27,6 +27,7 @@ const knownCrossings = [
   ['src/web/components/app-layout', 'src/web/files/lazy-parts'],
   // Folder paths (area roots, "/" joins) are shared vocabulary of files and folders.
   ['src/web/files/api/items', 'src/web/folders/paths'],
+  ['src/web/files/api/folder-contents', 'src/web/folders/paths'],
   ['src/web/files/area-route', 'src/web/folders/paths'],
   ['src/web/files/browser', 'src/web/folders/paths'],
   ['src/web/files/dialogs', 'src/web/folders/paths'],

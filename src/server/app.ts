@@ -12,6 +12,9 @@ import { nowIso } from './clock.ts';
 import type { Config, S3Config } from './config.ts';
 import { apiAuthHook, registerAuthRoutes } from './http/auth-routes.ts';
 import { sendError, sendNoRoute } from './http/error-handler.ts';
+import { registerContentsRoutes } from './http/contents-routes.ts';
+import { ContentsService } from './services/contents-service.ts';
+import { ContentsStore } from './stores/contents-store.ts';
 import { registerFileRoutes } from './http/file-routes.ts';
 import { registerFolderRoutes } from './http/folder-routes.ts';
 import { registerImportRoutes } from './http/import-routes.ts';
@@ -248,6 +251,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
 
   const trash = new TrashService(store, blobs, app.log);
   const images = new ImageTransformService(new ImageStore(store), blobs, config.transforms, app.log);
+  const contents = new ContentsService(store, new ContentsStore(store), folders);
   const resumable = new ResumableUploads(
     store,
     uploads,
@@ -309,6 +313,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       ext.addHook('onRequest', apiAuthHook(auth));
       registerFocalPointRoutes(ext, images);
       registerZipExtensionRoutes(ext, zips);
+      registerContentsRoutes(ext, contents);
       done();
     },
     { prefix: EXT_API_PREFIX },

@@ -59,6 +59,8 @@ import { useTouchSelection } from './use-touch-selection';
 import { useDetailsOpen } from './use-details-open';
 import { namePasted, useUploadHere } from './use-upload-here';
 import { defaultOrder, FILTERABLE_TYPES, useViewState } from './view-state';
+import { usePendingPoll } from './use-pending-poll';
+import { FolderCount, SelectionCount, useWholeFolder, WholeFolderBar } from './whole-folder';
 
 type Confirm = { kind: 'trash' | 'deleteForever' | 'emptyTrash'; items: Item[] } | null;
 
@@ -100,16 +102,8 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
     order: view.order,
     type: view.type,
   };
-  const listing = useInfiniteQuery({
-    ...itemListQueryOptions(params),
-    // Files still being processed or imported turn READY (or FAILED) by themselves.
-    refetchInterval: (query) =>
-      query.state.data?.pages.some((page) =>
-        page.items.some((i) => i.kind === 'file' && i.file.operationStatus === 'PENDING'),
-      )
-        ? 3000
-        : false,
-  });
+  const listing = useInfiniteQuery(itemListQueryOptions(params));
+  usePendingPoll(params, listing.data);
   const items = useMemo(() => listing.data?.pages.flatMap((page) => page.items) ?? [], [listing.data]);
   const order = useMemo(() => items.map((i) => i.key), [items]);
   const byKey = useMemo(() => new Map(items.map((i) => [i.key, i])), [items]);
@@ -162,6 +156,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   }, [listingKey]);
   // Items that left the listing (moved, deleted) leave the selection too.
   useEffect(() => setSelection((current) => prune(current, order)), [order]);
+  const whole = useWholeFolder({ params, listingKey, order, selection, setSelection });
   useEffect(() => setSearchDraft(view.search), [view.search]);
   useEffect(() => setFocusKey(view.item), [view.item]);
 
@@ -585,12 +580,18 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         ) : (
           <Breadcrumb area={area} folderId={folderId} />
         )}
+        <FolderCount whole={whole} loaded={items.length} />
 
-        {selectedItems.length > 0 && !picker ? (
+        {whole.active ? (
+          <WholeFolderBar
+            whole={whole}
+            params={params}
+            folderName={folderName}
+            onClear={() => setSelection(emptySelection)}
+          />
+        ) : selectedItems.length > 0 && !picker ? (
           <div className="bulk-bar" role="region" aria-label="Selection">
-            <span className="bulk-bar__count" aria-live="polite">
-              {selectedItems.length} selected
-            </span>
+            <SelectionCount whole={whole} selected={selectedItems.length} />
             {inTrash ? (
               <>
                 <Button onClick={() => panelActions.restore(selectedItems)}>Restore</Button>

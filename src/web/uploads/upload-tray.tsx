@@ -1,9 +1,10 @@
 import { useUppyState } from '@uppy/react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Button } from '../components/ui/button';
 import { formatBytes } from '../lib/format';
 import { PLAIN_UPLOAD_MAX_BYTES, type AppUppyFile } from './uploader';
 import { useUploader } from './uploader-context';
+import { useReservedSpace } from './use-reserved-space';
 
 function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '';
@@ -45,10 +46,15 @@ export function UploadTray() {
   const totalProgress = useUppyState(uppy, (state) => state.totalProgress);
   const recovered = useUppyState(uppy, (state) => state.recoveredState);
   const [collapsed, setCollapsed] = useState(false);
+  const reserveSpace = useReservedSpace<HTMLElement>();
   const list = Object.values(files);
+  const statuses = list.map((file) => statusOf(file, !!recovered));
+  // Once every upload is done (none failed), the tray folds to its summary line: the list of finished files
+  // would only take room from the page. A new batch unfolds it again.
+  const allDone = list.length > 0 && statuses.every((s) => s === 'done');
+  useEffect(() => setCollapsed(allDone), [allDone]);
   if (list.length === 0 && !recovered) return null;
 
-  const statuses = list.map((file) => statusOf(file, !!recovered));
   const done = statuses.filter((s) => s === 'done').length;
   const failed = statuses.filter((s) => s === 'failed').length;
   const interrupted = statuses.filter((s) => s === 'interrupted').length;
@@ -61,7 +67,7 @@ export function UploadTray() {
         : `${done} uploaded${failed ? `, ${failed} failed` : ''}`;
 
   return (
-    <section className="upload-tray" aria-label="Uploads">
+    <section ref={reserveSpace} className="upload-tray" aria-label="Uploads">
       <header className="upload-tray__header">
         <h2 className="upload-tray__title" aria-live="polite">
           {summary}

@@ -38,11 +38,17 @@ export function itemId(item: Item): string {
   return item.kind === 'folder' ? item.folder.id : item.file.id;
 }
 
-/** Query keys of the browser listings. Every mutation invalidates `itemKeys.all`. */
+/**
+ * Query keys of the browser listings (and their item counts). Every mutation invalidates `itemKeys.all`. Only
+ * `list` entries are infinite listings: code that patches cached pages must skip the counts (`isListKey`).
+ */
 export const itemKeys = {
   all: ['items'] as const,
   list: (params: ListingParams) => [...itemKeys.all, params] as const,
+  count: (params: ListingParams) => [...itemKeys.all, 'count', params] as const,
 };
+
+export const isListKey = (key: readonly unknown[]) => key.length === 2 && typeof key[1] === 'object';
 
 export interface ItemPage {
   items: Item[];

@@ -4,7 +4,7 @@ import { BULK_FILE_IDS_MAX, BULK_FOLDER_IDS_MAX, type FileDescriptor, type Folde
 import { folderKeys, FOLDERS_PATH } from '../../folders/api/folders';
 import { apiClient } from '../../lib/api-client';
 import { fileKeys, FILES_PATH } from './files';
-import { itemKeys, itemName, type Item, type ItemPage, type ListingParams } from './items';
+import { isListKey, itemKeys, itemName, type Item, type ItemPage, type ListingParams } from './items';
 
 type Listing = InfiniteData<ItemPage, unknown>;
 type Snapshot = [QueryKey, unknown][];
@@ -53,7 +53,8 @@ function patchListings(
 ): Snapshot {
   const filters = {
     queryKey: itemKeys.all,
-    predicate: (query: { queryKey: QueryKey }) => !only || only(query.queryKey[1] as ListingParams),
+    predicate: (query: { queryKey: QueryKey }) =>
+      isListKey(query.queryKey) && (!only || only(query.queryKey[1] as ListingParams)),
   };
   const snapshot = client.getQueriesData(filters);
   client.setQueriesData<Listing>(filters, (data) =>
