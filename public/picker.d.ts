@@ -11,6 +11,12 @@ export interface OpenMediaPickerOptions {
   folder?: string;
   /** `iframe` (default): a dialog over the page; `popup`: a window of its own (open it from a click). */
   mode?: 'popup' | 'iframe';
+  /**
+   * Return public images at this size: `url` becomes the transformation URL (`/media/<id>/v1/fill/...`), the
+   * original stays in `originalUrl`. `fill` crops to exactly width x height; `fit` fits inside. Sides are
+   * integers 1-5000; invalid values are ignored (original URLs, with a console warning in the picker).
+   */
+  transform?: { mode: 'fill' | 'fit'; width: number; height: number };
   /** Called when the picker has loaded and can be used (`site-media:ready`). */
   onReady?: () => void;
 }
@@ -24,8 +30,13 @@ export interface PickedMediaItem {
   mimeType: string;
   /** Decimal string (Int64), as in the Site Media API. */
   sizeInBytes: string;
-  /** Public URL; for a private file a signed URL that stops working at `expiresAt`. */
+  /**
+   * Public URL; for a private file a signed URL that stops working at `expiresAt`. For a public image picked
+   * with `transform`, the transformation URL of that size.
+   */
   url: string;
+  /** The original's public URL; only when `url` is a transformation URL (`transform`). */
+  originalUrl?: string;
   /** ISO 8601; only for private files. */
   expiresAt?: string;
   /** `wix:image://v1/<id>/<name>#originWidth=..&originHeight=..` (or `wix:video://`, `wix:document://`, ...). */

@@ -11,6 +11,13 @@ function pickerUrl(options) {
   const types = Array.isArray(options.types) ? options.types.join(',') : options.types;
   if (types) url.searchParams.set('types', String(types).toLowerCase());
   if (options.folder) url.searchParams.set('folder', options.folder);
+  // Passed through as given: the picker checks them (and warns in the console when it ignores them).
+  const transform = options.transform;
+  if (transform && transform.mode) {
+    url.searchParams.set('transform', String(transform.mode));
+    url.searchParams.set('w', String(transform.width));
+    url.searchParams.set('h', String(transform.height));
+  }
   return url.href;
 }
 

@@ -27,6 +27,10 @@ export function PickerPage() {
   const [searchParams] = useSearchParams();
   const params = useMemo(() => parsePickerParams(searchParams), [searchParams]);
   const session = useQuery(sessionQueryOptions());
+  // Bad `transform`/`w`/`h` are ignored (originals are returned); the host's developer finds why here.
+  useEffect(() => {
+    if (params.transformWarning) console.warn(params.transformWarning);
+  }, [params.transformWarning]);
 
   if (session.isPending) {
     return (
@@ -90,7 +94,7 @@ function SignedInPicker({ params }: { params: PickerParams }) {
         const files = pickableFiles(partial, items);
         if (files.length === 0 || done.current) return;
         setSending(true);
-        Promise.all(files.map(toPickedItem)).then(
+        Promise.all(files.map((file) => toPickedItem(file, params.transform))).then(
           (picked) => finish({ type: PICKER_MESSAGES.picked, items: picked }),
           (error: unknown) => {
             setSending(false);
@@ -104,7 +108,7 @@ function SignedInPicker({ params }: { params: PickerParams }) {
       },
     };
     return partial;
-  }, [params.multiple, params.types, setSearchParams, finish, toast]);
+  }, [params.multiple, params.types, params.transform, setSearchParams, finish, toast]);
 
   useEffect(() => {
     postToHost(params.origin, { type: PICKER_MESSAGES.ready });

@@ -6,6 +6,7 @@ import {
   mediaUri as contractMediaUri,
 } from '../../contract';
 import { apiClient } from '../lib/api-client';
+import { buildTransformUrl, extensionFor, isTransformable, MAX_SIDE } from '../images/transform-url';
 
 /**
  * The picker's side of the postMessage protocol (docs/picker.md). The names are a public contract: pages of other
@@ -24,6 +25,8 @@ export interface PickedItem {
   mimeType: string;
   sizeInBytes: string;
   url: string;
+  /** Only when the host asked for a `transform` and `url` is that transformation: the original's URL. */
+  originalUrl?: string;
   /** Only for private files: when the signed `url` stops working. */
   expiresAt?: string;
   mediaUri: string;
@@ -38,6 +41,46 @@ export interface PickerParams {
   folder: string | null;
   /** The host page's origin: the only one messages go to (the server refused to render for others). */
   origin: string | null;
+  /** The size the host wants picked public images at (`transform=fill|fit&w=..&h=..`); null: the originals. */
+  transform: PickerTransform | null;
+  /** Why `transform`, `w` or `h` were ignored (the page logs it as a console warning); null when fine. */
+  transformWarning: string | null;
+}
+
+export interface PickerTransform {
+  mode: 'fill' | 'fit';
+  width: number;
+  height: number;
+}
+
+/** A side of 1..MAX_SIDE pixels written as plain digits, else null. */
+function side(value: string | null): number | null {
+  if (!value || !/^\d{1,5}$/.test(value)) return null;
+  const n = Number(value);
+  return n >= 1 && n <= MAX_SIDE ? n : null;
+}
+
+/**
+ * `transform`, `w` and `h`: all valid, or all ignored (the originals are returned) with a warning, so a host's
+ * typo never silently yields some other size.
+ */
+export function parsePickerTransform(params: URLSearchParams): {
+  transform: PickerTransform | null;
+  transformWarning: string | null;
+} {
+  const mode = params.get('transform');
+  if (mode === null || mode === '') return { transform: null, transformWarning: null };
+  const width = side(params.get('w'));
+  const height = side(params.get('h'));
+  if ((mode !== 'fill' && mode !== 'fit') || width === null || height === null) {
+    return {
+      transform: null,
+      transformWarning:
+        `Site Media picker: ignoring transform=${mode}&w=${params.get('w') ?? ''}&h=${params.get('h') ?? ''}` +
+        ` (transform must be fill or fit, w and h integers 1-${MAX_SIDE}); returning original URLs`,
+    };
+  }
+  return { transform: { mode, width, height }, transformWarning: null };
 }
 
 export function parsePickerParams(params: URLSearchParams): PickerParams {
@@ -56,6 +99,7 @@ export function parsePickerParams(params: URLSearchParams): PickerParams {
     types: typeList.length > 0 ? new Set(typeList) : null,
     folder: params.get('folder') || null,
     origin,
+    ...parsePickerTransform(params),
   };
 }
 
@@ -114,19 +158,42 @@ async function signedUrl(file: FileDescriptor): Promise<{ url: string; expiresAt
   return { url, expiresAt: new Date(issued + PRIVATE_URL_MINUTES * 60_000).toISOString() };
 }
 
-/** The message's item for a file. */
-export async function toPickedItem(file: FileDescriptor): Promise<PickedItem> {
-  const signed = file.private ? await signedUrl(file) : null;
+/**
+ * The item for a file whose private URL (if any) is already signed. Pure. With a `transform`, a public image's
+ * `url` is that transformation URL (in the original's format, JPEG or PNG, without `enc_auto`, so the bytes do
+ * not depend on the browser that loads it) and `originalUrl` the original; other files are unchanged.
+ */
+export function buildPickedItem(
+  file: FileDescriptor,
+  signed: { url: string; expiresAt: string } | null,
+  transform: PickerTransform | null = null,
+): PickedItem {
+  const transformed =
+    transform && !signed && file.mediaType === 'IMAGE' && isTransformable(file)
+      ? buildTransformUrl(file, {
+          ...transform,
+          format: extensionFor('auto', file.mimeType) === 'png' ? 'png' : 'jpg',
+        })
+      : null;
   return {
     id: file.id,
     displayName: file.displayName,
     mediaType: file.mediaType,
     mimeType: file.mimeType,
     sizeInBytes: String(file.sizeInBytes),
-    url: signed?.url ?? file.url,
+    url: transformed ?? signed?.url ?? file.url,
+    ...(transformed ? { originalUrl: file.url } : {}),
     ...(signed ? { expiresAt: signed.expiresAt } : {}),
     mediaUri: pickedMediaUri(file),
     ...dimensions(file),
     thumbnailUrl: file.thumbnailUrl,
   };
+}
+
+/** The message's item for a file. */
+export async function toPickedItem(
+  file: FileDescriptor,
+  transform: PickerTransform | null = null,
+): Promise<PickedItem> {
+  return buildPickedItem(file, file.private ? await signedUrl(file) : null, transform);
 }
