@@ -13,7 +13,6 @@ import { DragProvider } from '../files/drag';
 import { folderPathQueryOptions } from '../folders/api/folders';
 import { FolderTree } from '../folders/folder-tree';
 import { AREAS, isRootId, type Area } from '../folders/paths';
-import { UploadTray } from '../uploads/upload-tray';
 import { UploaderProvider } from '../uploads/uploader-context';
 import { PickerContext, pickableFiles, type PickerMode } from './picker-context';
 import { parsePickerParams, PICKER_MESSAGES, postToHost, toPickedItem, type PickerParams } from './protocol';
@@ -186,7 +185,6 @@ function SignedInPicker({ params }: { params: PickerParams }) {
               </Button>
             </footer>
           </div>
-          <UploadTray />
         </DragProvider>
       </UploaderProvider>
     </PickerContext.Provider>
