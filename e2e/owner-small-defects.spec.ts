@@ -84,6 +84,8 @@ test('toasts: at most 3 at once, the newest replace the oldest, identical ones c
   await paste();
   await paste();
   await expect(notifications(page).filter({ hasText: /^Uploading 1 file/ })).toHaveCount(1);
+  // Both uploads land before the test ends, so none outlives the workspace folder.
+  await expect.poll(() => itemNames(page), { timeout: 20_000 }).toHaveLength(17);
 });
 
 test('a second folder or file of the same name is kept as “Name (2)”, and the toast says so', async ({
@@ -305,9 +307,11 @@ test('zoomed past the preview’s resolution, the viewer shows the original', as
   await expect
     .poll(async () => (await getFile(api, file.id))?.operationStatus, { timeout: 60_000 })
     .toBe('READY');
-  await open(page, `/files/${workspace.id}?item=file:${file.id}&viewer=1`);
+  // The viewer opens over the listing (its toolbar is then hidden from the accessibility tree): wait for it.
+  await page.goto(`/files/${workspace.id}?item=file:${file.id}&viewer=1`);
   const viewer = page.getByRole('dialog');
   const picture = viewer.getByRole('img', { name: 'Preview of wide.png' });
+  await expect(picture).toBeVisible({ timeout: 20_000 });
   // Fitted, a public image is a screen-sized rendition (a `fit` transformation, or the preview rendition).
   const fitted = /\/preview$|\/v1\/fit\//;
   await expect(picture).toHaveAttribute('src', fitted);

@@ -30,14 +30,24 @@ const UploadContext = createContext<Upload | null>(null);
 const loadUploader = () => import('./uploader');
 const UploadTray = lazy(() => import('./upload-tray').then((m) => ({ default: m.UploadTray })));
 
-function hasUploadsToRestore(): boolean {
+/**
+ * Whether Golden Retriever may hold uploads to restore: its snapshot is in localStorage (`uppyState:*`) in older
+ * versions and in its IndexedDB database (`uppy-blobs`) in newer ones. Unsure means yes: a restore must not be lost.
+ */
+async function hasUploadsToRestore(): Promise<boolean> {
   try {
     for (let i = 0; i < localStorage.length; i++)
       if (localStorage.key(i)?.startsWith('uppyState:')) return true;
   } catch {
-    // No storage: nothing was kept either.
+    // No storage: nothing was kept there.
   }
-  return false;
+  if (typeof indexedDB === 'undefined') return false;
+  if (typeof indexedDB.databases !== 'function') return true;
+  try {
+    return (await indexedDB.databases()).some((db) => db.name === 'uppy-blobs');
+  } catch {
+    return true;
+  }
 }
 
 /**
@@ -57,7 +67,9 @@ export function UploaderProvider({ children }: { children: ReactNode }) {
     return loading.current;
   }, [queryClient]);
   useEffect(() => {
-    if (hasUploadsToRestore()) void ensure();
+    void hasUploadsToRestore().then((restore) => {
+      if (restore) void ensure();
+    });
   }, [ensure]);
   useEffect(() => () => uppy?.destroy(), [uppy]);
 
