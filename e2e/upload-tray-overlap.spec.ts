@@ -9,6 +9,8 @@ async function coveredControls(page: Page, panelName: string): Promise<string[]>
   const panel = page.getByRole('complementary', { name: panelName });
   return panel.locator('button:not([disabled]), a[href], input').evaluateAll((controls) =>
     controls.flatMap((control) => {
+      // Controls inside a closed disclosure (the image URL builder) are not on screen at all.
+      if (!control.checkVisibility()) return [];
       control.scrollIntoView({ block: 'nearest' });
       const box = control.getBoundingClientRect();
       if (box.width === 0 || box.height === 0) return [];
