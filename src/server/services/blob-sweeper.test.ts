@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import { storedBlobs, waitFor } from '../testing/helpers.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { IntegrityStore } from '../stores/integrity-store.ts';
-import { BlobSweeper } from './blob-sweeper.ts';
+import { BlobSweeper, SWEPT_PREFIXES } from './blob-sweeper.ts';
 import { blobKeysOf } from './processing/assets.ts';
 
 const DAY_MS = 24 * 3600_000;
@@ -48,6 +48,25 @@ async function processedImage(seed: number): Promise<string> {
 async function purgeRowsOnly(fileIds: string[]): Promise<string[]> {
   const purged = await t.store.purge(fileIds, []);
   return purged.flatMap(blobKeysOf);
+}
+
+/**
+ * With no grace at all, a blob written this second can still look young: S3 (Swift's s3api) lists LastModified
+ * rounded up to the whole second. Waits until the store lists every blob as written before now.
+ */
+async function untilListedInThePast(): Promise<void> {
+  await waitFor(
+    async () => {
+      for (const prefix of SWEPT_PREFIXES) {
+        for await (const entry of t.blobs.list(prefix)) {
+          if (entry.lastModified.getTime() > Date.now()) return false;
+        }
+      }
+      return true;
+    },
+    'blobs listed as written in the past',
+    10_000,
+  );
 }
 
 describe('blob sweeper', () => {
@@ -91,6 +110,7 @@ describe('blob sweeper', () => {
     expect(await storedBlobs(t)).toEqual([(await t.store.getFile(kept.id))!.blob_key]);
 
     const again = await purgeRowsOnly([kept.id]);
+    await untilListedInThePast();
     await t.cleanup();
     expect(again).toHaveLength(1);
     expect(await storedBlobs(t)).toEqual([]);
