@@ -12,6 +12,7 @@ import { nowIso } from './clock.ts';
 import type { Config, S3Config } from './config.ts';
 import { apiAuthHook, registerAuthRoutes } from './http/auth-routes.ts';
 import { sendError, sendNoRoute } from './http/error-handler.ts';
+import { registerBulkRoutes } from './http/bulk-routes.ts';
 import { registerContentsRoutes } from './http/contents-routes.ts';
 import { ContentsService } from './services/contents-service.ts';
 import { ContentsStore } from './stores/contents-store.ts';
@@ -32,6 +33,7 @@ import {
 import { persistentSecret } from './secrets.ts';
 import { AuthService } from './services/auth-service.ts';
 import { BlobSweeper } from './services/blob-sweeper.ts';
+import { BulkService } from './services/bulk-service.ts';
 import { CursorCodec } from './services/cursors.ts';
 import { DownloadService, thumbnailSignature } from './services/download-service.ts';
 import { FileService } from './services/file-service.ts';
@@ -251,7 +253,12 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
 
   const trash = new TrashService(store, blobs, app.log);
   const images = new ImageTransformService(new ImageStore(store), blobs, config.transforms, app.log);
-  const contents = new ContentsService(store, new ContentsStore(store), folders);
+  const contentsStore = new ContentsStore(store);
+  const contents = new ContentsService(store, contentsStore, folders);
+  const bulk = new BulkService(store, contentsStore, folders, trash, jobs, {
+    batchSize: config.bulkBatchSize,
+    batchPauseMs: config.bulkBatchPauseMs,
+  });
   const resumable = new ResumableUploads(
     store,
     uploads,
@@ -314,6 +321,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerFocalPointRoutes(ext, images);
       registerZipExtensionRoutes(ext, zips);
       registerContentsRoutes(ext, contents);
+      registerBulkRoutes(ext, bulk);
       done();
     },
     { prefix: EXT_API_PREFIX },

@@ -97,6 +97,10 @@ export interface Config {
   jobPollMs: number;
   /** First retry delay of a failed job; doubled on each further attempt. */
   jobRetryBaseMs: number;
+  /** Items a bulk operation ("Select all N", then an action) acts on per batch, each batch one transaction. */
+  bulkBatchSize: number;
+  /** Pause between two batches of a bulk operation, so other requests' transactions get their turn. */
+  bulkBatchPauseMs: number;
   /** `host` or `host:port` entries an import may fetch from even when they resolve to private addresses. */
   importAllowHosts: string[];
   /** An import whose source is silent (connecting, answering, sending) this long fails. */
@@ -362,6 +366,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobLockMs: 30_000,
     jobPollMs: 1000,
     jobRetryBaseMs: 10_000,
+    bulkBatchSize: positiveIntFromEnv(env, 'BULK_BATCH_SIZE', 200),
+    bulkBatchPauseMs: intFromEnv(env, 'BULK_BATCH_PAUSE_MS', 10),
     importAllowHosts: listFromEnv(env, 'IMPORT_ALLOW_HOSTS', []),
     importTimeoutMs: intFromEnv(env, 'IMPORT_TIMEOUT_SECONDS', 30) * 1000,
     visitorUploads: visitorUploadsFromEnv(env),

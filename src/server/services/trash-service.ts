@@ -33,36 +33,60 @@ export class TrashService {
         await store.trash(kind, unique, nowIso());
         return [];
       }
-      const purged = kind === 'files' ? await store.purge(unique, []) : await store.purge([], unique);
-      // Rendered image variants of the purged files go with them.
-      return [...purged.flatMap(blobKeysOf), ...(await new ImageStore(store).takeOrphanVariants())];
+      return kind === 'files' ? this.purgeRows(store, unique, []) : this.purgeRows(store, [], unique);
     });
-    // Bytes go after the rows are gone: a failure (or a crash) here leaves an orphan blob, never a row without
-    // bytes; the blob sweeper (blob-sweeper.ts) removes it once past its grace period.
-    if (blobKeys.length > 0) {
-      try {
-        await this.blobs.delete(blobKeys);
-      } catch (error) {
-        this.log.warn({ err: error, count: blobKeys.length }, 'could not remove the blobs of purged files');
-      }
-      // Room was freed: the SQLite slack file, if a full disk used it up, can come back.
-      this.store.keepSlack();
+    await this.removeBlobs(blobKeys);
+  }
+
+  /**
+   * Deletes files and folders (with what went to the trash with them) for good, inside the caller's
+   * transaction, and returns the blob keys to remove once it committed (`removeBlobs`).
+   */
+  async purgeRows(
+    store: MetadataStore,
+    fileIds: readonly string[],
+    folderIds: readonly string[],
+  ): Promise<string[]> {
+    const purged = await store.purge(fileIds, folderIds);
+    // Rendered image variants of the purged files go with them.
+    return [...purged.flatMap(blobKeysOf), ...(await new ImageStore(store).takeOrphanVariants())];
+  }
+
+  /**
+   * Bytes go after the rows are gone: a failure (or a crash) here leaves an orphan blob, never a row without
+   * bytes; the blob sweeper (blob-sweeper.ts) removes it once past its grace period.
+   */
+  async removeBlobs(blobKeys: readonly string[]): Promise<void> {
+    if (blobKeys.length === 0) return;
+    try {
+      await this.blobs.delete([...blobKeys]);
+    } catch (error) {
+      this.log.warn({ err: error, count: blobKeys.length }, 'could not remove the blobs of purged files');
     }
+    // Room was freed: the SQLite slack file, if a full disk used it up, can come back.
+    this.store.keepSlack();
   }
 
   async restore(kind: Kind, ids: readonly string[]): Promise<void> {
     const unique = [...new Set(ids)];
     await this.store.transaction(async (store) => {
       await this.requireExisting(store, kind, unique);
-      const now = nowIso();
-      for (const id of unique) {
-        // Re-read: restoring an earlier id of this call may already have restored this one.
-        const row = kind === 'files' ? await store.getFile(id) : await store.getFolder(id);
-        if (!row || row.state !== 'DELETED') continue;
-        const home = await this.restoreTarget(store, row.parent_folder_id, row.root);
-        await store.restore(kind, row, home.id, home.root, now);
-      }
+      await this.restoreIds(store, kind, unique, nowIso());
     });
+  }
+
+  /** Restores trashed items inside the caller's transaction; returns how many were still in the trash. */
+  async restoreIds(store: MetadataStore, kind: Kind, ids: readonly string[], now: string): Promise<number> {
+    let restored = 0;
+    for (const id of ids) {
+      // Re-read: restoring an earlier id of this call may already have restored this one.
+      const row = kind === 'files' ? await store.getFile(id) : await store.getFolder(id);
+      if (!row || row.state !== 'DELETED') continue;
+      const home = await this.restoreTarget(store, row.parent_folder_id, row.root);
+      await store.restore(kind, row, home.id, home.root, now);
+      restored++;
+    }
+    return restored;
   }
 
   /** Where a restored item goes: its old parent if that is live, else `media-root`. */

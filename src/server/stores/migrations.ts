@@ -247,6 +247,33 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0011-bulk-operations': {
+    async up(db: Kysely<unknown>) {
+      const text = textType(db);
+      // An action over every item of a listing ("Select all N", then Restore / Move...), run in batches by a
+      // job: the filter, the snapshot instant, and a keyset cursor advanced in each batch's own transaction, so
+      // a crash resumes after the last committed batch.
+      await db.schema
+        .createTable('bulk_operations')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('action', text, (c) => c.notNull())
+        .addColumn('filter', text, (c) => c.notNull())
+        .addColumn('started_at', text, (c) => c.notNull())
+        .addColumn('status', text, (c) => c.notNull())
+        .addColumn('phase', text, (c) => c.notNull())
+        .addColumn('cursor_date', text)
+        .addColumn('cursor_id', text)
+        .addColumn('done_folders', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('done_files', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('total_folders', 'integer', (c) => c.notNull())
+        .addColumn('total_files', 'integer', (c) => c.notNull())
+        .addColumn('total_estimated', 'integer', (c) => c.notNull())
+        .addColumn('error', text)
+        .addColumn('updated_at', text, (c) => c.notNull())
+        .addColumn('finished_at', text)
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

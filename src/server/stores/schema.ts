@@ -144,6 +144,35 @@ export interface ZipDownloadTable {
   created_at: string;
 }
 
+export type BulkAction = 'TRASH' | 'MOVE' | 'RESTORE' | 'DELETE_FOREVER';
+export type BulkStatus = 'RUNNING' | 'DONE' | 'FAILED';
+/** Which kind of item a bulk operation works through now: folders first, then files. */
+export type BulkPhase = 'folders' | 'files' | 'done';
+
+/** An action over every item of a listing, run in batches by the `bulk-operation` job (migration 0011). */
+export interface BulkOperationTable {
+  id: string;
+  action: BulkAction;
+  /** JSON of `BulkFilter` (bulk-store.ts): the listing, types, exceptions, destination. */
+  filter: string;
+  /** The snapshot: only items whose last change is at or before it are acted on. */
+  started_at: string;
+  status: BulkStatus;
+  phase: BulkPhase;
+  /** Keyset position (updated_date, id) of the last item done in this phase; null at its start. */
+  cursor_date: string | null;
+  cursor_id: string | null;
+  done_folders: number;
+  done_files: number;
+  /** The listing's count when the operation started (capped; `total_estimated` 1 when it was). */
+  total_folders: number;
+  total_files: number;
+  total_estimated: number;
+  error: string | null;
+  updated_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   folders: FolderTable;
   files: FileTable;
@@ -154,6 +183,7 @@ export interface Database {
   site_usage: SiteUsageTable;
   jobs: JobTable;
   image_variants: ImageVariantTable;
+  bulk_operations: BulkOperationTable;
 }
 
 export type FolderRow = Selectable<FolderTable>;
@@ -165,3 +195,4 @@ export type FileUpdate = Updateable<FileTable>;
 export type ZipDownloadRow = Selectable<ZipDownloadTable>;
 export type JobRow = Selectable<JobTable>;
 export type ImageVariantRow = Selectable<ImageVariantTable>;
+export type BulkOperationRow = Selectable<BulkOperationTable>;
