@@ -63,6 +63,9 @@ export default defineConfig({
       IMPORT_ALLOW_HOSTS: `127.0.0.1:${E2E_IMPORT_PORT}`,
       // picker.spec.ts embeds the media picker in a page of its own served on this origin.
       PICKER_ALLOWED_ORIGINS: `http://127.0.0.1:${E2E_PICKER_HOST_PORT}`,
+      // Bulk operations ("Select all N", bulk-all.spec.ts) in small batches with a pause: their progress shows.
+      BULK_BATCH_SIZE: '10',
+      BULK_BATCH_PAUSE_MS: '200',
     },
     // A fresh server with empty data every run: a server already on the port is an error, not reused.
     reuseExistingServer: false,

@@ -143,11 +143,14 @@ export function MoveDialog({
   area,
   onClose,
   onMove,
+  title,
 }: {
   items: Item[] | null;
   area: 'files' | 'visitor';
   onClose: () => void;
   onMove: (target: { id: string; name: string }) => Promise<unknown>;
+  /** Instead of naming the items (a whole folder, "Move all 3,000 items to…"). */
+  title?: string;
 }) {
   const root = AREAS[area];
   const other = AREAS[area === 'visitor' ? 'files' : 'visitor'];
@@ -185,9 +188,10 @@ export function MoveDialog({
         }
       }}
       title={
-        items && items.length === 1 && items[0]
+        title ??
+        (items && items.length === 1 && items[0]
           ? `Move “${itemName(items[0])}” to…`
-          : `Move ${items?.length ?? 0} items to…`
+          : `Move ${items?.length ?? 0} items to…`)
       }
       description="Choose a folder. Folders you are moving cannot be chosen."
       size="wide"

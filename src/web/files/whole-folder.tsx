@@ -1,10 +1,16 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type Dispatch, type SetStateAction } from 'react';
 import { Button } from '../components/ui/button';
 import { ConfirmDialog } from '../components/ui/confirm-dialog';
 import { useToast } from '../components/ui/toast';
-import { itemCountQueryOptions, totalOf, trashFolderContents, type ItemCount } from './api/folder-contents';
+import { TRASH_ROOT_ID } from '../../contract';
+import type { BulkAction } from './api/bulk-operations';
+import { downloadFolderAsZip } from './api/files';
+import { itemCountQueryOptions, totalOf, type ItemCount } from './api/folder-contents';
 import type { ListingParams } from './api/items';
+import { BulkProgress, bulkResultMessage } from './bulk-progress';
+import { LazyMoveDialog } from './lazy-parts';
+import { useBulkOperation } from './use-bulk-operation';
 import { selectAll, type Selection } from './selection';
 
 const number = new Intl.NumberFormat('en-US');
@@ -93,8 +99,9 @@ export function SelectionCount({ whole, selected }: { whole: WholeFolder; select
 }
 
 /**
- * The bulk bar while the whole folder is selected: its actions go to the server as one request each, for every
- * item of the folder but those unselected (none: unselecting one ends the whole-folder selection).
+ * The bulk bar while the whole folder is selected: each action is one request that starts a bulk operation on
+ * the server over every item of the listing (its type filter included), loaded or not; the bar shows its
+ * progress, then a toast says how it ended and the lists refresh.
  */
 export function WholeFolderBar(props: {
   whole: WholeFolder;
@@ -103,39 +110,104 @@ export function WholeFolderBar(props: {
   onClear: () => void;
 }) {
   const { whole, params, folderName, onClear } = props;
-  const client = useQueryClient();
   const toast = useToast();
-  const [confirming, setConfirming] = useState(false);
+  const bulk = useBulkOperation((operation) => {
+    toast(bulkResultMessage(operation));
+    onClear();
+  });
+  const [confirming, setConfirming] = useState<'TRASH' | 'DELETE_FOREVER' | null>(null);
+  const [moving, setMoving] = useState(false);
   const inTrash = params.area === 'trash';
   const label = whole.count ? countText(whole.count) : 'every item';
+  const where = inTrash && params.folderId === TRASH_ROOT_ID ? 'the trash' : folderName;
+
+  const start = async (action: BulkAction, destinationFolderId?: string) => {
+    try {
+      await bulk.start(params, action, destinationFolderId);
+    } catch (error) {
+      toast({
+        title: 'Could not start',
+        description: error instanceof Error ? error.message : undefined,
+        variant: 'error',
+      });
+    }
+  };
+
+  if (bulk.operation && bulk.operation.status === 'RUNNING') {
+    return (
+      <div className="bulk-bar" role="region" aria-label="Selection">
+        <BulkProgress operation={bulk.operation} />
+      </div>
+    );
+  }
+
   return (
     <div className="bulk-bar" role="region" aria-label="Selection">
       <span className="bulk-bar__count" aria-live="polite">
-        All {label} of {folderName} selected
+        All {label} of {where} selected
       </span>
-      {inTrash ? null : (
-        <Button variant="danger" onClick={() => setConfirming(true)}>
-          Move to Trash
-        </Button>
+      {inTrash ? (
+        <>
+          <Button onClick={() => void start('RESTORE')}>Restore all</Button>
+          <Button variant="danger" onClick={() => setConfirming('DELETE_FOREVER')}>
+            Delete all forever
+          </Button>
+        </>
+      ) : (
+        <>
+          <Button onClick={() => setMoving(true)}>Move all to…</Button>
+          {/* A zip of the whole folder is the folder's own zip (its limits apply); by type there is none. */}
+          {params.type ? null : (
+            <Button
+              onClick={() =>
+                downloadFolderAsZip(params.folderId).catch((error: unknown) =>
+                  toast({
+                    title: 'Could not download',
+                    description: error instanceof Error ? error.message : undefined,
+                    variant: 'error',
+                  }),
+                )
+              }
+            >
+              Download all
+            </Button>
+          )}
+          <Button variant="danger" onClick={() => setConfirming('TRASH')}>
+            Move to Trash
+          </Button>
+        </>
       )}
       <Button variant="ghost" onClick={onClear}>
         Clear
       </Button>
       <ConfirmDialog
-        open={confirming}
-        onOpenChange={setConfirming}
-        title={`Move all ${label} of ${folderName} to the trash?`}
-        description={`Everything in ${folderName} goes to the trash, with the contents of its folders, including items not loaded yet. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`}
-        confirmLabel="Move to Trash"
+        open={confirming !== null}
+        onOpenChange={(open) => !open && setConfirming(null)}
+        title={
+          confirming === 'DELETE_FOREVER'
+            ? `Delete all ${label} of ${where} forever?`
+            : `Move all ${label} of ${folderName} to the trash?`
+        }
+        description={
+          confirming === 'DELETE_FOREVER'
+            ? `Every matching item in ${where} is deleted for good, with what was trashed with it, including items not loaded yet. Their links stop working. This cannot be undone.`
+            : `Everything in ${folderName}${params.type ? ' of this type' : ''} goes to the trash, with the contents of its folders, including items not loaded yet. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`
+        }
+        confirmLabel={confirming === 'DELETE_FOREVER' ? 'Delete forever' : 'Move to Trash'}
         destructive
         onConfirm={async () => {
-          const result = await trashFolderContents(client, params, { folderIds: [], fileIds: [] });
-          onClear();
-          toast({
-            title: `Moved ${plural(result.trashedFolders + result.trashedFiles, 'item')} to the trash`,
-          });
+          if (confirming) await start(confirming);
         }}
       />
+      {moving ? (
+        <LazyMoveDialog
+          items={[]}
+          area={params.area === 'visitor' ? 'visitor' : 'files'}
+          title={`Move all ${label} of ${folderName} to…`}
+          onClose={() => setMoving(false)}
+          onMove={(target) => bulk.start(params, 'MOVE', target.id)}
+        />
+      ) : null}
     </div>
   );
 }
