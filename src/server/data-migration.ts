@@ -19,6 +19,8 @@ const TABLES: ReadonlyArray<{ name: keyof Database; key: string }> = [
   { name: 'zip_downloads', key: 'id' },
   { name: 'site_usage', key: 'id' },
   { name: 'jobs', key: 'id' },
+  // A bulk operation under way goes on after the move (its job is copied above).
+  { name: 'bulk_operations', key: 'id' },
 ];
 
 export interface MigrationReport {
