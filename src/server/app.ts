@@ -370,7 +370,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   const cleanup = async (): Promise<void> => {
     // The SQLite slack file, used up on a full disk, comes back once there is room again.
     store.keepSlack();
-    await Promise.all([store.deleteExpired(nowIso()), resumable.cleanupExpired()]);
+    await Promise.all([store.deleteExpired(nowIso()), resumable.cleanupExpired(), bulk.cleanup()]);
     if (config.blobSweepGraceMinutes === null) return;
     if (lastSweep !== undefined && Date.now() - lastSweep < SWEEP_EVERY_MS) return;
     lastSweep = Date.now();

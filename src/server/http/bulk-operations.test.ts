@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PNG_1X1, storedBlobs, waitFor } from '../testing/helpers.ts';
 import { createTestApp, TEST_API_KEY, type TestApp } from '../testing/test-app.ts';
 
@@ -164,6 +164,22 @@ describe('bulk operations over a whole listing', () => {
     expect(await trashIds()).toEqual({ files: [], folders: [] });
     await waitFor(async () => (await storedBlobs(t)).length === blobsBefore - 6, 'the purged bytes to go');
     expect(idsOf((await t.ok('GET', '/files?parentFolderId=media-root')).files)).toEqual([kept.id]);
+  });
+
+  it('an ended operation is readable for a week, then the cleanup forgets it', async () => {
+    const folder = await t.createFolder('F');
+    await t.upload('x', { parentFolderId: folder.id, fileName: 'x.txt' });
+    const done = await finished((await start({ action: 'TRASH', folderId: folder.id })).id);
+    await t.cleanup();
+    expect((await ext('GET', `/bulk-operations/${done.id}`)).status).toBe(200);
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now + 8 * 24 * 3600_000);
+    try {
+      await t.cleanup();
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect((await ext('GET', `/bulk-operations/${done.id}`)).status).toBe(404);
   });
 
   it('refuses what cannot be done, in the contract`s error shape', async () => {

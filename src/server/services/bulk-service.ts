@@ -11,6 +11,8 @@ import { PermanentJobError, type JobContext, type JobRunner } from './job-runner
 import type { TrashService } from './trash-service.ts';
 
 const BULK_JOB = 'bulk-operation';
+/** An ended operation can still be read this long (a page left open, a client polling late). */
+const FINISHED_KEPT_MS = 7 * 24 * 3600_000;
 
 interface BulkPayload {
   operationId: string;
@@ -154,6 +156,11 @@ export class BulkService {
     });
     this.jobs.wake();
     return toWire(row);
+  }
+
+  /** Forgets operations that ended more than a week ago (part of the periodic cleanup). */
+  async cleanup(): Promise<void> {
+    await new BulkStore(this.store).deleteFinished(new Date(Date.now() - FINISHED_KEPT_MS).toISOString());
   }
 
   async get(id: string): Promise<BulkOperation> {

@@ -119,4 +119,13 @@ export class BulkStore {
       .where('state', '=', 'OK')
       .execute();
   }
+
+  /** Removes operations that ended before `before` (their progress is of no use any more). */
+  async deleteFinished(before: string): Promise<void> {
+    await this.store.db
+      .deleteFrom('bulk_operations')
+      .where('status', '!=', 'RUNNING')
+      .where('finished_at', '<', before)
+      .execute();
+  }
 }
