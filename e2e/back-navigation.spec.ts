@@ -59,13 +59,12 @@ for (const viewport of [
     await expect(bar).toContainText('2 selected');
     await expect(target).toBeInViewport();
 
-    // Leave for another folder through the app (a history entry of its own).
+    // Leave for another folder (the parent) through the app: a history entry of its own.
     await page
       .getByRole('navigation', { name: 'Breadcrumb' })
       .getByRole('link', { name: workspace.displayName })
       .click();
-    await itemCell(page, 'Other folder').dblclick();
-    await expect(itemCell(page, 'elsewhere.png')).toBeVisible();
+    await expect(itemCell(page, 'Other folder')).toBeVisible();
 
     await page.goBack();
     await expect(itemCell(page, seededName(TARGET))).toBeInViewport({ timeout: 15_000 });
@@ -76,16 +75,22 @@ for (const viewport of [
     await page.screenshot({ path: `${SCREENSHOTS}/back-restored-${viewport.name}.png` });
 
     // Forward goes to the other folder again, and Back once more comes back to the same place.
-    await page.goBack();
+    await page.goForward();
+    await expect(page).toHaveURL(new RegExp(`/files/${workspace.id}`));
     await expect(itemCell(page, 'Other folder')).toBeVisible();
-    await page.goForward();
-    await expect(itemCell(page, seededName(TARGET))).toBeInViewport({ timeout: 15_000 });
-    await page.goForward();
-    await expect(page).toHaveURL(new RegExp(`/files/${other.id}`));
-    await expect(itemCell(page, 'elsewhere.png')).toBeVisible();
     await page.goBack();
     await expect(itemCell(page, seededName(TARGET))).toBeInViewport({ timeout: 15_000 });
     await expect(bar).toContainText('2 selected');
+    // And Forward into a folder opened from the list works as well.
+    await itemCell(page, seededName(TARGET)).click();
+    await page.goForward();
+    await expect(itemCell(page, 'Other folder')).toBeVisible();
+    await itemCell(page, 'Other folder').dblclick();
+    await expect(page).toHaveURL(new RegExp(`/files/${other.id}`));
+    await page.goBack();
+    await page.goBack();
+    await expect(itemCell(page, seededName(TARGET))).toBeInViewport({ timeout: 15_000 });
+    await expect(itemCell(page, seededName(TARGET))).toHaveAttribute('aria-selected', 'true');
   });
 }
 
