@@ -62,7 +62,7 @@ export interface ItemGridProps {
  */
 export interface GridPlaceValue {
   index: number;
-  /** Pixels scrolled past the top of the item's row; null: bring the item's row into view, centred. */
+  /** Pixels scrolled past the top of the item's row; null: bring the item's row to the top. */
   offset: number | null;
 }
 
@@ -118,7 +118,8 @@ export function ItemGrid(props: ItemGridProps) {
     const element = scrollRef.current;
     if (!placeTarget || !element || width === 0 || placeTarget.index >= items.length) return;
     const row = Math.floor(placeTarget.index / columns);
-    if (placeTarget.offset === null) virtualizer.scrollToIndex(row, { align: 'center' });
+    // A linked item's row goes to the top: on a phone the details sheet covers the lower half.
+    if (placeTarget.offset === null) virtualizer.scrollToIndex(row, { align: 'start' });
     else element.scrollTop = row * rowHeight + placeTarget.offset;
     props.place?.onRestored();
     // eslint-disable-next-line react-hooks/exhaustive-deps

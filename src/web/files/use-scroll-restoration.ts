@@ -18,7 +18,7 @@ export const MAX_SEEK_PAGES = 50;
 interface Plan {
   listing: string;
   entry: string;
-  /** The item to scroll to (a saved place's first item in view, or the linked item, centred). */
+  /** The item to scroll to (a saved place's first item in view, or the linked item, its row at the top). */
   anchor: { key: string; offset: number | null } | null;
   /** The selection to bring back; its keys are paged to along with the anchor. */
   selection: Selection | null;
