@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { folderQueryOptions } from '../folders/api/folders';
 import { fileQueryOptions } from './api/files';
 import { fileItemKey, folderItemKey, type Item, type ListingParams } from './api/items';
@@ -18,11 +19,16 @@ export function useLinkedItem(
   params: ListingParams,
 ): { item: Item | undefined; membership: Membership } {
   const [kind, id = ''] = itemKey?.split(/:(.*)/s) ?? [];
-  const wanted = !!itemKey && !loaded.has(itemKey);
+  // An item that was loaded and left the listing (trashed, moved) is not fetched back into the details panel.
+  const seen = useRef<string | null>(null);
+  if (itemKey && loaded.has(itemKey)) seen.current = itemKey;
+  const left = !!itemKey && seen.current === itemKey && !loaded.has(itemKey);
+  const wanted = !!itemKey && !loaded.has(itemKey) && !left;
   const file = useQuery({ ...fileQueryOptions(id), enabled: wanted && kind === 'file' });
   const folder = useQuery({ ...folderQueryOptions(id), enabled: wanted && kind === 'folder' });
   const loadedItem = itemKey ? loaded.get(itemKey) : undefined;
   if (loadedItem) return { item: loadedItem, membership: 'yes' };
+  if (left) return { item: undefined, membership: 'no' };
   if (!wanted || (kind !== 'file' && kind !== 'folder')) return { item: undefined, membership: 'no' };
 
   const query = kind === 'file' ? file : folder;
