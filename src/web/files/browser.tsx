@@ -60,6 +60,8 @@ import { useDetailsOpen } from './use-details-open';
 import { namePasted, useUploadHere } from './use-upload-here';
 import { defaultOrder, FILTERABLE_TYPES, useViewState } from './view-state';
 import { usePendingPoll } from './use-pending-poll';
+import { useLinkedItem } from './use-linked-item';
+import { useScrollRestoration } from './use-scroll-restoration';
 import { FolderCount, SelectionCount, useWholeFolder, WholeFolderBar } from './whole-folder';
 
 type Confirm = { kind: 'trash' | 'deleteForever' | 'emptyTrash'; items: Item[] } | null;
@@ -157,6 +159,17 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   // Items that left the listing (moved, deleted) leave the selection too.
   useEffect(() => setSelection((current) => prune(current, order)), [order]);
   const whole = useWholeFolder({ params, listingKey, order, selection, setSelection });
+  // Back/Forward bring back the scroll position and selection; a link opens its item even past the first page.
+  const linked = useLinkedItem(view.item, byKey, params);
+  const place = useScrollRestoration({
+    listingKey,
+    listing,
+    order,
+    selection: anySelection,
+    setSelection,
+    item: view.item,
+    membership: linked.membership,
+  });
   useEffect(() => setSearchDraft(view.search), [view.search]);
   useEffect(() => setFocusKey(view.item), [view.item]);
 
@@ -169,6 +182,8 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
 
   const focusIndex = focusKey ? order.indexOf(focusKey) : -1;
   const focusedItem = focusKey ? byKey.get(focusKey) : undefined;
+  // A linked item not loaded (yet, or not in this listing) still opens in the details panel.
+  const panelItem = focusedItem ?? linked.item;
   const selectedItems = useMemo(
     () =>
       selectedInOrder(selection, order)
@@ -407,6 +422,8 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   } else {
     content = (
       <ItemGrid
+        key={listingKey}
+        place={place}
         items={items}
         view={view.view}
         label={view.search ? `Search results for ${view.search}` : `Contents of ${title}`}
@@ -634,9 +651,9 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         />
       ) : null}
 
-      {detailsOpen && focusedItem && view.item ? (
+      {detailsOpen && panelItem && view.item ? (
         <LazyInfoPanel
-          item={focusedItem}
+          item={panelItem}
           inTrash={inTrash}
           actions={panelActions}
           onClose={() => {

@@ -52,6 +52,25 @@ export interface ItemGridProps {
   sort?: ListSort;
   /** A touch device's long-press on a tile (enters selection mode). */
   onItemLongPress?: (item: Item, index: number) => void;
+  /** Where the grid is scrolled to, saved and restored per history entry (use-scroll-restoration.ts). */
+  place?: GridPlace;
+}
+
+/**
+ * The grid's scroll position as "the row of item `index`, `offset` px scrolled past its top": unlike a bare
+ * scrollTop it survives a different number of columns.
+ */
+export interface GridPlaceValue {
+  index: number;
+  /** Pixels scrolled past the top of the item's row; null: bring the item's row to the top. */
+  offset: number | null;
+}
+
+export interface GridPlace {
+  /** A place to scroll to once the grid is measured and holds that item; `onRestored` is called then. */
+  target: GridPlaceValue | null;
+  onRestored: () => void;
+  onScroll: (place: { index: number; offset: number }) => void;
 }
 
 /**
@@ -93,6 +112,19 @@ export function ItemGrid(props: ItemGridProps) {
     if (hasNextPage && !isFetchingNextPage && lastRow >= rowCount - 2) fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, lastRow, rowCount, fetchNextPage]);
 
+  // Back/Forward or a link: go to the saved place (or the linked item) once the grid knows its columns.
+  const placeTarget = props.place?.target ?? null;
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (!placeTarget || !element || width === 0 || placeTarget.index >= items.length) return;
+    const row = Math.floor(placeTarget.index / columns);
+    // A linked item's row goes to the top: on a phone the details sheet covers the lower half.
+    if (placeTarget.offset === null) virtualizer.scrollToIndex(row, { align: 'start' });
+    else element.scrollTop = row * rowHeight + placeTarget.offset;
+    props.place?.onRestored();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [placeTarget, width, columns, items.length]);
+
   // When the user moves the focus with the keyboard, bring that item into view and give it DOM focus. Only
   // then: a page loading in while the user scrolls must never pull the view back to the focused item.
   useEffect(() => {
@@ -119,6 +151,11 @@ export function ItemGrid(props: ItemGridProps) {
       aria-rowcount={hasNextPage ? -1 : rowCount + (view === 'list' ? 1 : 0)}
       aria-colcount={columns}
       onKeyDown={(event) => props.onKeyDown(event, columns)}
+      onScroll={(event) => {
+        const top = event.currentTarget.scrollTop;
+        const row = Math.floor(top / rowHeight);
+        props.place?.onScroll({ index: row * columns, offset: top - row * rowHeight });
+      }}
     >
       {view === 'list' ? <ListHeader sort={props.sort} dateColumn={props.dateColumn} /> : null}
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
