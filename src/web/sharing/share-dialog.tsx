@@ -87,6 +87,7 @@ export function ShareDialog({
     <Dialog
       open={open}
       onOpenChange={onOpenChange}
+      size="wide"
       title={`Share “${file.displayName}”`}
       description={
         file.private
@@ -145,11 +146,12 @@ export function ShareDialog({
                 aria-label={`Link expiring ${formatDate(link.expiresDate)}`}
               >
                 <div className="share__link-text">
-                  <span className="share__url" title={link.url}>
+                  <span className="share__expires">Expires {formatDate(link.expiresDate)}</span>
+                  <span
+                    className="share__url muted"
+                    title={`${link.url}\nCreated ${formatDate(link.createdDate)}`}
+                  >
                     {link.url}
-                  </span>
-                  <span className="muted small">
-                    Created {formatDate(link.createdDate)} · expires {formatDate(link.expiresDate)}
                   </span>
                 </div>
                 <div className="share__link-actions">
