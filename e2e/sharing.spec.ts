@@ -76,6 +76,8 @@ test('files go up private with “Upload as private”; the info panel and a sel
   api,
   workspace,
 }) => {
+  // Three uploads and a dozen round trips: more than the default budget on a busy 2-core machine.
+  test.setTimeout(90_000);
   await page.goto(`/files/${workspace.id}`);
   await page.getByRole('button', { name: 'Upload options' }).click();
   await page.getByRole('menuitemcheckbox', { name: 'Upload as private' }).click();
@@ -132,6 +134,7 @@ test('“Share link” makes a link that opens without a session until it is rev
   workspace,
   browser,
 }) => {
+  test.setTimeout(90_000);
   const file = await uploadPrivate(api, workspace.id, 'report.txt', 'the quarterly report');
   await page.goto(`/files/${workspace.id}?item=file:${file.id}`);
   await panelOf(page, 'report.txt').getByRole('button', { name: 'Share link…' }).click();
