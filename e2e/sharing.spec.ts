@@ -79,9 +79,9 @@ test('files go up private with “Upload as private”; the info panel and a sel
   // Three uploads and a dozen round trips: more than the default budget on a busy 2-core machine.
   test.setTimeout(90_000);
   await page.goto(`/files/${workspace.id}`);
-  await page.getByRole('button', { name: 'Upload options' }).click();
+  await page.getByRole('button', { name: 'New files: public' }).click();
   await page.getByRole('menuitemcheckbox', { name: 'Upload as private' }).click();
-  await expect(page.getByRole('button', { name: 'Upload options: uploads are private' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'New files: private' })).toBeVisible();
   await page.getByLabel('Files to upload').setInputFiles([
     { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') },
     { name: 'b.txt', mimeType: 'text/plain', buffer: Buffer.from('b') },
@@ -91,7 +91,7 @@ test('files go up private with “Upload as private”; the info panel and a sel
     .toEqual({ 'a.txt': true, 'b.txt': true });
 
   // The option is the uploader's until turned off: the next batch goes up public.
-  await page.getByRole('button', { name: 'Upload options: uploads are private' }).click();
+  await page.getByRole('button', { name: 'New files: private' }).click();
   await page.getByRole('menuitemcheckbox', { name: 'Upload as private' }).click();
   await page
     .getByLabel('Files to upload')

@@ -42,7 +42,10 @@ export function UploadOptionsMenu({ disabled }: { disabled?: boolean }) {
     <DropdownMenu.Root>
       <DropdownMenu.Trigger
         className={`button button--secondary upload-options${privateUploads ? ' upload-options--private' : ''}`}
-        aria-label={privateUploads ? 'Upload options: uploads are private' : 'Upload options'}
+        // No "Upload" in its name: the Upload button beside it keeps the only one (specs and screen-reader users
+        // find it by that name).
+        aria-label={privateUploads ? 'New files: private' : 'New files: public'}
+        title="Privacy of new uploads"
         disabled={disabled}
       >
         {privateUploads ? <span className="upload-options__badge">Private</span> : null}
