@@ -25,6 +25,8 @@ import { appCsp, registerPickerRoutes } from './http/picker-routes.ts';
 import { registerUploadApiRoutes, registerUploadTargetRoutes } from './http/upload-routes.ts';
 import { cutOffSlowBodies } from './http/slow-bodies.ts';
 import { registerVisitorRoutes } from './http/visitor-routes.ts';
+import { registerShareApiRoutes, registerShareLinkRoutes } from './http/share-routes.ts';
+import { ShareService } from './services/share-service.ts';
 import {
   registerZipApiRoutes,
   registerZipDownloadRoutes,
@@ -83,6 +85,7 @@ export interface App {
   /** The periodic cleanup (run every `CLEANUP_INTERVAL_MINUTES`), callable at will (tests). */
   cleanup(): Promise<void>;
   images: ImageTransformService;
+  shares: ShareService;
 }
 
 /** The blob sweep lists the whole store: at most this often, however often the rest of the cleanup runs. */
@@ -245,6 +248,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     publicUrl: config.publicUrl,
   });
   const downloads = new DownloadService(files, secret, config.publicUrl);
+  const shares = new ShareService(store, files, secret, config.publicUrl);
   const zips = new ZipService(store, blobs, config.publicUrl);
   const auth = new AuthService(store, apiKey, {
     sessionDays: config.sessionTtlDays,
@@ -302,6 +306,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   });
   registerTransformRoutes(app, images);
   registerZipDownloadRoutes(app, zips);
+  registerShareLinkRoutes(app, shares, blobs);
 
   await app.register(
     (api, _options, done) => {
@@ -322,6 +327,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerZipExtensionRoutes(ext, zips);
       registerContentsRoutes(ext, contents);
       registerBulkRoutes(ext, bulk);
+      registerShareApiRoutes(ext, shares);
       done();
     },
     { prefix: EXT_API_PREFIX },
@@ -370,7 +376,12 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   const cleanup = async (): Promise<void> => {
     // The SQLite slack file, used up on a full disk, comes back once there is room again.
     store.keepSlack();
-    await Promise.all([store.deleteExpired(nowIso()), resumable.cleanupExpired(), bulk.cleanup()]);
+    await Promise.all([
+      store.deleteExpired(nowIso()),
+      resumable.cleanupExpired(),
+      bulk.cleanup(),
+      shares.deleteExpired(),
+    ]);
     if (config.blobSweepGraceMinutes === null) return;
     if (lastSweep !== undefined && Date.now() - lastSweep < SWEEP_EVERY_MS) return;
     lastSweep = Date.now();
@@ -419,5 +430,6 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     sweeper,
     cleanup,
     images,
+    shares,
   };
 }

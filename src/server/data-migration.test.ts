@@ -145,11 +145,12 @@ describe.skipIf(!TEST_DATABASE_URL || !process.env.S3_ENDPOINT)(
           parentFolderId: sub.id,
           labels: ['rome', 'stone'],
         });
-        await upload(source, 'notes for the trip', {
+        const notes = await upload(source, 'notes for the trip', {
           fileName: 'notes.txt',
           mimeType: 'text/plain',
           parentFolderId: folder.id,
         });
+        await source.shares.create(notes, 'WEEK');
         for (let i = 0; i < 7; i++) {
           await upload(source, randomBytes(1000 + i), {
             fileName: `blob-${i}.bin`,
@@ -182,6 +183,7 @@ describe.skipIf(!TEST_DATABASE_URL || !process.env.S3_ENDPOINT)(
       const report = await migrateData({ fromDataDir: sourceDir, target: target(), batchSize: 3 });
       expect(report.tables.files).toEqual({ source: 10, copied: 10, target: 10 });
       expect(report.tables.folders).toEqual({ source: 2, copied: 2, target: 2 });
+      expect(report.tables.share_links).toEqual({ source: 1, copied: 1, target: 1 });
       for (const [name, counts] of Object.entries(report.tables)) {
         expect(counts.target, name).toBe(counts.source);
       }

@@ -9,8 +9,11 @@ import { openPostgres } from './stores/postgres.ts';
 import type { Database } from './stores/schema.ts';
 import { openSqlite } from './stores/sqlite.ts';
 
+/** Tables of stores whose rows `Database` leaves out (each area's store declares its own). */
+type TableName = keyof Database | 'share_links';
+
 /** Every table, each with its (single-column) primary key: the order rows are read and batches resume in. */
-const TABLES: ReadonlyArray<{ name: keyof Database; key: string }> = [
+const TABLES: ReadonlyArray<{ name: TableName; key: string }> = [
   { name: 'folders', key: 'id' },
   { name: 'files', key: 'id' },
   { name: 'upload_tokens', key: 'token_hash' },
@@ -21,6 +24,7 @@ const TABLES: ReadonlyArray<{ name: keyof Database; key: string }> = [
   { name: 'jobs', key: 'id' },
   // A bulk operation under way goes on after the move (its job is copied above).
   { name: 'bulk_operations', key: 'id' },
+  { name: 'share_links', key: 'id' },
 ];
 
 export interface MigrationReport {
@@ -123,7 +127,7 @@ export async function migrateData(options: DataMigrationOptions): Promise<Migrat
 async function copyTable(
   source: Kysely<Database>,
   destination: Kysely<Database>,
-  table: keyof Database,
+  table: TableName,
   key: string,
   batchSize: number,
 ): Promise<{ source: number; copied: number; target: number }> {

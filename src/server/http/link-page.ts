@@ -44,8 +44,9 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] 
 export interface LinkPage {
   title: string;
   message: string;
-  linkText: string;
-  href: string;
+  /** Where to go from here; none for a page read by someone who cannot sign in (a share link's recipient). */
+  linkText?: string;
+  href?: string;
 }
 
 /** The error as a page for a browser, or in the contract's shape for anyone else. */
@@ -76,7 +77,7 @@ export function sendLinkError(
 <main>
 <h1>${escapeHtml(page.title)}</h1>
 <p>${escapeHtml(page.message)}</p>
-<a href="${escapeHtml(page.href)}">${escapeHtml(page.linkText)}</a>
+${page.href && page.linkText ? `<a href="${escapeHtml(page.href)}">${escapeHtml(page.linkText)}</a>` : ''}
 </main>
 </body>
 </html>

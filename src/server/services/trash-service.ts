@@ -4,6 +4,7 @@ import type { BlobStore } from '../blobs/blob-store.ts';
 import { nowIso } from '../clock.ts';
 import { ApiError } from '../errors.ts';
 import { ImageStore } from '../stores/image-store.ts';
+import { SharingStore } from '../stores/sharing-store.ts';
 import type { LiveRoot, MetadataStore } from '../stores/metadata-store.ts';
 import type { FileRow, FolderRow } from '../stores/schema.ts';
 import { isRootId, type Destination } from './folder-service.ts';
@@ -48,6 +49,8 @@ export class TrashService {
     folderIds: readonly string[],
   ): Promise<string[]> {
     const purged = await store.purge(fileIds, folderIds);
+    // Share links of the purged files go with them.
+    await new SharingStore(store).deleteOrphans();
     // Rendered image variants of the purged files go with them.
     return [...purged.flatMap(blobKeysOf), ...(await new ImageStore(store).takeOrphanVariants())];
   }

@@ -247,6 +247,26 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0010-share-links': {
+    async up(db: Kysely<unknown>) {
+      const text = textType(db);
+      // Share links of files (`/download/v1/share/<id>`): a row per live link, checked on every use, so deleting
+      // the row revokes the link on every instance at once. Expired rows are removed by the cleanup.
+      await db.schema
+        .createTable('share_links')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('file_id', text, (c) => c.notNull())
+        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('expires_at', text, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('share_links_file')
+        .on('share_links')
+        .columns(['file_id', 'expires_at'])
+        .execute();
+      await db.schema.createIndex('share_links_expires').on('share_links').column('expires_at').execute();
+    },
+  },
   '0011-bulk-operations': {
     async up(db: Kysely<unknown>) {
       const text = textType(db);

@@ -58,6 +58,7 @@ import { ToolbarMoreMenu } from './toolbar-more-menu';
 import { useTouchSelection } from './use-touch-selection';
 import { useDetailsOpen } from './use-details-open';
 import { namePasted, useUploadHere } from './use-upload-here';
+import { BulkPrivacyMenu, UploadOptionsMenu } from '../sharing';
 import { defaultOrder, FILTERABLE_TYPES, useViewState } from './view-state';
 import { usePendingPoll } from './use-pending-poll';
 import { useLinkedItem } from './use-linked-item';
@@ -575,6 +576,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
               >
                 Upload
               </Button>
+              <UploadOptionsMenu disabled={!canUpload} />
             </>
           )}
           <ToolbarMoreMenu
@@ -623,6 +625,9 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
               <>
                 <Button onClick={() => setMoving(selectedItems)}>Move to…</Button>
                 <Button onClick={() => download(selectedItems)}>Download</Button>
+                <BulkPrivacyMenu
+                  fileIds={selectedItems.flatMap((i) => (i.kind === 'file' ? [i.file.id] : []))}
+                />
                 <Button variant="danger" onClick={() => setConfirm({ kind: 'trash', items: selectedItems })}>
                   Move to Trash
                 </Button>

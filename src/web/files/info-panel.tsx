@@ -17,6 +17,7 @@ import { Thumbnail } from './item-grid';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import { OriginalLocation } from './trash-navigation';
 import { usePicker } from '../picker/picker-context';
+import { SharingSection } from '../sharing';
 
 export interface PanelActions {
   open: (item: Item) => void;
@@ -58,6 +59,7 @@ export function InfoPanel({
           initial={item.file}
           inTrash={inTrash}
           name={name}
+          sharing={!inTrash && !picker}
         />
       ) : (
         <>
@@ -164,11 +166,14 @@ function FileDetails({
   initial,
   inTrash,
   name,
+  sharing,
 }: {
   fileId: string;
   initial: FileDescriptor;
   inTrash: boolean;
   name: string;
+  /** Privacy and "Share link" (not in the trash, nor in the media picker). */
+  sharing: boolean;
 }) {
   const query = useQuery({
     ...fileQueryOptions(fileId),
@@ -229,6 +234,7 @@ function FileDetails({
         </div>
         {file.private ? <p className="muted small">Private: this URL answers 403; use Download.</p> : null}
       </div>
+      {sharing ? <SharingSection file={file} /> : null}
       {isTransformable(file) ? <ImageUrlBuilder file={file} /> : null}
       <Labels file={file} readOnly={inTrash} />
     </>

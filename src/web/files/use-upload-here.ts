@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import { useToast } from '../components/ui/toast';
 import type { Area } from '../folders/paths';
+import { usePrivateUploads } from '../sharing';
 import { useUpload } from '../uploads/uploader-context';
 import type { ItemActions } from './api/mutations';
 import { fileNamesIn, namesLike, renamedMessage, uniqueName } from './unique-names';
@@ -41,6 +42,7 @@ function inSubfolder(file: File): boolean {
 export function useUploadHere(area: Area, folderId: string, folderName: string, actions: ItemActions) {
   const toast = useToast();
   const upload = useUpload();
+  const privateUploads = usePrivateUploads();
 
   const uploadHere = useCallback(
     async (incoming: readonly File[]) => {
@@ -70,14 +72,17 @@ export function useUploadHere(area: Area, folderId: string, folderName: string, 
           files.push(new File([file], name, { type: file.type, lastModified: file.lastModified }));
         }
       }
-      const count = upload(files, { parentFolderId: folderId });
+      const count = upload(files, { parentFolderId: folderId, private: privateUploads });
       const [first] = renamed;
       if (renamed.length === 1 && first) toast({ title: renamedMessage('file', first[0], first[1]) });
       else if (renamed.length > 1)
         toast({ title: `${renamed.length} files had names already used here — “(2)” and so on was added` });
-      else if (count > 0) toast({ title: `Uploading ${count} file${count > 1 ? 's' : ''} to ${folderName}` });
+      else if (count > 0) {
+        const what = `${count}${privateUploads ? ' private' : ''} file${count > 1 ? 's' : ''}`;
+        toast({ title: `Uploading ${what} to ${folderName}` });
+      }
     },
-    [upload, area, folderId, folderName, toast],
+    [upload, area, folderId, folderName, toast, privateUploads],
   );
 
   const createFolder = useCallback(

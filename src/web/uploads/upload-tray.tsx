@@ -140,7 +140,7 @@ function UploadRow({ file, status }: { file: AppUppyFile; status: Status }) {
   let detail: string;
   switch (status) {
     case 'done':
-      detail = `Uploaded · ${formatBytes(file.size ?? 0)}`;
+      detail = `Uploaded · ${formatBytes(file.size ?? 0)}${file.meta.private ? ' · private' : ''}`;
       break;
     case 'failed':
       detail = typeof file.error === 'string' ? file.error : 'Upload failed';

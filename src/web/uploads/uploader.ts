@@ -16,6 +16,8 @@ export interface UploadMeta extends Meta {
   parentFolderId?: string;
   /** Folders to create below it (a dropped directory's structure), e.g. `/holiday/day 1`. */
   filePath?: string;
+  /** Uploaded private (the uploader's "Upload as private" when it was queued). */
+  private?: boolean;
   /** Set once the server has handed out a URL for this file (kept across reloads by Golden Retriever). */
   token?: string;
   uploadUrl?: string;
@@ -128,6 +130,7 @@ export function createUploader(queryClient: QueryClient): AppUppy {
           sizeInBytes: String(file.size ?? 0),
           parentFolderId: file.meta.parentFolderId,
           ...(file.meta.filePath ? { filePath: file.meta.filePath } : {}),
+          ...(file.meta.private ? { private: true } : {}),
         };
         try {
           if (isPlain(file)) {
@@ -205,6 +208,8 @@ export function createUploader(queryClient: QueryClient): AppUppy {
 
 export interface UploadTarget {
   parentFolderId: string;
+  /** The batch goes up private. */
+  private?: boolean;
 }
 
 /** A file as it comes from a drop, a picker or the clipboard; `path` is its place in a dropped directory. */
@@ -225,6 +230,7 @@ export function addFiles(uppy: AppUppy, files: readonly IncomingFile[], target: 
         meta: {
           parentFolderId: target.parentFolderId,
           filePath: directory ? `/${directory}` : '',
+          private: target.private ?? false,
           // Part of Uppy's file id: the same file may go to two folders.
           relativePath: `${target.parentFolderId}/${relative || file.name}`,
         },
