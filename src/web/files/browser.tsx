@@ -38,6 +38,7 @@ import {
   LazyMoveDialog,
   LazyNameDialog,
   LazyRenameDialog,
+  LazyToolbarMoreMenu,
 } from './lazy-parts';
 import { ItemGrid } from './item-grid';
 import { singleSelection, usePicker } from '../picker/picker-context';
@@ -54,7 +55,6 @@ import {
   type Selection,
 } from './selection';
 import { SEARCH_HINT, SearchHint, SEARCH_HINT_ID } from './search-hint';
-import { ToolbarMoreMenu } from './toolbar-more-menu';
 import { useTouchSelection } from './use-touch-selection';
 import { useDetailsOpen } from './use-details-open';
 import { namePasted, useUploadHere } from './use-upload-here';
@@ -560,7 +560,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
               </Button>
             </>
           )}
-          <ToolbarMoreMenu
+          <LazyToolbarMoreMenu
             sort={view.sort}
             order={view.order}
             type={view.type}

@@ -1,10 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type Dispatch, type SetStateAction } from 'react';
 import { Button } from '../components/ui/button';
-import { ConfirmDialog } from '../components/ui/confirm-dialog';
 import { useToast } from '../components/ui/toast';
 import { itemCountQueryOptions, totalOf, trashFolderContents, type ItemCount } from './api/folder-contents';
 import type { ListingParams } from './api/items';
+import { LazyConfirmDialog } from './lazy-parts';
 import { selectAll, type Selection } from './selection';
 
 const number = new Intl.NumberFormat('en-US');
@@ -121,21 +121,24 @@ export function WholeFolderBar(props: {
       <Button variant="ghost" onClick={onClear}>
         Clear
       </Button>
-      <ConfirmDialog
-        open={confirming}
-        onOpenChange={setConfirming}
-        title={`Move all ${label} of ${folderName} to the trash?`}
-        description={`Everything in ${folderName} goes to the trash, with the contents of its folders, including items not loaded yet. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`}
-        confirmLabel="Move to Trash"
-        destructive
-        onConfirm={async () => {
-          const result = await trashFolderContents(client, params, { folderIds: [], fileIds: [] });
-          onClear();
-          toast({
-            title: `Moved ${plural(result.trashedFolders + result.trashedFiles, 'item')} to the trash`,
-          });
-        }}
-      />
+      {/* The dialog (Radix) loads when first asked for, not with the first screen. */}
+      {confirming ? (
+        <LazyConfirmDialog
+          open={confirming}
+          onOpenChange={setConfirming}
+          title={`Move all ${label} of ${folderName} to the trash?`}
+          description={`Everything in ${folderName} goes to the trash, with the contents of its folders, including items not loaded yet. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`}
+          confirmLabel="Move to Trash"
+          destructive
+          onConfirm={async () => {
+            const result = await trashFolderContents(client, params, { folderIds: [], fileIds: [] });
+            onClear();
+            toast({
+              title: `Moved ${plural(result.trashedFolders + result.trashedFiles, 'item')} to the trash`,
+            });
+          }}
+        />
+      ) : null}
     </div>
   );
 }
