@@ -31,8 +31,9 @@ test('the very first drop of files on a fresh page uploads them, though the drop
   // 'Thumbs.db' is in file-selector's list of files it leaves out of a drop.
   const reader = await holdChunk(page, 'Thumbs.db');
   await page.goto(`/files/${workspace.id}`);
-  await expect(page.getByRole('toolbar', { name: 'View and actions' })).toBeVisible();
-  await expect(page.getByRole('region', { name: /^Notifications/ })).toBeAttached();
+  // Every script passes through holdChunk's route: on a loaded machine the first screen takes a while.
+  await expect(page.getByRole('toolbar', { name: 'View and actions' })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('region', { name: /^Notifications/ })).toBeAttached({ timeout: 20_000 });
   expect(reader.requested(), 'the drop reader is not part of the first screen').toBe(false);
 
   const dataTransfer = await page.evaluateHandle(() => {
@@ -60,7 +61,8 @@ test('a menu pressed before its code has loaded opens once it has, and its choic
   const menuCode = await holdChunk(page, 'DropdownMenuTrigger');
   await page.goto(`/files/${workspace.id}?view=list`);
   const trigger = page.getByRole('button', { name: /^Sort by/ });
-  await expect(trigger).toBeVisible();
+  // Every script passes through holdChunk's route: on a loaded machine the first screen takes a while.
+  await expect(trigger).toBeVisible({ timeout: 20_000 });
   await trigger.click();
   await expect(page.getByRole('menu')).toHaveCount(0);
   menuCode.release();
