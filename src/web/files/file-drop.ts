@@ -124,12 +124,12 @@ export function useFileDrop(onFiles: (files: File[]) => void, options: { disable
       multiple: true,
       tabIndex: -1,
       className: 'visually-hidden',
-      disabled,
       onClick: (event: MouseEvent) => event.stopPropagation(),
       onChange(event: ChangeEvent<HTMLInputElement>) {
         const files = Array.from(event.target.files ?? []);
         event.target.value = ''; // choosing the same file again is a change too
-        if (files.length > 0) latest.current(files);
+        // No uploads where there is no folder to upload into (trash, search), as react-dropzone did.
+        if (files.length > 0 && !disabled) latest.current(files);
       },
     },
   };
