@@ -184,6 +184,7 @@ const browser = await chromium.launch({
   ],
 });
 
+let trayFolder: string | null = null;
 const pages: {
   name: string;
   path: string;
@@ -191,6 +192,8 @@ const pages: {
   signedIn?: boolean;
   /** Prepare on phones too (most screens are prepared on the desktop only). */
   preparePhone?: boolean;
+  /** Undoes what `prepare` made, after the shot, so the next shots show the same content. */
+  cleanup?: () => Promise<void>;
 }[] = [
   { name: 'sign-in', path: '/sign-in', signedIn: false },
   {
@@ -263,6 +266,39 @@ const pages: {
     },
   },
   { name: 'download-link-broken', path: badLink.pathname + badLink.search },
+  {
+    // The upload tray after 4 uploads, beside (desktop) or above (phone) the details of one of them.
+    name: 'upload-tray-details',
+    path: '/',
+    preparePhone: true,
+    prepare: async (page) => {
+      trayFolder = await folder('Event photos');
+      await page.goto(`${base}/files/${trayFolder}`);
+      await page.getByText('This folder is empty').waitFor();
+      await page.getByLabel('Files to upload').setInputFiles(
+        [1, 2, 3, 4].map((n) => ({
+          name: `event-${n}.jpg`,
+          mimeType: 'image/jpeg',
+          buffer: testImage(n * 70),
+        })),
+      );
+      const tray = page.getByRole('region', { name: 'Uploads' });
+      await tray.getByRole('heading', { name: '4 uploaded' }).waitFor({ timeout: 60_000 });
+      // Thumbnails, not "Processing" badges (the grid polls the pending files).
+      await page
+        .locator('.browser__content')
+        .getByText('Processing', { exact: true })
+        .first()
+        .waitFor({ state: 'detached', timeout: 60_000 });
+      await page.getByRole('gridcell', { name: 'event-4.jpg' }).click();
+      await page.getByRole('complementary', { name: 'Details of event-4.jpg' }).waitFor();
+      await page.waitForLoadState('networkidle');
+    },
+    cleanup: async () => {
+      if (trayFolder) await api('POST', '/bulk/folders/delete', { folderIds: [trayFolder], permanent: true });
+      trayFolder = null;
+    },
+  },
 ];
 
 for (const scheme of ['light', 'dark'] as const) {
@@ -287,6 +323,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.screenshot({ path: file });
       console.log(file);
       await context.close();
+      await shot.cleanup?.();
     }
   }
 }

@@ -1,5 +1,4 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useDropzone } from 'react-dropzone';
 import {
   useCallback,
   useEffect,
@@ -29,6 +28,7 @@ import {
   type SortKey,
 } from './api/items';
 import { useItemActions } from './api/mutations';
+import { useFileDrop } from './file-drop';
 import { LazyViewer } from '../preview/lazy-viewer';
 import type { PanelActions } from './info-panel';
 import {
@@ -38,6 +38,7 @@ import {
   LazyMoveDialog,
   LazyNameDialog,
   LazyRenameDialog,
+  LazyToolbarMoreMenu,
 } from './lazy-parts';
 import { ItemGrid } from './item-grid';
 import { singleSelection, usePicker } from '../picker/picker-context';
@@ -54,7 +55,6 @@ import {
   type Selection,
 } from './selection';
 import { SEARCH_HINT, SearchHint, SEARCH_HINT_ID } from './search-hint';
-import { ToolbarMoreMenu } from './toolbar-more-menu';
 import { useTouchSelection } from './use-touch-selection';
 import { useDetailsOpen } from './use-details-open';
 import { namePasted, useUploadHere } from './use-upload-here';
@@ -130,12 +130,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   const { uploadHere, createFolder } = useUploadHere(area, folderId, folderName, actions);
   const title = view.search ? `Search: ${view.search}` : folderName;
   useDocumentTitle(title);
-  const dropzone = useDropzone({
-    onDrop: (files) => void uploadHere(files),
-    noClick: true,
-    noKeyboard: true,
-    disabled: !canUpload,
-  });
+  const dropzone = useFileDrop((files) => void uploadHere(files), { disabled: !canUpload });
 
   // Paste files from the clipboard (screenshots, copied files) into the current folder.
   useEffect(() => {
@@ -449,10 +444,10 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
 
   return (
     <div className="browser">
-      <div className="browser__main" {...dropzone.getRootProps({ 'aria-disabled': undefined })}>
+      <div className="browser__main" {...dropzone.rootProps}>
         <h1 className="visually-hidden">{title}</h1>
-        <input {...dropzone.getInputProps()} aria-label="Files to upload" />
-        {dropzone.isDragActive ? (
+        <input {...dropzone.inputProps} aria-label="Files to upload" />
+        {dropzone.active ? (
           <div className="drop-overlay" aria-hidden="true">
             Drop files to upload to {folderName}
           </div>
@@ -579,7 +574,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
               <UploadOptionsMenu disabled={!canUpload} />
             </>
           )}
-          <ToolbarMoreMenu
+          <LazyToolbarMoreMenu
             sort={view.sort}
             order={view.order}
             type={view.type}

@@ -1,9 +1,9 @@
 import { createContext, useContext, useMemo, useRef, useState, type DragEvent, type ReactNode } from 'react';
-import { fromEvent } from 'file-selector';
 import { useToast } from '../components/ui/toast';
 import { useUpload } from '../uploads/uploader-context';
 import { useItemActions } from './api/mutations';
 import type { Item } from './api/items';
+import { filesFromDrop, preloadDropReader, snapshotDrop } from './file-drop';
 
 /** Marks drags that carry items of this app (not files from the desktop). */
 export const ITEM_DRAG_TYPE = 'application/x-site-media-items';
@@ -88,6 +88,7 @@ export function useDropTarget(target: { id: string; name: string } | null) {
         if (!accepts(event)) return;
         event.preventDefault();
         event.dataTransfer.dropEffect = 'move';
+        if (!active && hasFiles(event)) preloadDropReader();
         if (!active) setActive(true);
       },
       onDragLeave() {
@@ -102,8 +103,8 @@ export function useDropTarget(target: { id: string; name: string } | null) {
           drag.drop(target);
           return;
         }
-        void fromEvent(event.nativeEvent).then((files) => {
-          const count = upload(files as File[], { parentFolderId: target.id });
+        void filesFromDrop(snapshotDrop(event.dataTransfer)).then((files) => {
+          const count = upload(files, { parentFolderId: target.id });
           if (count > 0) toast({ title: `Uploading ${count} file${count > 1 ? 's' : ''} to ${target.name}` });
         });
       },

@@ -1,4 +1,6 @@
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { onDemandMenu } from '../components/ui/on-demand-menu';
+import type { MoreMenuProps } from './toolbar-more-menu';
 
 // Parts of the browser that are not on its first screen load when first shown: the dialogs (with Radix Dialog
 // and the folder picker) and the details panel (with the media preview). Each renders nothing while it loads.
@@ -26,4 +28,14 @@ export const LazyConfirmDialog = onDemand(
 export const LazyInfoPanel = onDemand(
   async () => (await import('./info-panel')).InfoPanel,
   <aside className="info-panel info-panel--empty" aria-label="Details" aria-busy="true" />,
+);
+
+// The phone toolbar's "More actions" menu: a stand-in button until Radix's menu has loaded (see onDemandMenu).
+export const LazyToolbarMoreMenu = onDemandMenu<MoreMenuProps>(
+  async () => (await import('./toolbar-more-menu')).ToolbarMoreMenu,
+  () => ({
+    className: 'button button--secondary toolbar__more',
+    ariaLabel: 'More actions',
+    children: <span aria-hidden="true">⋯</span>,
+  }),
 );

@@ -1,5 +1,7 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
+import { useRef } from 'react';
 import type { MediaType } from '../../contract';
+import { useTakeOverFocus, type OnDemandMenuProps } from '../components/ui/on-demand-menu';
 import type { SortKey, SortOrder } from './api/items';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import { defaultOrder, FILTERABLE_TYPES, type ViewMode } from './view-state';
@@ -28,12 +30,19 @@ function Radio({ value, label }: { value: string; label: string }) {
 
 /**
  * On a phone the toolbar is one row (search, Upload, this menu): sort, type filter, view, details, New folder
- * and Import move in here instead of wrapping over four rows. Hidden on wider screens by styles.css.
+ * and Import move in here instead of wrapping over four rows. Hidden on wider screens by styles.css. Loaded on
+ * demand (`LazyToolbarMoreMenu` in ./lazy-parts).
  */
-export function ToolbarMoreMenu(props: MoreMenuProps) {
+export function ToolbarMoreMenu(props: MoreMenuProps & OnDemandMenuProps) {
+  const trigger = useRef<HTMLButtonElement>(null);
+  useTakeOverFocus(trigger, props);
   return (
-    <DropdownMenu.Root>
-      <DropdownMenu.Trigger className="button button--secondary toolbar__more" aria-label="More actions">
+    <DropdownMenu.Root defaultOpen={props.defaultOpen}>
+      <DropdownMenu.Trigger
+        ref={trigger}
+        className="button button--secondary toolbar__more"
+        aria-label="More actions"
+      >
         <span aria-hidden="true">⋯</span>
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>

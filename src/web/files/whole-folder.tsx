@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type Dispatch, type SetStateAction } from 'react';
 import { Button } from '../components/ui/button';
-import { ConfirmDialog } from '../components/ui/confirm-dialog';
 import { useToast } from '../components/ui/toast';
 import { TRASH_ROOT_ID } from '../../contract';
 import type { BulkAction } from './api/bulk-operations';
@@ -9,7 +8,7 @@ import { downloadFolderAsZip } from './api/files';
 import { itemCountQueryOptions, totalOf, type ItemCount } from './api/folder-contents';
 import type { ListingParams } from './api/items';
 import { BulkProgress, bulkResultMessage } from './bulk-progress';
-import { LazyMoveDialog } from './lazy-parts';
+import { LazyConfirmDialog, LazyMoveDialog } from './lazy-parts';
 import { useBulkOperation } from './use-bulk-operation';
 import { selectAll, type Selection } from './selection';
 
@@ -180,25 +179,28 @@ export function WholeFolderBar(props: {
       <Button variant="ghost" onClick={onClear}>
         Clear
       </Button>
-      <ConfirmDialog
-        open={confirming !== null}
-        onOpenChange={(open) => !open && setConfirming(null)}
-        title={
-          confirming === 'DELETE_FOREVER'
-            ? `Delete all ${label} of ${where} forever?`
-            : `Move all ${label} of ${folderName} to the trash?`
-        }
-        description={
-          confirming === 'DELETE_FOREVER'
-            ? `Every matching item in ${where} is deleted for good, with what was trashed with it, including items not loaded yet. Their links stop working. This cannot be undone.`
-            : `Everything in ${folderName}${params.type ? ' of this type' : ''} goes to the trash, with the contents of its folders, including items not loaded yet. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`
-        }
-        confirmLabel={confirming === 'DELETE_FOREVER' ? 'Delete forever' : 'Move to Trash'}
-        destructive
-        onConfirm={async () => {
-          if (confirming) await start(confirming);
-        }}
-      />
+      {/* The dialog (Radix) loads when first asked for, not with the first screen. */}
+      {confirming !== null ? (
+        <LazyConfirmDialog
+          open
+          onOpenChange={(open) => !open && setConfirming(null)}
+          title={
+            confirming === 'DELETE_FOREVER'
+              ? `Delete all ${label} of ${where} forever?`
+              : `Move all ${label} of ${folderName} to the trash?`
+          }
+          description={
+            confirming === 'DELETE_FOREVER'
+              ? `Every matching item in ${where} is deleted for good, with what was trashed with it, including items not loaded yet. Their links stop working. This cannot be undone.`
+              : `Everything in ${folderName}${params.type ? ' of this type' : ''} goes to the trash, with the contents of its folders, including items not loaded yet. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`
+          }
+          confirmLabel={confirming === 'DELETE_FOREVER' ? 'Delete forever' : 'Move to Trash'}
+          destructive
+          onConfirm={async () => {
+            if (confirming) await start(confirming);
+          }}
+        />
+      ) : null}
       {moving ? (
         <LazyMoveDialog
           items={[]}

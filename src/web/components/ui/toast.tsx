@@ -1,5 +1,15 @@
-import * as RadixToast from '@radix-ui/react-toast';
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  lazy,
+  Suspense,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react';
+import { whenIdle } from './when-idle';
 
 export interface ToastMessage {
   title: string;
@@ -28,40 +38,29 @@ export function addToast(current: readonly ToastEntry[], message: ToastMessage, 
 
 const ToastContext = createContext<((message: ToastMessage) => void) | null>(null);
 
+// The Radix part (toasts and their region) loads when the browser is idle after the first screen, or at the
+// first toast if that comes sooner; a toast shown before it has loaded appears as soon as it has.
+const ToastLayer = lazy(() => import('./toast-layer').then((m) => ({ default: m.ToastLayer })));
+
 /** Toasts announce results in a live region (errors assertively) and go away by themselves. */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<ToastEntry[]>([]);
+  const [layer, setLayer] = useState(false);
+  useEffect(() => whenIdle(() => setLayer(true)), []);
   const show = useCallback((message: ToastMessage) => {
+    setLayer(true);
     setToasts((current) => addToast(current, message, Date.now() + Math.random()));
   }, []);
-  const remove = (id: number) => setToasts((current) => current.filter((t) => t.id !== id));
+  const remove = useCallback((id: number) => setToasts((current) => current.filter((t) => t.id !== id)), []);
 
   return (
     <ToastContext.Provider value={show}>
-      <RadixToast.Provider swipeDirection="right" duration={6000}>
-        {children}
-        {toasts.map((toast) => (
-          <RadixToast.Root
-            key={toast.id}
-            className={`toast toast--${toast.variant ?? 'info'}`}
-            type={toast.variant === 'error' ? 'foreground' : 'background'}
-            onOpenChange={(open) => {
-              if (!open) remove(toast.id);
-            }}
-          >
-            <RadixToast.Title className="toast__title">{toast.title}</RadixToast.Title>
-            {toast.description ? (
-              <RadixToast.Description className="toast__description">
-                {toast.description}
-              </RadixToast.Description>
-            ) : null}
-            <RadixToast.Close className="toast__close" aria-label="Dismiss">
-              ×
-            </RadixToast.Close>
-          </RadixToast.Root>
-        ))}
-        <RadixToast.Viewport className="toast-viewport" label="Notifications ({hotkey})" />
-      </RadixToast.Provider>
+      {children}
+      {layer ? (
+        <Suspense fallback={null}>
+          <ToastLayer toasts={toasts} onRemove={remove} />
+        </Suspense>
+      ) : null}
     </ToastContext.Provider>
   );
 }
