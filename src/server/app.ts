@@ -45,6 +45,8 @@ import type { UrlBuilder } from './services/serializers.ts';
 import { ResumableUploads } from './services/resumable-uploads.ts';
 import { StorageGuard } from './services/storage-guard.ts';
 import { TrashService } from './services/trash-service.ts';
+import { TrashRetention } from './services/trash-retention.ts';
+import { registerTrashRetentionRoutes } from './http/trash-retention-routes.ts';
 import { Quota } from './services/upload-limits.ts';
 import { UploadService } from './services/upload-service.ts';
 import { ZipService } from './services/zip-service.ts';
@@ -78,8 +80,13 @@ export interface App {
   blobs: BlobStore;
   /** Removes blobs no row owns; part of `cleanup`. */
   sweeper: BlobSweeper;
-  /** The periodic cleanup (run every `CLEANUP_INTERVAL_MINUTES`), callable at will (tests). */
-  cleanup(): Promise<void>;
+  /** Deletes for good what has been in the trash `TRASH_RETENTION_DAYS`; part of `cleanup`. */
+  retention: TrashRetention;
+  /**
+   * The periodic cleanup (run every `CLEANUP_INTERVAL_MINUTES`), callable at will (tests). `now` is when trash
+   * retention is counted from (tests move it).
+   */
+  cleanup(now?: number): Promise<void>;
   images: ImageTransformService;
 }
 
@@ -250,6 +257,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   });
 
   const trash = new TrashService(store, blobs, app.log);
+  const retention = new TrashRetention(store, blobs, config.trashRetentionDays, app.log);
   const images = new ImageTransformService(new ImageStore(store), blobs, config.transforms, app.log);
   const contents = new ContentsService(store, new ContentsStore(store), folders);
   const resumable = new ResumableUploads(
@@ -314,6 +322,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerFocalPointRoutes(ext, images);
       registerZipExtensionRoutes(ext, zips);
       registerContentsRoutes(ext, contents);
+      registerTrashRetentionRoutes(ext, retention);
       done();
     },
     { prefix: EXT_API_PREFIX },
@@ -358,11 +367,15 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   });
   let lastSweep: number | undefined;
   // Expired tokens, sessions and old jobs; resumable uploads never finalized (their bytes too); blobs no row
-  // owns any more (a crash mid delete-forever), once past their grace period.
-  const cleanup = async (): Promise<void> => {
+  // owns any more (a crash mid delete-forever), once past their grace period; trash past its retention.
+  const cleanup = async (now = Date.now()): Promise<void> => {
     // The SQLite slack file, used up on a full disk, comes back once there is room again.
     store.keepSlack();
     await Promise.all([store.deleteExpired(nowIso()), resumable.cleanupExpired()]);
+    const purged = await retention.purgeDue(now);
+    if (purged.entries > 0) {
+      app.log.info({ entries: purged.entries, files: purged.files }, 'deleted trash past its retention');
+    }
     if (config.blobSweepGraceMinutes === null) return;
     if (lastSweep !== undefined && Date.now() - lastSweep < SWEEP_EVERY_MS) return;
     lastSweep = Date.now();
@@ -383,9 +396,12 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   cleanupTimer.unref();
   await resumable.cleanupExpired();
   jobs.start();
+  // Trash that came due while the server was down, or whose purge a crash cut short, goes now rather than a
+  // cleanup interval later.
+  retention.purgeDue().catch((error: unknown) => app.log.warn({ err: error }, 'trash retention failed'));
   app.addHook('onClose', async () => {
     clearInterval(cleanupTimer);
-    await sweeper.stop();
+    await Promise.all([sweeper.stop(), retention.stop()]);
     await jobs.stop();
     await store.close();
     if (!(blobs instanceof DiskBlobStore)) blobs.destroy();
@@ -409,6 +425,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     trash,
     blobs,
     sweeper,
+    retention,
     cleanup,
     images,
   };
