@@ -47,6 +47,9 @@ import { StorageGuard } from './services/storage-guard.ts';
 import { TrashService } from './services/trash-service.ts';
 import { TrashRetention } from './services/trash-retention.ts';
 import { registerTrashRetentionRoutes } from './http/trash-retention-routes.ts';
+import { registerFileExtrasRoutes } from './http/file-extras-routes.ts';
+import { FileExtrasService } from './services/file-extras-service.ts';
+import { FileExtrasStore } from './stores/file-extras-store.ts';
 import { Quota } from './services/upload-limits.ts';
 import { UploadService } from './services/upload-service.ts';
 import { ZipService } from './services/zip-service.ts';
@@ -259,6 +262,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   const trash = new TrashService(store, blobs, app.log);
   const retention = new TrashRetention(store, blobs, config.trashRetentionDays, app.log);
   const images = new ImageTransformService(new ImageStore(store), blobs, config.transforms, app.log);
+  const extras = new FileExtrasService(store, new FileExtrasStore(store), files);
   const contents = new ContentsService(store, new ContentsStore(store), folders);
   const resumable = new ResumableUploads(
     store,
@@ -323,6 +327,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerZipExtensionRoutes(ext, zips);
       registerContentsRoutes(ext, contents);
       registerTrashRetentionRoutes(ext, retention);
+      registerFileExtrasRoutes(ext, extras);
       done();
     },
     { prefix: EXT_API_PREFIX },
