@@ -1,3 +1,4 @@
+import type { APIRequestContext } from '@playwright/test';
 import sharp from 'sharp';
 import {
   createFolder,
@@ -51,6 +52,12 @@ test('Trash says the retention rule and, for each item, when it was deleted, whe
   await expect(itemCell(page, name)).toContainText('in 30 days');
 });
 
+async function altTextOf(api: APIRequestContext, fileId: string): Promise<string | null | undefined> {
+  const file = (await getFile(api, fileId)) as
+    (ApiFile & { media: { image?: { image: { altText?: string | null } } } }) | null;
+  return file?.media.image?.image.altText;
+}
+
 async function png(): Promise<Buffer> {
   return sharp({ create: { width: 120, height: 80, channels: 3, background: '#2060c0' } })
     .png()
@@ -81,9 +88,7 @@ test('alt text is shown and edited in the info panel with the keyboard; a server
   await page.keyboard.type('A blue banner');
   await page.keyboard.press('Enter');
   await expect(panel.getByTestId('alt-text-value')).toHaveText('A blue banner');
-  await expect
-    .poll(async () => (await getFile(api, image.id))?.media.image?.image.altText, { intervals: [200] })
-    .toBe('A blue banner');
+  await expect.poll(async () => await altTextOf(api, image.id), { intervals: [200] }).toBe('A blue banner');
 
   // Esc cancels an edit and leaves the panel open.
   await panel.getByRole('button', { name: 'Edit alt text' }).click();
@@ -109,7 +114,7 @@ test('alt text is shown and edited in the info panel with the keyboard; a server
   release();
   await expect(toast(page, 'Could not save the alt text')).toBeVisible();
   await expect(panel.getByTestId('alt-text-value')).toHaveText('A blue banner');
-  expect((await getFile(api, image.id))?.media.image?.image.altText).toBe('A blue banner');
+  expect(await altTextOf(api, image.id)).toBe('A blue banner');
 });
 
 test('moving a file that pages use to the trash names those pages first', async ({
