@@ -78,7 +78,8 @@ test('alt text is shown and edited in the info panel with the keyboard; a server
   });
   await page.goto(`/files/${workspace.id}?item=file:${image.id}`);
   const panel = page.getByRole('complementary', { name: `Details of ${name}` });
-  await expect(panel.getByText('Alt text', { exact: true })).toBeVisible();
+  // The panel is a lazy chunk: on a busy machine it takes a while the first time.
+  await expect(panel.getByText('Alt text', { exact: true })).toBeVisible({ timeout: 30_000 });
 
   // Keyboard only: focus the button, Enter opens the field, type, Enter saves.
   await panel.getByRole('button', { name: 'Add alt text' }).focus();
@@ -137,7 +138,9 @@ test('moving a file that pages use to the trash names those pages first', async 
 
   await page.goto(`/files/${workspace.id}?item=file:${file.id}`);
   const panel = page.getByRole('complementary', { name: `Details of ${name}` });
-  await expect(panel.getByTestId('used-on-site')).toContainText('https://shop.example.com /products/tea');
+  await expect(panel.getByTestId('used-on-site')).toContainText('https://shop.example.com /products/tea', {
+    timeout: 30_000,
+  });
   await expect(panel.getByTestId('used-on-site')).toContainText('/about');
 
   await panel.getByRole('button', { name: 'Move to Trash' }).click();
