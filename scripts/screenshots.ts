@@ -264,8 +264,22 @@ const pages: {
   { name: 'search', path: '/?q=IMG&sort=name&order=asc' },
   { name: 'visitor-uploads', path: '/visitor-uploads' },
   { name: 'trash', path: '/trash' },
-  { name: 'trash-details', path: `/trash?view=list&item=file:${stray}` },
-  { name: 'image-details', path: `/files/${summer}?item=file:${described}` },
+  {
+    name: 'trash-details',
+    path: `/trash?view=list&item=file:${stray}`,
+    preparePhone: true,
+    prepare: async (page) => {
+      await page.getByTestId('purge-fact').waitFor();
+    },
+  },
+  {
+    name: 'image-details',
+    path: `/files/${summer}?item=file:${described}`,
+    preparePhone: true,
+    prepare: async (page) => {
+      await page.getByTestId('used-on-site').waitFor();
+    },
+  },
   { name: 'failed-pdf-details', path: `/files/${photos}?item=file:${brokenPdf}` },
   { name: 'empty-folder', path: `/files/${winter}` },
   {

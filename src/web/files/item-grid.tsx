@@ -18,7 +18,7 @@ import { useLongPress } from './use-long-press';
 import { itemLabel } from './item-label';
 import { ListHeader, type ListSort } from './list-header';
 import { MEDIA_TYPE_LABELS } from './media-labels';
-import { TrashedDateCell, TrashedTileMeta } from './trash-retention';
+import { TrashedDateCell, TrashedFrom, TrashedTileMeta } from './trash-retention';
 import type { ViewMode } from './view-state';
 import { isPickable, usePicker } from '../picker/picker-context';
 
@@ -27,7 +27,7 @@ const tileMinWidth = (width: number) => (width < 640 ? 140 : 168);
 const GAP = 12;
 const TILE_HEIGHT = 196;
 /** Trash tiles have two more lines: where the item came from, and when it is deleted forever. */
-const TRASH_TILE_HEIGHT = 236;
+const TRASH_TILE_HEIGHT = 250;
 const ROW_HEIGHT = 48;
 
 export interface ItemGridProps {
@@ -314,11 +314,14 @@ function TileContent({ item, tileWidth, trashed }: { item: Item; tileWidth: numb
       <span className="tile__name" title={name}>
         {name}
       </span>
-      <span className="tile__meta">
-        {item.kind === 'folder' ? 'Folder' : formatBytes(item.file.sizeInBytes)}
-        <StatusBadge item={item} />
-      </span>
-      {trashed ? <TrashedTileMeta item={item} /> : null}
+      {trashed ? (
+        <TrashedTileMeta item={item} />
+      ) : (
+        <span className="tile__meta">
+          {item.kind === 'folder' ? 'Folder' : formatBytes(item.file.sizeInBytes)}
+          <StatusBadge item={item} />
+        </span>
+      )}
     </>
   );
 }
@@ -341,6 +344,7 @@ function ListRowContent({ item, trashed }: { item: Item; trashed: boolean }) {
         <Thumbnail item={item} size="row" />
         <span className="list-row__text" title={name}>
           {name}
+          {trashed ? <TrashedFrom item={item} /> : null}
         </span>
         <StatusBadge item={item} />
       </span>

@@ -42,17 +42,34 @@ export function TrashRule() {
   );
 }
 
-/** A trash tile's second line: where the item came from, and when it goes for good. */
+const SHORT_DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/**
+ * A trash tile's lines under the name: when it was deleted, where from, and when it goes for good (the size is
+ * in the list view and the details).
+ */
 export function TrashedTileMeta({ item }: { item: Item }) {
   const days = useTrashRetentionDays();
+  const trashedAt = trashedDateOf(item);
   const parent = item.kind === 'folder' ? item.folder.parentFolderId : item.file.parentFolderId;
-  const purge = purgeText(trashedDateOf(item), days);
+  const purge = purgeText(trashedAt, days);
   return (
     <span className="tile__meta tile__meta--trash">
+      <span className="tile__from">Deleted {SHORT_DATE.format(Date.parse(trashedAt))}</span>
       <span className="tile__from">
         From <OriginalLocation parentFolderId={parent} short />
       </span>
       {purge ? <span className="tile__purge">{purge}</span> : null}
+    </span>
+  );
+}
+
+/** A trash list row's second line under the name: where the item came from. */
+export function TrashedFrom({ item }: { item: Item }) {
+  const parent = item.kind === 'folder' ? item.folder.parentFolderId : item.file.parentFolderId;
+  return (
+    <span className="list-row__from small muted">
+      From <OriginalLocation parentFolderId={parent} short />
     </span>
   );
 }
@@ -62,8 +79,10 @@ export function TrashedDateCell({ item, formatted }: { item: Item; formatted: st
   const purge = purgeText(trashedDateOf(item), useTrashRetentionDays());
   return (
     <span className="muted trash-date" title={purge ?? undefined}>
-      {formatted}
-      {purge ? <span className="trash-date__purge"> · {purge.replace('Deleted forever ', '')}</span> : null}
+      <span className="trash-date__when">{formatted}</span>
+      {purge ? (
+        <span className="trash-date__purge small">{purge.replace('Deleted forever', 'Forever')}</span>
+      ) : null}
     </span>
   );
 }
