@@ -104,11 +104,28 @@ const summer = await folder('Summer 2026', photos);
 const winter = await folder('Winter', photos);
 await folder('Brand assets');
 const videos = await folder('Videos');
+const summerPhotos: string[] = [];
 for (let i = 1; i <= 9; i++) {
-  await upload(`IMG_2026_06${String(i).padStart(2, '0')}.jpg`, 'image/jpeg', testImage(i * 40), summer, {
-    labels: ['summer'],
-  });
+  summerPhotos.push(
+    await upload(`IMG_2026_06${String(i).padStart(2, '0')}.jpg`, 'image/jpeg', testImage(i * 40), summer, {
+      labels: ['summer'],
+    }),
+  );
 }
+// Alt text and the pages of a site using one photo (the info panel's "Alt text" and "Used on site").
+const described = summerPhotos[4]!;
+async function ext(method: string, url: string, body: unknown) {
+  const response = await fetch(`${base}/site-media-ext/v1${url}`, {
+    method,
+    headers: { Authorization: key, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+}
+await ext('PUT', `/files/${described}/alt-text`, { altText: 'Sunset over the bay, warm orange sky' });
+await ext('PUT', `/files/${described}/external-info`, {
+  externalInfo: { origin: 'https://example.com', externalIds: ['/summer-sale', '/blog/bay-trip'] },
+});
 const teaser = await upload(
   'launch-teaser.mp4',
   'video/mp4',
@@ -250,7 +267,22 @@ const pages: {
   { name: 'search', path: '/?q=IMG&sort=name&order=asc' },
   { name: 'visitor-uploads', path: '/visitor-uploads' },
   { name: 'trash', path: '/trash' },
-  { name: 'trash-details', path: `/trash?view=list&item=file:${stray}` },
+  {
+    name: 'trash-details',
+    path: `/trash?view=list&item=file:${stray}`,
+    preparePhone: true,
+    prepare: async (page) => {
+      await page.getByTestId('purge-fact').waitFor();
+    },
+  },
+  {
+    name: 'image-details',
+    path: `/files/${summer}?item=file:${described}`,
+    preparePhone: true,
+    prepare: async (page) => {
+      await page.getByTestId('used-on-site').waitFor();
+    },
+  },
   { name: 'failed-pdf-details', path: `/files/${photos}?item=file:${brokenPdf}` },
   { name: 'empty-folder', path: `/files/${winter}` },
   {

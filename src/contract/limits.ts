@@ -30,3 +30,9 @@ export const ID_MAX = 200;
 export const CURSOR_MAX = 2000;
 /** `filePath` in generate-upload-url: at most this many segments. */
 export const FILE_PATH_SEGMENTS_MAX = 20;
+
+/**
+ * An image's alt text (`media.image.image.altText`), written through this server's extension endpoint (Wix's
+ * update-file-descriptor does not take it). Screen readers read it whole: a sentence or two, not an essay.
+ */
+export const ALT_TEXT_MAX = 1000;

@@ -49,6 +49,11 @@ import type { UrlBuilder } from './services/serializers.ts';
 import { ResumableUploads } from './services/resumable-uploads.ts';
 import { StorageGuard } from './services/storage-guard.ts';
 import { TrashService } from './services/trash-service.ts';
+import { TrashRetention } from './services/trash-retention.ts';
+import { registerTrashRetentionRoutes } from './http/trash-retention-routes.ts';
+import { registerFileExtrasRoutes } from './http/file-extras-routes.ts';
+import { FileExtrasService } from './services/file-extras-service.ts';
+import { FileExtrasStore } from './stores/file-extras-store.ts';
 import { Quota } from './services/upload-limits.ts';
 import { UploadService } from './services/upload-service.ts';
 import { ZipService } from './services/zip-service.ts';
@@ -82,8 +87,13 @@ export interface App {
   blobs: BlobStore;
   /** Removes blobs no row owns; part of `cleanup`. */
   sweeper: BlobSweeper;
-  /** The periodic cleanup (run every `CLEANUP_INTERVAL_MINUTES`), callable at will (tests). */
-  cleanup(): Promise<void>;
+  /** Deletes for good what has been in the trash `TRASH_RETENTION_DAYS`; part of `cleanup`. */
+  retention: TrashRetention;
+  /**
+   * The periodic cleanup (run every `CLEANUP_INTERVAL_MINUTES`), callable at will (tests). `now` is when trash
+   * retention is counted from (tests move it).
+   */
+  cleanup(now?: number): Promise<void>;
   images: ImageTransformService;
   shares: ShareService;
 }
@@ -256,6 +266,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   });
 
   const trash = new TrashService(store, blobs, app.log);
+  const retention = new TrashRetention(store, blobs, config.trashRetentionDays, app.log);
   const images = new ImageTransformService(new ImageStore(store), blobs, config.transforms, app.log);
   const contentsStore = new ContentsStore(store);
   const contents = new ContentsService(store, contentsStore, folders);
@@ -263,6 +274,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     batchSize: config.bulkBatchSize,
     batchPauseMs: config.bulkBatchPauseMs,
   });
+  const extras = new FileExtrasService(store, new FileExtrasStore(store), files);
   const resumable = new ResumableUploads(
     store,
     uploads,
@@ -328,6 +340,8 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerContentsRoutes(ext, contents);
       registerBulkRoutes(ext, bulk);
       registerShareApiRoutes(ext, shares);
+      registerTrashRetentionRoutes(ext, retention);
+      registerFileExtrasRoutes(ext, extras);
       done();
     },
     { prefix: EXT_API_PREFIX },
@@ -372,8 +386,8 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   });
   let lastSweep: number | undefined;
   // Expired tokens, sessions and old jobs; resumable uploads never finalized (their bytes too); blobs no row
-  // owns any more (a crash mid delete-forever), once past their grace period.
-  const cleanup = async (): Promise<void> => {
+  // owns any more (a crash mid delete-forever), once past their grace period; trash past its retention.
+  const cleanup = async (now = Date.now()): Promise<void> => {
     // The SQLite slack file, used up on a full disk, comes back once there is room again.
     store.keepSlack();
     await Promise.all([
@@ -382,6 +396,10 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       bulk.cleanup(),
       shares.deleteExpired(),
     ]);
+    const purged = await retention.purgeDue(now);
+    if (purged.entries > 0) {
+      app.log.info({ entries: purged.entries, files: purged.files }, 'deleted trash past its retention');
+    }
     if (config.blobSweepGraceMinutes === null) return;
     if (lastSweep !== undefined && Date.now() - lastSweep < SWEEP_EVERY_MS) return;
     lastSweep = Date.now();
@@ -402,9 +420,12 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   cleanupTimer.unref();
   await resumable.cleanupExpired();
   jobs.start();
+  // Trash that came due while the server was down, or whose purge a crash cut short, goes now rather than a
+  // cleanup interval later.
+  retention.purgeDue().catch((error: unknown) => app.log.warn({ err: error }, 'trash retention failed'));
   app.addHook('onClose', async () => {
     clearInterval(cleanupTimer);
-    await sweeper.stop();
+    await Promise.all([sweeper.stop(), retention.stop()]);
     await jobs.stop();
     await store.close();
     if (!(blobs instanceof DiskBlobStore)) blobs.destroy();
@@ -428,6 +449,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     trash,
     blobs,
     sweeper,
+    retention,
     cleanup,
     images,
     shares,

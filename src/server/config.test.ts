@@ -133,6 +133,17 @@ describe('blob sweeper configuration', () => {
   });
 });
 
+describe('TRASH_RETENTION_DAYS', () => {
+  it('defaults to 30 days, takes 0 (forever) and whole days, refuses anything else', () => {
+    expect(loadConfig({}).trashRetentionDays).toBe(30);
+    expect(loadConfig({ TRASH_RETENTION_DAYS: '0' }).trashRetentionDays).toBe(0);
+    expect(loadConfig({ TRASH_RETENTION_DAYS: ' 7 ' }).trashRetentionDays).toBe(7);
+    for (const bad of ['-1', '1.5', 'soon', '36501', '1e3']) {
+      expect(() => loadConfig({ TRASH_RETENTION_DAYS: bad })).toThrow(/TRASH_RETENTION_DAYS/);
+    }
+  });
+});
+
 describe('UPLOAD_CLAIM_LEASE_SECONDS', () => {
   it('defaults to 60, takes a positive integer, refuses 0 and garbage', () => {
     expect(loadConfig({}).uploadClaimLeaseSeconds).toBe(60);

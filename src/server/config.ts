@@ -84,6 +84,11 @@ export interface Config {
    * old: younger ones may be an upload or processing whose row is not committed yet. null: no sweeping.
    */
   blobSweepGraceMinutes: number | null;
+  /**
+   * Items in the trash are deleted forever (rows and bytes) by the cleanup this many days after they were moved
+   * there; 0 keeps them until someone deletes them.
+   */
+  trashRetentionDays: number;
   /** Background jobs (imports, later media processing) run at most this many at a time. */
   workerConcurrency: number;
   /** One file's media processing (its ffmpeg, pdftoppm...) is killed and the file FAILED after this long. */
@@ -253,6 +258,21 @@ function blobSweepGraceFromEnv(env: NodeJS.ProcessEnv): number | null {
   return minutes;
 }
 
+/** A century: beyond it a purge date is no longer a date `Date` can hold comfortably, and "0" says forever. */
+const MAX_TRASH_RETENTION_DAYS = 36_500;
+
+/** `TRASH_RETENTION_DAYS`: whole days (default 30), `0` keeps trashed items forever. */
+function trashRetentionDaysFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.TRASH_RETENTION_DAYS?.trim();
+  const days = /^\d+$/.test(raw ?? '') ? Number(raw) : raw === undefined || raw === '' ? 30 : NaN;
+  if (!Number.isSafeInteger(days) || days > MAX_TRASH_RETENTION_DAYS) {
+    throw new Error(
+      `TRASH_RETENTION_DAYS must be a whole number of days from 0 (keep forever) to ${MAX_TRASH_RETENTION_DAYS}`,
+    );
+  }
+  return days;
+}
+
 /** `S3_KEY_PREFIX`: a "folder" of the bucket, always ending in `/` (or empty). */
 function keyPrefixFromEnv(env: NodeJS.ProcessEnv): string {
   const raw = (env.S3_KEY_PREFIX ?? '').trim().replace(/^\/+|\/+$/g, '');
@@ -360,6 +380,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     uploadClaimLeaseSeconds: positiveIntFromEnv(env, 'UPLOAD_CLAIM_LEASE_SECONDS', 60),
     cleanupIntervalMinutes: intFromEnv(env, 'CLEANUP_INTERVAL_MINUTES', 15),
     blobSweepGraceMinutes: blobSweepGraceFromEnv(env),
+    trashRetentionDays: trashRetentionDaysFromEnv(env),
     workerConcurrency: intFromEnv(env, 'WORKER_CONCURRENCY', os.availableParallelism()) || 1,
     processingTimeoutMs: (intFromEnv(env, 'PROCESSING_TIMEOUT_SECONDS', 30 * 60) || 30 * 60) * 1000,
     // Short, so that a job whose process died is taken over soon after a restart; a live runner renews it.

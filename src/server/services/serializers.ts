@@ -8,7 +8,7 @@ import {
   type MediaType,
   type OperationStatus,
 } from '../../contract/index.ts';
-import type { FileRow, FolderRow } from '../stores/schema.ts';
+import type { AltTextColumn, FileRow, FolderRow } from '../stores/schema.ts';
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
 
@@ -84,6 +84,8 @@ function resolveUrls(value: unknown, row: FileRow, urls: UrlBuilder): void {
 function mediaToWire(row: FileRow, urls: UrlBuilder): FileMedia {
   const media = JSON.parse(row.media) as FileMedia;
   resolveUrls(media, row, urls);
+  // Kept in its own column (migration 0009), which rows read with `selectAll` carry.
+  if (media.image?.image) media.image.image.altText = (row as Partial<AltTextColumn>).alt_text ?? null;
   return media;
 }
 

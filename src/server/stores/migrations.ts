@@ -247,6 +247,13 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0009-alt-text': {
+    async up(db: Kysely<unknown>) {
+      // An image's alt text (the contract's `media.image.image.altText`), kept beside `media` rather than in it:
+      // processing rewrites `media` when it finishes, and must not undo an alt text written meanwhile.
+      await db.schema.alterTable('files').addColumn('alt_text', textType(db)).execute();
+    },
+  },
   '0010-share-links': {
     async up(db: Kysely<unknown>) {
       const text = textType(db);

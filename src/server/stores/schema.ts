@@ -61,6 +61,14 @@ export interface FocalPointColumn {
   focal_point: string | null;
 }
 
+/**
+ * `files.alt_text` (migration 0009): an image's alt text; null: none. Like `focal_point`, not on `FileRow` (built
+ * by hand in many places); rows read with `selectAll` carry it, and the serializer reads it from there.
+ */
+export interface AltTextColumn {
+  alt_text: string | null;
+}
+
 /** A rendered image transformation kept in the blob store (`variants/...`). */
 export interface ImageVariantTable {
   /** sha256 of the file's hash, the canonical transformation and the output format. */

@@ -44,6 +44,8 @@ import { ItemGrid } from './item-grid';
 import { singleSelection, usePicker } from '../picker/picker-context';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import { useLeaveLiveFolderInTrash } from './trash-navigation';
+import { TrashRule } from './trash-retention';
+import { UsedOnSiteWarning } from './used-on-site';
 import {
   emptySelection,
   prune,
@@ -408,7 +410,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
           {view.search || view.type
             ? 'Try other words, or clear the search and the type filter.'
             : inTrash
-              ? 'Deleted files and folders stay here until you delete them forever.'
+              ? 'Deleted files and folders stay here until they are deleted forever.'
               : canUpload
                 ? 'Drop files here or use Upload. You can also create a folder with “New folder”.'
                 : 'Create a folder with “New folder”, or move files here from another folder.'}
@@ -594,6 +596,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         ) : (
           <Breadcrumb area={area} folderId={folderId} />
         )}
+        {inTrash ? <TrashRule /> : null}
         <FolderCount whole={whole} loaded={items.length} />
 
         {whole.active ? (
@@ -714,11 +717,16 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
                 : `Move ${confirmText} to the trash?`
           }
           description={
-            confirm?.kind === 'emptyTrash'
-              ? 'Everything in the trash is deleted forever, with its bytes. Pages that still use these files will break. This cannot be undone.'
-              : confirm?.kind === 'deleteForever'
-                ? `${confirmText} and everything inside will be deleted with their bytes. Pages that still use them will break. This cannot be undone.${confirm.items.some((i) => i.kind === 'folder') ? ' Items you moved to the trash on their own earlier stay in the trash.' : ''}`
-                : `${confirmText} will go to the trash${confirm?.items.some((i) => i.kind === 'folder') ? ' with everything inside' : ''}. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`
+            confirm?.kind === 'emptyTrash' ? (
+              'Everything in the trash is deleted forever, with its bytes. Pages that still use these files will break. This cannot be undone.'
+            ) : confirm?.kind === 'deleteForever' ? (
+              `${confirmText} and everything inside will be deleted with their bytes. Pages that still use them will break. This cannot be undone.${confirm.items.some((i) => i.kind === 'folder') ? ' Items you moved to the trash on their own earlier stay in the trash.' : ''}`
+            ) : (
+              <>
+                {`${confirmText} will go to the trash${confirm?.items.some((i) => i.kind === 'folder') ? ' with everything inside' : ''}. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`}
+                <UsedOnSiteWarning items={confirm.items} />
+              </>
+            )
           }
           confirmLabel={
             confirm?.kind === 'trash'

@@ -16,6 +16,9 @@ import type { Item } from './api/items';
 import { Thumbnail } from './item-grid';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import { OriginalLocation } from './trash-navigation';
+import { AltTextField } from './alt-text-field';
+import { PurgeFact } from './trash-retention';
+import { UsedOnSite } from './used-on-site';
 import { usePicker } from '../picker/picker-context';
 import { SharingSection } from '../sharing';
 
@@ -138,6 +141,7 @@ function WhenAndWhere(props: { inTrash: boolean; updatedDate: string; parentFold
     <>
       <Fact label="Deleted" value={formatDate(props.updatedDate)} />
       <Fact label="From" value={<OriginalLocation parentFolderId={props.parentFolderId} />} />
+      <PurgeFact trashedAt={props.updatedDate} />
     </>
   );
 }
@@ -234,9 +238,11 @@ function FileDetails({
         </div>
         {file.private ? <p className="muted small">Private: this URL answers 403; use Download.</p> : null}
       </div>
+      {file.mediaType === 'IMAGE' ? <AltTextField file={file} readOnly={inTrash} /> : null}
       {sharing ? <SharingSection file={file} /> : null}
       {isTransformable(file) ? <ImageUrlBuilder file={file} /> : null}
       <Labels file={file} readOnly={inTrash} />
+      <UsedOnSite fileId={file.id} />
     </>
   );
 }

@@ -18,6 +18,7 @@ import { useLongPress } from './use-long-press';
 import { itemLabel } from './item-label';
 import { ListHeader, type ListSort } from './list-header';
 import { MEDIA_TYPE_LABELS } from './media-labels';
+import { TrashedDateCell, TrashedFrom, TrashedTileMeta } from './trash-retention';
 import type { ViewMode } from './view-state';
 import { isPickable, usePicker } from '../picker/picker-context';
 
@@ -25,6 +26,8 @@ import { isPickable, usePicker } from '../picker/picker-context';
 const tileMinWidth = (width: number) => (width < 640 ? 140 : 168);
 const GAP = 12;
 const TILE_HEIGHT = 196;
+/** Trash tiles have two more lines: where the item came from, and when it is deleted forever. */
+const TRASH_TILE_HEIGHT = 250;
 const ROW_HEIGHT = 48;
 
 export interface ItemGridProps {
@@ -94,7 +97,8 @@ export function ItemGrid(props: ItemGridProps) {
 
   const columns = view === 'list' ? 1 : Math.max(1, Math.floor((width - GAP) / (tileMinWidth(width) + GAP)));
   const rowCount = Math.ceil(items.length / columns);
-  const rowHeight = view === 'list' ? ROW_HEIGHT : TILE_HEIGHT + GAP;
+  const tileHeight = props.dateColumn === 'Deleted' ? TRASH_TILE_HEIGHT : TILE_HEIGHT;
+  const rowHeight = view === 'list' ? ROW_HEIGHT : tileHeight + GAP;
   // What a tile's picture can take up: its thumbnails are asked for at this size (times the pixel ratio).
   const tileWidth = Math.max(0, (width - GAP) / columns - GAP);
 
@@ -187,7 +191,7 @@ export function ItemGrid(props: ItemGridProps) {
                 top: row.start,
                 left: 0,
                 right: 0,
-                height: view === 'list' ? ROW_HEIGHT : TILE_HEIGHT,
+                height: view === 'list' ? ROW_HEIGHT : tileHeight,
                 gridTemplateColumns: view === 'list' ? undefined : `repeat(${columns}, minmax(0, 1fr))`,
               }}
             >
@@ -266,9 +270,9 @@ function ItemCell({
       {...longPress.handlers}
     >
       {grid.view === 'list' ? (
-        <ListRowContent item={item} />
+        <ListRowContent item={item} trashed={grid.dateColumn === 'Deleted'} />
       ) : (
-        <TileContent item={item} tileWidth={tileWidth} />
+        <TileContent item={item} tileWidth={tileWidth} trashed={grid.dateColumn === 'Deleted'} />
       )}
       {isSelected ? (
         <span className="check" aria-hidden="true">
@@ -339,7 +343,7 @@ export function Thumbnail({
   );
 }
 
-function TileContent({ item, tileWidth }: { item: Item; tileWidth: number }) {
+function TileContent({ item, tileWidth, trashed }: { item: Item; tileWidth: number; trashed: boolean }) {
   const name = item.kind === 'folder' ? item.folder.displayName : item.file.displayName;
   return (
     <>
@@ -347,10 +351,14 @@ function TileContent({ item, tileWidth }: { item: Item; tileWidth: number }) {
       <span className="tile__name" title={name}>
         {name}
       </span>
-      <span className="tile__meta">
-        {item.kind === 'folder' ? 'Folder' : formatBytes(item.file.sizeInBytes)}
-        <StatusBadge item={item} />
-      </span>
+      {trashed ? (
+        <TrashedTileMeta item={item} />
+      ) : (
+        <span className="tile__meta">
+          {item.kind === 'folder' ? 'Folder' : formatBytes(item.file.sizeInBytes)}
+          <StatusBadge item={item} />
+        </span>
+      )}
     </>
   );
 }
@@ -364,7 +372,7 @@ function dimensions(item: Item): string {
   return '';
 }
 
-function ListRowContent({ item }: { item: Item }) {
+function ListRowContent({ item, trashed }: { item: Item; trashed: boolean }) {
   const name = item.kind === 'folder' ? item.folder.displayName : item.file.displayName;
   const updated = item.kind === 'folder' ? item.folder.updatedDate : item.file.updatedDate;
   return (
@@ -373,6 +381,7 @@ function ListRowContent({ item }: { item: Item }) {
         <Thumbnail item={item} size="row" />
         <span className="list-row__text" title={name}>
           {name}
+          {trashed ? <TrashedFrom item={item} /> : null}
         </span>
         <StatusBadge item={item} />
       </span>
@@ -381,7 +390,11 @@ function ListRowContent({ item }: { item: Item }) {
       </span>
       <span className="muted">{item.kind === 'folder' ? '—' : formatBytes(item.file.sizeInBytes)}</span>
       <span className="muted">{dimensions(item) || '—'}</span>
-      <span className="muted">{formatDate(updated)}</span>
+      {trashed ? (
+        <TrashedDateCell item={item} formatted={formatDate(updated)} />
+      ) : (
+        <span className="muted">{formatDate(updated)}</span>
+      )}
     </>
   );
 }

@@ -26,18 +26,28 @@ export function useLeaveLiveFolderInTrash(area: Area, folderId: string): void {
  * Where a trashed item was: the path of its folder from its area's root (`Site Files › Photos › 2024`). The
  * folder may be gone for good since: the item then restores to the top of Site Files.
  */
-export function OriginalLocation({ parentFolderId }: { parentFolderId: string }) {
+export function OriginalLocation({
+  parentFolderId,
+  short = false,
+}: {
+  parentFolderId: string;
+  short?: boolean;
+}) {
   const root = rootFolderName(parentFolderId);
   const path = useQuery({ ...folderPathQueryOptions(parentFolderId), enabled: root === null, retry: false });
   let text: string;
   if (root !== null) text = root;
   else if (path.data) {
     const names = path.data.folders.map((f) => f.displayName);
-    text = [rootFolderName(path.data.rootId) ?? 'Site Files', ...names].join(' › ');
+    const full = [rootFolderName(path.data.rootId) ?? 'Site Files', ...names];
+    // A tile has room for the folder's own name only (`short`); the info panel shows the whole path.
+    text = short ? (full.at(-1) ?? '') : full.join(' › ');
   } else if (path.isError) {
     text =
       isApiError(path.error) && path.error.status === 404
-        ? 'A folder since deleted forever (restores to Site Files)'
+        ? short
+          ? 'a deleted folder'
+          : 'A folder since deleted forever (restores to Site Files)'
         : 'Unknown (could not load the folder)';
   } else text = '…';
   return <>{text}</>;
