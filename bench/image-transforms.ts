@@ -42,7 +42,7 @@ function option(name: string): string | undefined {
 
 const ROUNDS = Number(option('rounds') ?? 30);
 const CLIENTS = 4;
-const KEY = 'bench-api-key';
+const KEY = 'bench-api-key-images';
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 /** A photo-like RGB image: smooth colour fields, mid-size blobs and fine grain, from a seed. */
