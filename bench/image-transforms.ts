@@ -42,7 +42,7 @@ function option(name: string): string | undefined {
 
 const ROUNDS = Number(option('rounds') ?? 30);
 const CLIENTS = 4;
-const KEY = 'bench-api-key';
+const KEY = 'bench-api-key-images';
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 /** A photo-like RGB image: smooth colour fields, mid-size blobs and fine grain, from a seed. */
@@ -86,16 +86,22 @@ async function load(base: string, paths: string[], clients: number, headers: Rec
   const worker = async () => {
     while (next < paths.length) {
       const index = next++;
-      const { status, size } = await new Promise<{ status: number; size: number }>((resolve, reject) => {
-        http
-          .get(`${base}${paths[index]}`, { agent, headers }, (res) => {
+      const get = () =>
+        new Promise<{ status: number; size: number }>((resolve, reject) => {
+          const req = http.get(`${base}${paths[index]}`, { agent, headers }, (res) => {
             let size = 0;
             res.on('data', (c: Buffer) => (size += c.length));
             res.on('end', () => resolve({ status: res.statusCode ?? 0, size }));
             res.on('error', reject);
-          })
-          .on('error', reject);
-      });
+          });
+          // A kept-alive socket the server closed just as it was reused (ipx closes idle ones after 5 s):
+          // Node's documented case for sending the request again.
+          req.on('error', (error: NodeJS.ErrnoException) => {
+            if (req.reusedSocket && error.code === 'ECONNRESET') get().then(resolve, reject);
+            else reject(error);
+          });
+        });
+      const { status, size } = await get();
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
       bytes[index] = size;
     }

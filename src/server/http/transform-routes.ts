@@ -2,6 +2,7 @@ import contentDisposition from 'content-disposition';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
+import { BoundedMemo } from '../services/images/bounded-memo.ts';
 import type { ImageTransformService } from '../services/images/image-transform-service.ts';
 import { parse } from './validation.ts';
 
@@ -19,6 +20,9 @@ const IMAGE_HEADERS = {
 } as const;
 
 const PREFIX = '/media/';
+
+/** `Content-Disposition` by name: a cached image is asked for by the same few names again and again. */
+const dispositions = new BoundedMemo<string>(1000);
 
 /**
  * `/media/<fileId>/v1/<transformations>/<name>`: Wix's image URL grammar, as `@wix/image-kit` and `@wix/sdk`'s
@@ -49,7 +53,9 @@ export function registerTransformRoutes(app: FastifyInstance, images: ImageTrans
         .headers({
           'Content-Type': result.body.mimeType,
           'Content-Length': result.body.size,
-          'Content-Disposition': contentDisposition(result.name, { type: 'inline' }),
+          'Content-Disposition': dispositions.get(result.name, () =>
+            contentDisposition(result.name, { type: 'inline' }),
+          ),
         })
         .send(result.body.payload);
     } catch (error) {

@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import type { Database } from './schema.ts';
 import { SqliteSlack } from './sqlite-slack.ts';
+import { CachedStatementsDatabase } from './sqlite-statements.ts';
 
 /** The slack of each SQLite database this process opened (none for `:memory:`). */
 const slacks = new WeakMap<Kysely<Database>, SqliteSlack>();
@@ -33,7 +34,7 @@ class FullDiskSqliteDriver extends SqliteDriver {
     private readonly database: SQLite.Database,
     private readonly slack: SqliteSlack | undefined,
   ) {
-    super({ database });
+    super({ database: new CachedStatementsDatabase(database) });
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {

@@ -7,6 +7,7 @@ import { ApiError, invalid, notFound } from '../../errors.ts';
 import { hmac, safeEqual } from '../../secrets.ts';
 import type { ImageStore, StoredFocalPoint } from '../../stores/image-store.ts';
 import type { ImageVariantRow } from '../../stores/schema.ts';
+import { BoundedMemo } from './bounded-memo.ts';
 import { renderImage } from './render-image.ts';
 import { RenderQueue, SingleFlight } from './render-queue.ts';
 import {
@@ -53,6 +54,9 @@ const KNOWN_VARIANTS_MAX = 10_000;
 const MEMORY_BYTES_MAX = 32 * 1024 * 1024;
 const MEMORY_ITEM_MAX = 512 * 1024;
 
+/** Distinct transformation paths (and variant keys) whose parse (and hash) are kept. */
+const MEMO_MAX = 10_000;
+
 interface KnownVariant {
   row: ImageVariantRow;
   touchedAt: number;
@@ -67,6 +71,10 @@ export class ImageTransformService {
   private readonly queue: RenderQueue;
   private readonly flights = new SingleFlight<ImageVariantRow & { data: Buffer }>();
   private readonly known = new Map<string, KnownVariant>();
+  /** A transformation path's parse, shared read-only (nothing mutates a parsed `Transform`). */
+  private readonly parsed = new BoundedMemo<Readonly<Transform>>(MEMO_MAX);
+  /** Variant keys by what they are computed from (see `serve`). */
+  private readonly keys = new BoundedMemo<string>(MEMO_MAX);
   private memoryBytes = 0;
   /** `open` mode: renders per file in the current hour. */
   private readonly rendersPerFile = new Map<string, { windowStart: number; count: number }>();
@@ -86,7 +94,9 @@ export class ImageTransformService {
   }
 
   async serve(request: TransformRequest): Promise<TransformResult> {
-    const t = parseTransform(request.transformPath);
+    const t = this.parsed.get(request.transformPath, () =>
+      Object.freeze(parseTransform(request.transformPath)),
+    );
     this.checkPolicy(t, request);
 
     const file = await this.images.transformSource(request.fileId);
@@ -101,9 +111,13 @@ export class ImageTransformService {
     const formats = candidateFormats(t, request.accept);
     // Everything the bytes depend on: the file's bytes (hash), the transformation, the focal point used and
     // the formats allowed. A new upload or focal point is a new key, so cached copies are never stale.
-    const key = createHash('sha256')
-      .update(stableJson({ file: file.id, hash: file.hash, t: canonicalTransform(t), focal, formats }))
-      .digest('hex');
+    // The same inputs always give the same key: kept, keyed by those inputs (the transformation as its path).
+    const inputs = JSON.stringify([file.id, file.hash, request.transformPath, file.focal_point, formats]);
+    const key = this.keys.get(inputs, () =>
+      createHash('sha256')
+        .update(stableJson({ file: file.id, hash: file.hash, t: canonicalTransform(t), focal, formats }))
+        .digest('hex'),
+    );
     const etag = `"${key}"`;
     const result = { etag, varyAccept: t.encoding === 'auto', name: t.name };
     if (request.ifNoneMatch !== undefined && matches(request.ifNoneMatch, etag)) return result;
