@@ -235,8 +235,12 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   const uploads = new UploadService(store, blobs, folders, files, processing, {
     policy,
     visitorPolicy,
-    quota: new Quota(() => store.usageBytes(), config.siteQuotaBytes),
-    visitorQuota: new Quota(() => store.visitorUsageBytes(), config.visitorQuotaBytes, 'VISITOR_UPLOADS'),
+    quota: new Quota(() => store.usage.usageBytes(), config.siteQuotaBytes),
+    visitorQuota: new Quota(
+      () => store.usage.visitorUsageBytes(),
+      config.visitorQuotaBytes,
+      'VISITOR_UPLOADS',
+    ),
     space,
     uploadUrlTtlMinutes: config.uploadUrlTtlMinutes,
     claimLeaseMs: config.uploadClaimLeaseSeconds * 1000,

@@ -4,7 +4,8 @@ import type { BlobStore } from '../blobs/blob-store.ts';
 import { nowIso } from '../clock.ts';
 import { ApiError } from '../errors.ts';
 import { ImageStore } from '../stores/image-store.ts';
-import type { LiveRoot, MetadataStore } from '../stores/metadata-store.ts';
+import type { MetadataStore } from '../stores/metadata-store.ts';
+import type { LiveRoot } from '../stores/sql-helpers.ts';
 import type { FileRow, FolderRow } from '../stores/schema.ts';
 import { isRootId, type Destination } from './folder-service.ts';
 
@@ -30,10 +31,11 @@ export class TrashService {
     const blobKeys = await this.store.transaction(async (store) => {
       await this.requireExisting(store, kind, unique);
       if (!permanent) {
-        await store.trash(kind, unique, nowIso());
+        await store.trash.trash(kind, unique, nowIso());
         return [];
       }
-      const purged = kind === 'files' ? await store.purge(unique, []) : await store.purge([], unique);
+      const purged =
+        kind === 'files' ? await store.trash.purge(unique, []) : await store.trash.purge([], unique);
       // Rendered image variants of the purged files go with them.
       return [...purged.flatMap(blobKeysOf), ...(await new ImageStore(store).takeOrphanVariants())];
     });
@@ -57,10 +59,10 @@ export class TrashService {
       const now = nowIso();
       for (const id of unique) {
         // Re-read: restoring an earlier id of this call may already have restored this one.
-        const row = kind === 'files' ? await store.getFile(id) : await store.getFolder(id);
+        const row = kind === 'files' ? await store.files.getFile(id) : await store.folders.getFolder(id);
         if (!row || row.state !== 'DELETED') continue;
         const home = await this.restoreTarget(store, row.parent_folder_id, row.root);
-        await store.restore(kind, row, home.id, home.root, now);
+        await store.trash.restore(kind, row, home.id, home.root, now);
       }
     });
   }
@@ -68,7 +70,7 @@ export class TrashService {
   /** Where a restored item goes: its old parent if that is live, else `media-root`. */
   private async restoreTarget(store: MetadataStore, parentId: string, root: LiveRoot): Promise<Destination> {
     if (parentId === MEDIA_ROOT_ID || parentId === VISITOR_UPLOADS_ROOT_ID) return { id: parentId, root };
-    const parent = await store.getFolder(parentId);
+    const parent = await store.folders.getFolder(parentId);
     if (parent && parent.state === 'OK') return { id: parent.id, root: parent.root };
     return { id: MEDIA_ROOT_ID, root: 'MEDIA_ROOT' };
   }
@@ -82,7 +84,7 @@ export class TrashService {
       );
     }
     const rows: (FileRow | FolderRow)[] =
-      kind === 'files' ? await store.getFiles(ids) : await store.getFolders(ids);
+      kind === 'files' ? await store.files.getFiles(ids) : await store.folders.getFolders(ids);
     const found = new Set(rows.map((r) => r.id));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) {

@@ -13,7 +13,9 @@ import { nowIso } from '../clock.ts';
 import { ApiError, invalid, notFound } from '../errors.ts';
 import { OldGenerationGuard } from '../old-generation-guard.ts';
 import { randomToken, sha256 } from '../secrets.ts';
-import type { KeysetPosition, MetadataStore, ZipFileRow } from '../stores/metadata-store.ts';
+import type { MetadataStore } from '../stores/metadata-store.ts';
+import type { KeysetPosition } from '../stores/sql-helpers.ts';
+import type { ZipFileRow } from '../stores/zip-store.ts';
 import { isRootId } from './folder-service.ts';
 import { rootFolderName } from './serializers.ts';
 
@@ -299,7 +301,7 @@ export class ZipService {
 
   /** Resolves a zip URL's token into what to send; an unknown or malformed token is a 404. */
   async open(token: string): Promise<ZipPlan> {
-    const row = TOKEN.test(token) ? await this.store.getZipDownload(sha256(token)) : undefined;
+    const row = TOKEN.test(token) ? await this.store.zips.getZipDownload(sha256(token)) : undefined;
     if (!row) throw new ApiError('RESOURCE_NOT_FOUND', 'This download link is not valid');
     const params = JSON.parse(row.params) as ZipParams;
     if ('folderId' in params) return this.planFolder(params.folderId, 'download');
@@ -410,7 +412,7 @@ export class ZipService {
     params: ZipParams,
   ): Promise<{ downloadUrl: string }> {
     const token = randomToken(32);
-    await this.store.insertZipDownload({
+    await this.store.zips.insertZipDownload({
       id: sha256(token),
       kind,
       params: JSON.stringify(params),
@@ -425,7 +427,7 @@ export class ZipService {
    * download time files purged since are left out.
    */
   private async planFiles(ids: readonly string[], stage: Stage): Promise<ZipPlan> {
-    const rows = await this.store.getFiles(ids);
+    const rows = await this.store.files.getFiles(ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const missing = ids.filter((id) => !byId.has(id));
     if (stage === 'request' && missing.length > 0) {
@@ -466,7 +468,7 @@ export class ZipService {
     } else if (isRootId(folderId)) {
       name = rootFolderName(folderId) ?? folderId;
     } else {
-      const row = await this.store.getFolder(folderId);
+      const row = await this.store.folders.getFolder(folderId);
       if (!row) throw notFound('Folder', folderId);
       if (row.state !== 'OK') {
         throw new ApiError('FAILED_PRECONDITION', `Folder ${folderId} is in the trash; restore it first`);
@@ -498,9 +500,9 @@ export class ZipService {
     if (folderIds.includes(TRASH_ROOT_ID)) {
       throw invalid('folderIds', 'the trash cannot be downloaded as a zip; restore the items first');
     }
-    const fileRows = new Map((await this.store.getFiles(fileIds)).map((r) => [r.id, r]));
+    const fileRows = new Map((await this.store.files.getFiles(fileIds)).map((r) => [r.id, r]));
     const folderRows = new Map(
-      (await this.store.getFolders(folderIds.filter((id) => !isRootId(id)))).map((r) => [r.id, r]),
+      (await this.store.folders.getFolders(folderIds.filter((id) => !isRootId(id)))).map((r) => [r.id, r]),
     );
     if (stage === 'request') {
       const missingFiles = fileIds.filter((id) => !fileRows.has(id));
@@ -585,7 +587,7 @@ export class ZipService {
         return path;
       };
 
-      for await (const file of this.pages((after) => this.store.listZipFiles(id, after, PAGE))) {
+      for await (const file of this.pages((after) => this.store.zips.listZipFiles(id, after, PAGE))) {
         // Imports without bytes (yet) have nothing to zip.
         if (state.seenFiles.has(file.id) || file.hash === '') continue;
         state.addFile(file.id);
@@ -594,7 +596,7 @@ export class ZipService {
 
       const children: WalkPending[] = [];
       for await (const folder of this.pages((after) =>
-        this.store.listFolders({
+        this.store.folders.listFolders({
           filter: { locationId: id, state: 'OK' },
           column: 'sort_name',
           order: 'ASC',
