@@ -39,6 +39,7 @@ import { FolderService } from './services/folder-service.ts';
 import { ImageTransformService } from './services/images/image-transform-service.ts';
 import { ImportService } from './services/import-service.ts';
 import { JobRunner } from './services/job-runner.ts';
+import { MediaService } from './services/media-service.ts';
 import { assetsOf } from './services/processing/assets.ts';
 import { ProcessingService } from './services/processing/processing-service.ts';
 import type { UrlBuilder } from './services/serializers.ts';
@@ -294,9 +295,10 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     uploadsPerMinute: config.visitorUploadsPerMinute,
     policy: visitorPolicy,
   });
-  registerMediaRoutes(app, files, downloads, blobs, secret, {
+  const media = new MediaService(files, blobs, secret, {
     redirectDownloads: config.s3?.downloads === 'redirect',
   });
+  registerMediaRoutes(app, files, downloads, media);
   registerTransformRoutes(app, images);
   registerZipDownloadRoutes(app, zips);
 
