@@ -19,7 +19,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApplicationErrorBody, ValidationErrorBody } from '../../contract/index.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { DirectoryNames, sanitizeSegment, ZIP_READ_AHEAD } from '../services/zip-service.ts';
+import { DirectoryNames, sanitizeSegment } from '../services/zip-names.ts';
+import { ZIP_READ_AHEAD } from '../services/zip-stream.ts';
 import type { FileRow } from '../stores/schema.ts';
 import { createTestApp, TEST_API_KEY, type TestApp } from '../testing/test-app.ts';
 
