@@ -43,12 +43,9 @@ import { FILE_SORT_COLUMNS, searchTextOf } from '../src/server/services/file-ser
 import { mediaTypeOf } from '../src/server/services/media-types.ts';
 import { originalKey } from '../src/server/services/upload-service.ts';
 import { isPostgresUrl, type SqlDialect } from '../src/server/stores/dialect.ts';
-import {
-  MetadataStore,
-  type FileSortColumn,
-  type ListingFilter,
-} from '../src/server/stores/metadata-store.ts';
+import { MetadataStore } from '../src/server/stores/metadata-store.ts';
 import type { Database, FileRow } from '../src/server/stores/schema.ts';
+import type { FileSortColumn, ListingFilter } from '../src/server/stores/sql-helpers.ts';
 
 // ---- options ---------------------------------------------------------------------------------------------
 
@@ -503,7 +500,7 @@ async function sqlOf(
   const db = target.open((event) => {
     if (event.level === 'query') captured = { sql: event.query.sql, parameters: event.query.parameters };
   });
-  await new MetadataStore(db).listFiles({ ...scenario.store, limit: PAGE + 1 });
+  await new MetadataStore(db).files.listFiles({ ...scenario.store, limit: PAGE + 1 });
   await db.destroy();
   if (!captured) throw new Error('no query captured');
   return captured;
@@ -760,7 +757,7 @@ async function runSize(
       if (s.expectFirstId !== undefined && page.files[0]?.id !== s.expectFirstId) {
         throw new Error(`${s.name}: page starts with ${page.files[0]?.id}, expected ${s.expectFirstId}`);
       }
-      const stored = await app.store.listFiles({ ...s.store, limit: PAGE + 1 });
+      const stored = await app.store.files.listFiles({ ...s.store, limit: PAGE + 1 });
       if (
         stored
           .slice(0, PAGE)
@@ -774,7 +771,7 @@ async function runSize(
         await call(s);
       });
       const inProcess = await measure(async () => {
-        await app.store.listFiles({ ...s.store, limit: PAGE + 1 });
+        await app.store.files.listFiles({ ...s.store, limit: PAGE + 1 });
       });
       results.push({ scenario: s, files: total, http, inProcess });
       const query = await sqlOf(target, s);

@@ -111,7 +111,7 @@ for (const file of files) {
 t0 = performance.now();
 jobs.start();
 for (;;) {
-  const rows = await Promise.all(ids.map((id) => store.getFile(id)));
+  const rows = await Promise.all(ids.map((id) => store.files.getFile(id)));
   if (rows.every((row) => row && row.operation_status !== 'PENDING')) {
     const failed = rows.filter((row) => row?.operation_status !== 'READY');
     if (failed.length > 0) throw new Error(`${failed.length} files did not become READY`);

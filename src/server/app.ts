@@ -43,6 +43,7 @@ import { FolderService } from './services/folder-service.ts';
 import { ImageTransformService } from './services/images/image-transform-service.ts';
 import { ImportService } from './services/import-service.ts';
 import { JobRunner } from './services/job-runner.ts';
+import { MediaService } from './services/media-service.ts';
 import { assetsOf } from './services/processing/assets.ts';
 import { ProcessingService } from './services/processing/processing-service.ts';
 import type { UrlBuilder } from './services/serializers.ts';
@@ -250,8 +251,12 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   const uploads = new UploadService(store, blobs, folders, files, processing, {
     policy,
     visitorPolicy,
-    quota: new Quota(() => store.usageBytes(), config.siteQuotaBytes),
-    visitorQuota: new Quota(() => store.visitorUsageBytes(), config.visitorQuotaBytes, 'VISITOR_UPLOADS'),
+    quota: new Quota(() => store.usage.usageBytes(), config.siteQuotaBytes),
+    visitorQuota: new Quota(
+      () => store.usage.visitorUsageBytes(),
+      config.visitorQuotaBytes,
+      'VISITOR_UPLOADS',
+    ),
     space,
     uploadUrlTtlMinutes: config.uploadUrlTtlMinutes,
     claimLeaseMs: config.uploadClaimLeaseSeconds * 1000,
@@ -313,12 +318,13 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     uploadsPerMinute: config.visitorUploadsPerMinute,
     policy: visitorPolicy,
   });
-  registerMediaRoutes(app, files, downloads, blobs, secret, {
+  const media = new MediaService(files, blobs, secret, {
     redirectDownloads: config.s3?.downloads === 'redirect',
   });
+  registerMediaRoutes(app, files, downloads, media);
   registerTransformRoutes(app, images);
   registerZipDownloadRoutes(app, zips);
-  registerShareLinkRoutes(app, shares, blobs);
+  registerShareLinkRoutes(app, shares, media);
 
   await app.register(
     (api, _options, done) => {

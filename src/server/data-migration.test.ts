@@ -161,7 +161,7 @@ describe.skipIf(!TEST_DATABASE_URL || !process.env.S3_ENDPOINT)(
         await call(source, 'POST', '/bulk/files/delete', { fileIds: [trashed] });
         // The image's renditions are made by a job: wait for them, they are blobs to copy too.
         await waitFor(
-          async () => (await source.store.getFile(image))!.operation_status !== 'PENDING',
+          async () => (await source.store.files.getFile(image))!.operation_status !== 'PENDING',
           'the image to be processed',
           60_000,
         );

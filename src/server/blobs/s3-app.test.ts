@@ -36,7 +36,7 @@ describe.skipIf(!process.env.S3_ENDPOINT)('the server with S3_ENDPOINT set', () 
     expect(part.statusCode).toBe(206);
     expect(part.rawPayload.equals(content.subarray(10, 20))).toBe(true);
 
-    const key = (await t.store.getFile(file.id))!.blob_key;
+    const key = (await t.store.files.getFile(file.id))!.blob_key;
     expect(await t.blobs.size(key)).toBe(content.length);
     await t.ok('POST', '/bulk/files/delete', { fileIds: [file.id], permanent: true });
     expect(await t.blobs.size(key)).toBeUndefined();

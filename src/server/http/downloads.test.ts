@@ -522,7 +522,7 @@ describe('stable file urls (/media/<id>) and private files', () => {
 
   it('answers a contract-shaped 404 when the bytes of a file are missing from the blob store', async () => {
     const file = (await t.upload(CONTENT, { fileName: 'lost.txt' })) as FileDescriptor;
-    await t.blobs.delete([(await t.store.getFile(file.id))!.blob_key]);
+    await t.blobs.delete([(await t.store.files.getFile(file.id))!.blob_key]);
     expectAppError(await fetchUrl(t, file.url), 404, 'RESOURCE_NOT_FOUND');
     expectAppError(await fetchUrl(t, await downloadUrl(t, { fileId: file.id })), 404, 'RESOURCE_NOT_FOUND');
   });

@@ -184,7 +184,7 @@ describe('import from URL', () => {
     const bytes = await served(file);
     expect(bytes.statusCode).toBe(200);
     expect(sha256Hex(bytes.rawPayload)).toBe(sha256Hex(PNG_1X1));
-    expect(await t.store.usageBytes()).toBe(PNG_1X1.length);
+    expect(await t.store.usage.usageBytes()).toBe(PNG_1X1.length);
   });
 
   it('streams a chunked body; the MIME type comes from Content-Type, or from the request when given', async () => {
@@ -293,7 +293,7 @@ describe('import from URL', () => {
       }
       expect(await storedBlobs(t)).toEqual([]);
       expect(await tempBlobs(t)).toEqual([]);
-      expect(await t.store.usageBytes()).toBe(0);
+      expect(await t.store.usage.usageBytes()).toBe(0);
     });
 
     it('leaves no bytes behind: an empty body, a stalled or cut transfer', async () => {
@@ -305,7 +305,7 @@ describe('import from URL', () => {
       }
       expect(await storedBlobs(t)).toEqual([]);
       expect(await tempBlobs(t)).toEqual([]);
-      expect(await t.store.usageBytes()).toBe(0);
+      expect(await t.store.usage.usageBytes()).toBe(0);
     });
 
     it('a source that does not answer times out', async () => {

@@ -57,7 +57,7 @@ function chunked(total: number, chunk = 256): Readable {
 }
 
 async function usage(): Promise<number> {
-  return t.store.usageBytes();
+  return t.store.usage.usageBytes();
 }
 
 describe('MAX_FILE_SIZE_BYTES', () => {

@@ -1,20 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.ts';
-import type { BlobStore } from '../blobs/blob-store.ts';
-import { safeEqual } from '../secrets.ts';
-import { thumbnailSignature, type DownloadService } from '../services/download-service.ts';
+import type { DownloadService } from '../services/download-service.ts';
 import type { FileService } from '../services/file-service.ts';
-import { assetOf, assetsOf } from '../services/processing/assets.ts';
-import { assetBlob, originalBlob } from '../services/served-blob.ts';
-import type { FileRow } from '../stores/schema.ts';
+import type { MediaService } from '../services/media-service.ts';
 import { PUBLIC_MEDIA_PREFLIGHT_HEADERS, serveBlob } from './serve-blob.ts';
 import { appPathOfFile, sendLinkError, wantsHtml } from './link-page.ts';
-
-/** The longest a presigned S3 URL may live (SigV4). */
-const PRESIGNED_MAX_SECONDS = 7 * 24 * 3600;
-
-/** HLS segments as ffmpeg names them; anything else under a stream is not ours. */
-const HLS_PART = /^(index\.m3u8|segment-\d{4,}\.ts)$/;
 
 /**
  * Public stable URLs (`/media/<id>`, renditions at `/media/<id>/<assetKey>`, HLS under `/media/<id>/hls/`),
@@ -25,22 +15,13 @@ export function registerMediaRoutes(
   app: FastifyInstance,
   files: FileService,
   downloads: DownloadService,
-  blobs: BlobStore,
-  secret: string,
-  options: { redirectDownloads?: boolean } = {},
+  media: MediaService,
 ): void {
-  // "A private file's `url` and per-asset urls answer 403"; it is read only through signed URLs.
-  const publicFile = async (fileId: string): Promise<FileRow> => {
-    const file = await files.row(fileId);
-    if (file.private === 1) throw new ApiError('PERMISSION_DENIED', 'This file is private');
-    return file;
-  };
-
   app.get('/media/:fileId', async (request, reply) => {
     const { fileId } = request.params as { fileId: string };
-    const file = await publicFile(fileId);
-    return serveBlob(request, reply, blobs, {
-      blob: originalBlob(file),
+    const { file, blob } = await media.publicOriginal(fileId);
+    return serveBlob(request, reply, media, {
+      blob,
       disposition: 'inline',
       downloadName: file.display_name,
       cacheControl: 'public, max-age=300',
@@ -51,18 +32,9 @@ export function registerMediaRoutes(
   app.get('/media/:fileId/:assetKey', async (request, reply) => {
     const { fileId, assetKey } = request.params as { fileId: string; assetKey: string };
     const { sig } = request.query as { sig?: unknown };
-    const file = await files.row(fileId);
-    // A private file's thumbnail is shown through its signed `thumbnailUrl` (a capability that does not
-    // expire); its other renditions only through signed download URLs.
-    const signed =
-      assetKey === 'thumbnail' &&
-      typeof sig === 'string' &&
-      safeEqual(sig, thumbnailSignature(secret, file.id));
-    if (file.private === 1 && !signed) throw new ApiError('PERMISSION_DENIED', 'This file is private');
-    const asset = assetKey === 'hls' ? undefined : assetOf(assetsOf(file), assetKey);
-    if (!asset) throw new ApiError('RESOURCE_NOT_FOUND', `File ${file.id} has no asset ${assetKey}`);
-    return serveBlob(request, reply, blobs, {
-      blob: assetBlob(file, assetKey, asset),
+    const { file, blob } = await media.rendition(fileId, assetKey, sig);
+    return serveBlob(request, reply, media, {
+      blob,
       disposition: 'inline',
       downloadName: `${assetKey}-${file.display_name}`,
       cacheControl: file.private === 1 ? 'private, max-age=86400' : 'public, max-age=86400',
@@ -72,7 +44,13 @@ export function registerMediaRoutes(
 
   app.get('/media/:fileId/hls/:part', async (request, reply) => {
     const { fileId, part } = request.params as { fileId: string; part: string };
-    return serveHls(request, reply, await publicFile(fileId), part, 'public, max-age=86400', true);
+    return serveBlob(request, reply, media, {
+      blob: await media.publicHlsPart(fileId, part),
+      disposition: 'inline',
+      downloadName: part,
+      cacheControl: 'public, max-age=86400',
+      embeddable: true,
+    });
   });
 
   // A preflight carries no credentials and says nothing about the file: it is answered for the whole public
@@ -89,32 +67,14 @@ export function registerMediaRoutes(
       part: string;
     };
     const file = await downloads.checkStream(fileId, exp, sig);
-    return serveHls(request, reply, file, part, 'private, max-age=3600', false);
-  });
-
-  async function serveHls(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    file: FileRow,
-    part: string,
-    cacheControl: string,
-    embeddable: boolean,
-  ): Promise<FastifyReply> {
-    const hls = assetsOf(file).hls;
-    if (!hls?.files || !HLS_PART.test(part) || !hls.files.includes(part)) {
-      throw new ApiError('RESOURCE_NOT_FOUND', `Video ${file.id} has no stream part ${part}`);
-    }
-    const size = part === hls.files[0] ? hls.size : await blobs.size(`${hls.key}${part}`);
-    if (size === undefined) throw new ApiError('RESOURCE_NOT_FOUND', `The stream part ${part} is missing`);
-    const mimeType = part.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t';
-    return serveBlob(request, reply, blobs, {
-      blob: assetBlob(file, 'hls', hls, { name: part, size, mimeType }),
+    return serveBlob(request, reply, media, {
+      blob: await media.hlsPart(file, part),
       disposition: 'inline',
       downloadName: part,
-      cacheControl,
-      embeddable,
+      cacheControl: 'private, max-age=3600',
+      embeddable: false,
     });
-  }
+  });
 
   app.get('/download/v1/:fileId', async (request, reply) => {
     const { fileId } = request.params as { fileId: string };
@@ -141,22 +101,14 @@ export function registerMediaRoutes(
         href: row ? appPathOfFile(row) : '/',
       });
     }
-    if (options.redirectDownloads && blobs.presignedUrl) {
-      // The signature and expiry were checked above, exactly as for a proxied download; the store's URL lives
-      // no longer than the signed one had left (S3 caps presigned URLs at 7 days).
-      const remaining = check.download.exp - Math.floor(Date.now() / 1000);
-      const url = await blobs.presignedUrl(check.blob.key, {
-        expiresInSeconds: Math.max(1, Math.min(remaining, PRESIGNED_MAX_SECONDS)),
-        fileName: check.download.name,
-        contentType: check.blob.mimeType,
-        disposition: check.download.disposition,
-      });
+    const url = await media.presignedDownloadUrl(check);
+    if (url !== undefined) {
       return reply
         .header('Cache-Control', 'private, no-store')
         .header('Referrer-Policy', 'no-referrer')
         .redirect(url, 302);
     }
-    return serveBlob(request, reply, blobs, {
+    return serveBlob(request, reply, media, {
       blob: check.blob,
       disposition: check.download.disposition,
       downloadName: check.download.name,

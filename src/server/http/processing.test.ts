@@ -344,7 +344,7 @@ describe('processing across a restart', () => {
       let status = '';
       await waitFor(
         async () => {
-          const row = await t.store.getFile(file.id);
+          const row = await t.store.files.getFile(file.id);
           status = row?.operation_status ?? '';
           return status !== 'PENDING';
         },

@@ -2,8 +2,9 @@ import contentDisposition from 'content-disposition';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import rangeParser from 'range-parser';
 import { Readable } from 'node:stream';
-import type { BlobStore, ByteRange } from '../blobs/blob-store.ts';
+import type { ByteRange } from '../blobs/blob-store.ts';
 import { ApiError } from '../errors.ts';
+import type { MediaService } from '../services/media-service.ts';
 import type { ServedBlob } from '../services/served-blob.ts';
 
 /**
@@ -55,7 +56,7 @@ export interface ServeOptions {
 export async function serveBlob(
   request: FastifyRequest,
   reply: FastifyReply,
-  blobs: BlobStore,
+  media: MediaService,
   options: ServeOptions,
 ): Promise<FastifyReply> {
   const { blob } = options;
@@ -83,10 +84,8 @@ export async function serveBlob(
   // Open the bytes before any header is set, so a missing blob is a clean 404 and not a half-made download.
   let stream: Readable | undefined;
   if (request.method !== 'HEAD') {
-    try {
-      stream = await blobs.get(blob.key, range);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    stream = await media.open(blob, range);
+    if (!stream) {
       request.log.error({ fileId: blob.fileId, blobKey: blob.key }, 'the bytes of a file are missing');
       throw new ApiError('RESOURCE_NOT_FOUND', `The bytes of file ${blob.fileId} are missing`);
     }

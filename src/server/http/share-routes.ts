@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { BlobStore } from '../blobs/blob-store.ts';
+import type { MediaService } from '../services/media-service.ts';
 import { ApiError } from '../errors.ts';
 import {
   SET_PRIVATE_MAX,
@@ -66,7 +66,11 @@ export function registerShareApiRoutes(app: FastifyInstance, shares: ShareServic
 }
 
 /** The share links themselves: public, the link's signature and row are the permission. */
-export function registerShareLinkRoutes(app: FastifyInstance, shares: ShareService, blobs: BlobStore): void {
+export function registerShareLinkRoutes(
+  app: FastifyInstance,
+  shares: ShareService,
+  media: MediaService,
+): void {
   app.get('/download/v1/share/:linkId', async (request, reply) => {
     const { linkId } = request.params as { linkId: string };
     // Repeated keys arrive as arrays; a share link has each key once, so anything else is just not valid.
@@ -81,7 +85,7 @@ export function registerShareLinkRoutes(app: FastifyInstance, shares: ShareServi
       if (!(error instanceof ApiError) || !reason || !(reason in PAGES)) throw error;
       return sendLinkError(request, reply, error, PAGES[reason]);
     }
-    return serveBlob(request, reply, blobs, {
+    return serveBlob(request, reply, media, {
       blob: checked.blob,
       disposition: 'attachment',
       downloadName: checked.file.display_name,

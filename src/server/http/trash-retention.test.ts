@@ -65,7 +65,7 @@ describe('trash retention (TRASH_RETENTION_DAYS)', () => {
     expect((await t.ok('GET', '/trash-bin/files')).files).toEqual([]);
     expect((await t.ok('GET', '/trash-bin/folders')).folders).toEqual([]);
     // The quota's running total lost exactly the purged bytes.
-    expect(await t.store.usageBytes()).toBe(4);
+    expect(await t.store.usage.usageBytes()).toBe(4);
   });
 
   it('counts each trash entry from when it was trashed: a file trashed on its own outlives its folder', async () => {

@@ -57,8 +57,8 @@ describe('upload URL claims (leases)', () => {
     const now = nowIso();
     const claim =
       kind === 'plain'
-        ? await t.store.claimUploadToken(hash, now, isoIn(60_000), 'dead-process')
-        : await t.store.claimBoundUploadToken(hash, now, isoIn(60_000), 'dead-process');
+        ? await t.store.uploadTokens.claimUploadToken(hash, now, isoIn(60_000), 'dead-process')
+        : await t.store.uploadTokens.claimBoundUploadToken(hash, now, isoIn(60_000), 'dead-process');
     expect(claim).toBeTruthy();
   }
 
@@ -153,7 +153,7 @@ describe('upload URL claims (leases)', () => {
       sendSome();
       let first: { claimExpiresAt: string | null } | undefined;
       await waitFor(async () => {
-        first = await t.store.uploadClaimOf(sha256(token));
+        first = await t.store.uploadTokens.uploadClaimOf(sha256(token));
         return Boolean(first?.claimExpiresAt);
       }, 'the PUT to claim its URL');
       // Bytes keep coming, slowly, until the first lease is over.
@@ -194,13 +194,13 @@ describe('upload URL claims (leases)', () => {
       socket.write(Buffer.alloc(10_000, 1));
       let stalled: { claimExpiresAt: string | null } | undefined;
       await waitFor(async () => {
-        stalled = await t.store.uploadClaimOf(sha256(token));
+        stalled = await t.store.uploadTokens.uploadClaimOf(sha256(token));
         return Boolean(stalled?.claimExpiresAt);
       }, 'the PUT to claim its URL');
       // No byte comes for longer than the lease: the claim is not renewed, and a retry takes the URL.
       await waitFor(
         async () => {
-          stalled = await t.store.uploadClaimOf(sha256(token));
+          stalled = await t.store.uploadTokens.uploadClaimOf(sha256(token));
           return Date.now() > Date.parse(stalled!.claimExpiresAt!) + 200;
         },
         'the lease to run out',

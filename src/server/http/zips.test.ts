@@ -19,7 +19,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApplicationErrorBody, ValidationErrorBody } from '../../contract/index.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { DirectoryNames, sanitizeSegment, ZIP_READ_AHEAD } from '../services/zip-service.ts';
+import { DirectoryNames, sanitizeSegment } from '../services/zip-names.ts';
+import { ZIP_READ_AHEAD } from '../services/zip-stream.ts';
 import type { FileRow } from '../stores/schema.ts';
 import { createTestApp, TEST_API_KEY, type TestApp } from '../testing/test-app.ts';
 
@@ -125,7 +126,7 @@ async function cloneFile(
   overrides: Partial<FileRow> & { parent_folder_id: string },
 ): Promise<string> {
   const id = `${randomBytes(16).toString('hex')}.txt`;
-  await t.store.insertFile({
+  await t.store.files.insertFile({
     ...template,
     id,
     location_id: overrides.parent_folder_id,
@@ -506,7 +507,7 @@ describe('zip of a folder', () => {
   });
 
   it('zips exactly 1000 files across sub-folders, and refuses 1001 with a 400 naming the limit', async () => {
-    const template = (await t.store.getFile((await t.upload('same bytes', { fileName: 't.txt' })).id))!;
+    const template = (await t.store.files.getFile((await t.upload('same bytes', { fileName: 't.txt' })).id))!;
     const top = await t.createFolder('many');
     const sub = await t.createFolder('sub', top.id);
     for (let i = 0; i < 1000; i++) {
@@ -589,7 +590,7 @@ describe('zip of a selection (files and folders, /site-media-ext/v1 extension)',
   });
 
   it('refuses more than 1000 files in all with a sentence naming the limit, before any download', async () => {
-    const template = (await t.store.getFile((await t.upload('same', { fileName: 't.txt' })).id))!;
+    const template = (await t.store.files.getFile((await t.upload('same', { fileName: 't.txt' })).id))!;
     const top = await t.createFolder('many');
     for (let i = 0; i < 1000; i++) {
       await cloneFile(t, template, {
@@ -655,7 +656,7 @@ describe('zip entry names', () => {
     const t = await createTestApp({ publicUrl: PUBLIC_URL });
     try {
       const folder = await t.createFolder('safe');
-      const template = (await t.store.getFile((await t.upload('bytes', { fileName: 't.txt' })).id))!;
+      const template = (await t.store.files.getFile((await t.upload('bytes', { fileName: 't.txt' })).id))!;
       // Names the API refuses today, written straight into the store as an old or foreign row could be (on
       // SQLite: PostgreSQL text cannot hold a NUL at all).
       const names = [
@@ -668,7 +669,7 @@ describe('zip entry names', () => {
       for (const name of names) {
         await cloneFile(t, template, { parent_folder_id: folder.id, display_name: name, sort_name: name });
       }
-      await t.store.insertFolder({
+      await t.store.folders.insertFolder({
         id: randomBytes(16).toString('hex'),
         parent_folder_id: folder.id,
         location_id: folder.id,
@@ -765,7 +766,7 @@ describe('zip streaming over a real connection', () => {
     const a = await t.upload('fine', { fileName: 'a.txt' });
     const b = await t.upload('lost', { fileName: 'b.txt' });
     const url = local(await filesZipUrl(t, [a.id, b.id]));
-    const row = (await t.store.getFile(b.id))!;
+    const row = (await t.store.files.getFile(b.id))!;
     await t.blobs.delete([row.blob_key]);
 
     // Headers go out with the first entry, so this is normally a 200 whose body breaks off; if the failure came

@@ -59,28 +59,28 @@ export class AuthService {
     const cookie = randomToken(32);
     const csrfToken = randomToken(24);
     const maxAgeSeconds = this.ttl.sessionDays * 24 * 3600;
-    await this.store.insertSession(sha256(cookie), csrfToken, nowIso(), isoIn(maxAgeSeconds * 1000));
+    await this.store.sessions.insertSession(sha256(cookie), csrfToken, nowIso(), isoIn(maxAgeSeconds * 1000));
     return { cookie, session: { csrfToken }, maxAgeSeconds };
   }
 
   async session(cookie: string | undefined): Promise<Session | undefined> {
     if (!cookie) return undefined;
-    const row = await this.store.getSession(sha256(cookie), nowIso());
+    const row = await this.store.sessions.getSession(sha256(cookie), nowIso());
     return row && { csrfToken: row.csrf_token };
   }
 
   async endSession(cookie: string | undefined): Promise<void> {
-    if (cookie) await this.store.deleteSession(sha256(cookie));
+    if (cookie) await this.store.sessions.deleteSession(sha256(cookie));
   }
 
   /** A new one-time login token (printed at start, like Jupyter's token URL). */
   async createLoginToken(): Promise<string> {
     const token = randomToken(24);
-    await this.store.insertLoginToken(sha256(token), isoIn(this.ttl.loginLinkMinutes * 60_000));
+    await this.store.sessions.insertLoginToken(sha256(token), isoIn(this.ttl.loginLinkMinutes * 60_000));
     return token;
   }
 
   consumeLoginToken(token: string): Promise<boolean> {
-    return this.store.consumeLoginToken(sha256(token), nowIso());
+    return this.store.sessions.consumeLoginToken(sha256(token), nowIso());
   }
 }

@@ -32,11 +32,11 @@ async function png(seed: number): Promise<Buffer> {
 async function processedImage(seed: number): Promise<string> {
   const file = await t.upload(await png(seed), { fileName: `image-${seed}.png`, mimeType: 'image/png' });
   await waitFor(
-    async () => (await t.store.getFile(file.id))?.operation_status !== 'PENDING',
+    async () => (await t.store.files.getFile(file.id))?.operation_status !== 'PENDING',
     'processing',
     60_000,
   );
-  const row = await t.store.getFile(file.id);
+  const row = await t.store.files.getFile(file.id);
   expect(row?.operation_status, row?.failure_reason ?? '').toBe('READY');
   return file.id;
 }
@@ -46,7 +46,7 @@ async function processedImage(seed: number): Promise<string> {
  * committed, the blobs were never removed. Answers the keys of the blobs left behind.
  */
 async function purgeRowsOnly(fileIds: string[]): Promise<string[]> {
-  const purged = await t.store.purge(fileIds, []);
+  const purged = await t.store.trash.purge(fileIds, []);
   return purged.flatMap(blobKeysOf);
 }
 
@@ -74,7 +74,7 @@ describe('blob sweeper', () => {
     t = await createTestApp(FAST_JOBS);
     const kept = await processedImage(1);
     const gone = [await processedImage(2), (await t.upload('plain text', { fileName: 'a.txt' })).id];
-    const keptKeys = blobKeysOf((await t.store.getFile(kept))!);
+    const keptKeys = blobKeysOf((await t.store.files.getFile(kept))!);
     expect(keptKeys.length).toBeGreaterThan(1);
 
     const leftBehind = await purgeRowsOnly(gone);
@@ -107,7 +107,7 @@ describe('blob sweeper', () => {
     const small = new BlobSweeper(new IntegrityStore(t.store), t.blobs, { graceMs: 0, batchSize: 2 });
     const result = await small.sweep(Date.now() + 60_000);
     expect(result).toMatchObject({ deleted: 5, batches: 3 });
-    expect(await storedBlobs(t)).toEqual([(await t.store.getFile(kept.id))!.blob_key]);
+    expect(await storedBlobs(t)).toEqual([(await t.store.files.getFile(kept.id))!.blob_key]);
 
     const again = await purgeRowsOnly([kept.id]);
     await untilListedInThePast();

@@ -119,7 +119,7 @@ export class BulkService {
     const row = await this.store.transaction(async (store) => {
       await this.folders.requireListable(request.folderId, state);
       if (state === 'OK' && !isRootId(request.folderId)) {
-        const folder = await store.getFolder(request.folderId);
+        const folder = await store.folders.getFolder(request.folderId);
         if (folder?.state !== 'OK') {
           throw new ApiError('FAILED_PRECONDITION', `Folder ${request.folderId} is in the trash`);
         }
@@ -238,7 +238,7 @@ export class BulkService {
     const ids = rows.map((r) => r.id);
     switch (action) {
       case 'TRASH':
-        await store.trash(kind, ids, now);
+        await store.trash.trash(kind, ids, now);
         return { count: ids.length, blobKeys: [] };
       case 'RESTORE':
         return { count: await this.trash.restoreIds(store, kind, ids, now), blobKeys: [] };
@@ -282,19 +282,19 @@ export class BulkService {
       return rows.length;
     }
     // A folder never moves into itself or its own subtree: the destination and its ancestors stay.
-    const staying = new Set([destination.id, ...(await store.ancestorIds(destination.id))]);
+    const staying = new Set([destination.id, ...(await store.folders.ancestorIds(destination.id))]);
     let moved = 0;
     for (const row of rows) {
       if (staying.has(row.id)) continue;
       moved++;
-      await store.updateFolder(row.id, {
+      await store.folders.updateFolder(row.id, {
         parent_folder_id: destination.id,
         location_id: destination.id,
         root: destination.root,
         scope: destination.root,
         updated_date: now,
       });
-      if (row.root !== destination.root) await store.setSubtreeRoot(row.id, destination.root);
+      if (row.root !== destination.root) await store.folders.setSubtreeRoot(row.id, destination.root);
     }
     return moved;
   }

@@ -42,7 +42,7 @@ export class ContentsService {
     return this.store.transaction(async (store) => {
       await this.folders.requireListable(folderId, 'OK');
       if (!isRootId(folderId)) {
-        const folder = await store.getFolder(folderId);
+        const folder = await store.folders.getFolder(folderId);
         if (folder?.state !== 'OK') {
           throw new ApiError('FAILED_PRECONDITION', `Folder ${folderId} is in the trash`);
         }
@@ -51,7 +51,7 @@ export class ContentsService {
       const folderIds = options.mediaTypes?.length
         ? []
         : await this.contents.liveFolderIds(folderId, new Set(options.exceptFolderIds ?? []));
-      if (folderIds.length > 0) await store.trash('folders', folderIds, now);
+      if (folderIds.length > 0) await store.trash.trash('folders', folderIds, now);
       const trashedFiles = await this.contents.trashFiles(
         folderId,
         options.mediaTypes,

@@ -28,7 +28,7 @@ afterEach(async () => {
 /** A file whose blob is gone (a disk lost, a bucket emptied by hand): its row remains. */
 async function fileWithoutBytes(name: string): Promise<string> {
   const file = await t.upload(`bytes of ${name}`, { fileName: name });
-  await t.blobs.delete([(await t.store.getFile(file.id))!.blob_key]);
+  await t.blobs.delete([(await t.store.files.getFile(file.id))!.blob_key]);
   return file.id;
 }
 
@@ -36,7 +36,7 @@ async function fileWithoutBytes(name: string): Promise<string> {
 async function orphanBlobs(count: number): Promise<string[]> {
   const ids = [];
   for (let i = 0; i < count; i++) ids.push((await t.upload(`orphan ${i}`, { fileName: `o${i}.txt` })).id);
-  return (await t.store.purge(ids, [])).flatMap(blobKeysOf);
+  return (await t.store.trash.purge(ids, [])).flatMap(blobKeysOf);
 }
 
 /** A job claimed two hours ago whose runner died: its lock ran out 90 minutes ago. */
@@ -44,9 +44,9 @@ async function abandonedJob(): Promise<string> {
   const id = `job-${Math.random().toString(36).slice(2)}`;
   const then = new Date(Date.now() - 2 * HOUR_MS).toISOString();
   // A kind no runner handles: the test's own server does not take it over.
-  await t.store.enqueueJob({ id, kind: 'fsck-test', payload: '{}', runAfter: then, now: then });
+  await t.store.jobs.enqueueJob({ id, kind: 'fsck-test', payload: '{}', runAfter: then, now: then });
   const lockedUntil = new Date(Date.now() - 1.5 * HOUR_MS).toISOString();
-  expect((await t.store.claimNextJob(['fsck-test'], then, lockedUntil))?.id).toBe(id);
+  expect((await t.store.jobs.claimNextJob(['fsck-test'], then, lockedUntil))?.id).toBe(id);
   return id;
 }
 
@@ -103,8 +103,8 @@ describe('data check (npm run fsck)', () => {
     expect(text).toContain('Blobs without files: 2 found');
     expect(text).toContain('... and 1 more');
     expect(text).toContain('Run again with --repair');
-    expect((await t.store.getFile(lost))?.operation_status).toBe('READY');
-    expect((await t.store.getJob(job))?.state).toBe('running');
+    expect((await t.store.files.getFile(lost))?.operation_status).toBe('READY');
+    expect((await t.store.jobs.getJob(job))?.state).toBe('running');
 
     const repaired = await check.service.check({ now: later, repair: true });
     expect(repaired.problems).toBe(0);
@@ -118,9 +118,9 @@ describe('data check (npm run fsck)', () => {
     const shown = (await t.ok('GET', `/files/get-file-by-id?fileId=${lost}`)).file;
     expect(shown.operationStatus).toBe('FAILED');
     expect(shown.failureReason).toBe(MISSING_BYTES_REASON);
-    expect(await storedBlobs(t)).toEqual([(await t.store.getFile(fine.id))!.blob_key]);
+    expect(await storedBlobs(t)).toEqual([(await t.store.files.getFile(fine.id))!.blob_key]);
     expect(await tusFiles(t)).toEqual([]);
-    expect((await t.store.getJob(job))?.state).toBe('queued');
+    expect((await t.store.jobs.getJob(job))?.state).toBe('queued');
 
     const after = await check.service.check({ now: later });
     expect(after.problems).toBe(0);
@@ -131,13 +131,13 @@ describe('data check (npm run fsck)', () => {
   it('counts a job running for longer than the limit as stuck, however its lock is renewed', async () => {
     const id = 'job-forever';
     const then = new Date(Date.now() - 30 * HOUR_MS).toISOString();
-    await t.store.enqueueJob({ id, kind: 'fsck-test', payload: '{}', runAfter: then, now: then });
-    await t.store.claimNextJob(['fsck-test'], then, new Date(Date.now() + HOUR_MS).toISOString());
+    await t.store.jobs.enqueueJob({ id, kind: 'fsck-test', payload: '{}', runAfter: then, now: then });
+    await t.store.jobs.claimNextJob(['fsck-test'], then, new Date(Date.now() + HOUR_MS).toISOString());
     const report = await check.service.check({ repair: true });
     expect(report.stuckJobs).toMatchObject({ found: 1, repaired: 1 });
     expect(report.stuckJobs.examples[0]).toContain('running since');
     // The runner that still holds it loses the claim at its next renewal.
-    expect(await t.store.extendJobLock(id, 1, new Date().toISOString())).toBe(false);
+    expect(await t.store.jobs.extendJobLock(id, 1, new Date().toISOString())).toBe(false);
   });
 
   it('npm run fsck: a summary, exit 1 on problems, --repair fixes them', async () => {

@@ -12,7 +12,8 @@ import {
 } from '../../contract/index.ts';
 import { nowIso } from '../clock.ts';
 import { ApiError, invalid, notFound } from '../errors.ts';
-import type { FileSortColumn, ListingFilter, MetadataStore } from '../stores/metadata-store.ts';
+import type { MetadataStore } from '../stores/metadata-store.ts';
+import type { FileSortColumn, ListingFilter } from '../stores/sql-helpers.ts';
 import type { FileRow } from '../stores/schema.ts';
 import type { CursorCodec } from './cursors.ts';
 import type { FolderService } from './folder-service.ts';
@@ -69,7 +70,7 @@ export class FileService {
   /** Reads a file row by id or Wix media URI; 404 when there is none. */
   async row(idOrUri: string): Promise<FileRow> {
     const id = fileIdFromIdOrUri(idOrUri);
-    const row = await this.store.getFile(id);
+    const row = await this.store.files.getFile(id);
     if (!row) throw notFound('File', id);
     return row;
   }
@@ -81,7 +82,7 @@ export class FileService {
   /** Files in the order asked for; any unknown id is a 404 naming it. */
   async getMany(idsOrUris: readonly string[]): Promise<FileDescriptor[]> {
     const ids = idsOrUris.map(fileIdFromIdOrUri);
-    const rows = await this.store.getFiles([...new Set(ids)]);
+    const rows = await this.store.files.getFiles([...new Set(ids)]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const missing = ids.filter((id) => !byId.has(id));
     if (missing.length > 0) {
@@ -122,7 +123,7 @@ export class FileService {
         next.scope = target.root;
       }
       next.search_text = searchTextOf(next.display_name, next.mime_type, JSON.parse(next.labels) as string[]);
-      await store.updateFile(row.id, {
+      await store.files.updateFile(row.id, {
         display_name: next.display_name,
         sort_name: next.sort_name,
         labels: next.labels,
@@ -206,7 +207,7 @@ export class FileService {
       spec,
       column: (field) => FILE_SORT_COLUMNS[field],
       fetch: (filter, column, order, after, limit) =>
-        this.store.listFiles({ filter, column, order, after, limit }),
+        this.store.files.listFiles({ filter, column, order, after, limit }),
     });
     return { rows: page.rows.map((row) => this.toWire(row)), nextCursor: page.nextCursor };
   }

@@ -13,7 +13,8 @@ import {
 } from '../../contract/index.ts';
 import { nowIso } from '../clock.ts';
 import { ApiError, invalid, notFound } from '../errors.ts';
-import type { FolderSortColumn, LiveRoot, MetadataStore } from '../stores/metadata-store.ts';
+import type { MetadataStore } from '../stores/metadata-store.ts';
+import type { FolderSortColumn, LiveRoot } from '../stores/sql-helpers.ts';
 import type { FolderRow } from '../stores/schema.ts';
 import type { CursorCodec } from './cursors.ts';
 import { nameProblem } from './names.ts';
@@ -66,7 +67,7 @@ export class FolderService {
     if (folderId === VISITOR_UPLOADS_ROOT_ID) return { id: folderId, root: 'VISITOR_UPLOADS_ROOT' };
     if (folderId === TRASH_ROOT_ID)
       throw invalid(field, 'items cannot be put in the trash folder; delete them');
-    const row = await this.store.getFolder(folderId);
+    const row = await this.store.folders.getFolder(folderId);
     if (!row) throw notFound('Folder', folderId);
     if (row.state !== 'OK') throw new ApiError('FAILED_PRECONDITION', `Folder ${folderId} is in the trash`);
     return { id: row.id, root: row.root };
@@ -74,7 +75,7 @@ export class FolderService {
 
   async get(folderId: string): Promise<Folder> {
     if (isRootId(folderId)) return rootFolder(folderId, this.siteId);
-    const row = await this.store.getFolder(folderId);
+    const row = await this.store.folders.getFolder(folderId);
     if (!row) throw notFound('Folder', folderId);
     return this.toWire(row);
   }
@@ -85,7 +86,7 @@ export class FolderService {
     return this.store.transaction(async (store) => {
       const parent = await this.destination(parentFolderId, 'parentFolderId');
       const row = this.newRow(displayName, parent);
-      await store.insertFolder(row);
+      await store.folders.insertFolder(row);
       return this.toWire(row);
     });
   }
@@ -115,13 +116,13 @@ export class FolderService {
     const segments = splitFilePath(filePath);
     let current = base;
     for (const segment of segments) {
-      const existing = await this.store.findLiveChildFolder(current.id, segment);
+      const existing = await this.store.folders.findLiveChildFolder(current.id, segment);
       if (existing) {
         current = { id: existing.id, root: existing.root };
         continue;
       }
       const row = this.newRow(segment, current);
-      await this.store.insertFolder(row);
+      await this.store.folders.insertFolder(row);
       current = { id: row.id, root: row.root };
     }
     return current;
@@ -139,7 +140,7 @@ export class FolderService {
       if (problem) throw invalid('folder.displayName', problem);
     }
     return this.store.transaction(async (store) => {
-      const row = await store.getFolder(folderId);
+      const row = await store.folders.getFolder(folderId);
       if (!row) throw notFound('Folder', folderId);
       if (row.state !== 'OK') throw new ApiError('FAILED_PRECONDITION', `Folder ${folderId} is in the trash`);
       const now = nowIso();
@@ -151,7 +152,7 @@ export class FolderService {
       if (patch.parentFolderId !== undefined && patch.parentFolderId !== row.parent_folder_id) {
         const target = await this.destination(patch.parentFolderId, 'folder.parentFolderId');
         // "a folder never moves into itself or its own subtree"
-        if (target.id === folderId || (await store.ancestorIds(target.id)).includes(folderId)) {
+        if (target.id === folderId || (await store.folders.ancestorIds(target.id)).includes(folderId)) {
           throw invalid(
             'folder.parentFolderId',
             'a folder cannot be moved into itself or one of its sub-folders',
@@ -160,12 +161,12 @@ export class FolderService {
         next.parent_folder_id = target.id;
         next.location_id = target.id;
         if (target.root !== row.root) {
-          await store.setSubtreeRoot(folderId, target.root);
+          await store.folders.setSubtreeRoot(folderId, target.root);
           next.root = target.root;
           next.scope = target.root;
         }
       }
-      await store.updateFolder(folderId, {
+      await store.folders.updateFolder(folderId, {
         display_name: next.display_name,
         sort_name: next.sort_name,
         parent_folder_id: next.parent_folder_id,
@@ -232,7 +233,7 @@ export class FolderService {
       if (state === 'DELETED') throw invalid('parentFolderId', 'is not a folder in the trash');
       return;
     }
-    const row = await this.store.getFolder(folderId);
+    const row = await this.store.folders.getFolder(folderId);
     if (!row) throw notFound('Folder', folderId);
   }
 
@@ -250,7 +251,7 @@ export class FolderService {
       spec,
       column: (field) => FOLDER_SORT_COLUMNS[field],
       fetch: (filter, column, order, after, limit) =>
-        this.store.listFolders({ filter, column, order, after, limit }),
+        this.store.folders.listFolders({ filter, column, order, after, limit }),
     });
     return { rows: page.rows.map((row) => this.toWire(row)), nextCursor: page.nextCursor };
   }

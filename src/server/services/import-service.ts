@@ -310,7 +310,7 @@ export class ImportService {
       created_date: now,
       updated_date: now,
     };
-    await this.store.insertFile(row);
+    await this.store.files.insertFile(row);
     const payload: ImportPayload = {
       fileId,
       url: url.toString(),
@@ -324,7 +324,7 @@ export class ImportService {
 
   /** The job: fetch the source into the file's blob and make the file READY. */
   private async fetch(payload: ImportPayload, context: JobContext): Promise<void> {
-    const row = await this.store.getFile(payload.fileId);
+    const row = await this.store.files.getFile(payload.fileId);
     // Purged meanwhile, or done already (a retried job whose last attempt got further than it knew).
     if (!row || !awaitingBytes(row)) return;
     const policy = this.uploads.options.policy;
@@ -382,7 +382,7 @@ export class ImportService {
         throw new Error(`The source sent ${stored.size} of ${length} bytes`);
       }
       const done = await this.store.transaction(async (store) => {
-        const current = await store.getFile(payload.fileId);
+        const current = await store.files.getFile(payload.fileId);
         if (!current || !awaitingBytes(current)) return false;
         await this.uploads.quota.check(stored.size).catch((error: ApiError) => {
           throw new PermanentJobError(error.message, { cause: error });
@@ -390,7 +390,7 @@ export class ImportService {
         const mediaType = payload.mediaType ?? mediaTypeOf(mime, current.display_name);
         // Fetched: processed next (still PENDING) when its type has renditions, else complete.
         const processed = this.processing.needsProcessing({ media_type: mediaType, mime_type: mime });
-        await store.updateFile(current.id, {
+        await store.files.updateFile(current.id, {
           mime_type: mime,
           media_type: mediaType,
           search_text: searchTextOf(current.display_name, mime, JSON.parse(current.labels) as string[]),
@@ -415,9 +415,9 @@ export class ImportService {
 
   private async markFailed(fileId: string, reason: string): Promise<void> {
     await this.store.transaction(async (store) => {
-      const row = await store.getFile(fileId);
+      const row = await store.files.getFile(fileId);
       if (!row || row.operation_status !== 'PENDING') return;
-      await store.updateFile(fileId, {
+      await store.files.updateFile(fileId, {
         operation_status: 'FAILED',
         failure_reason: reason,
         updated_date: nowIso(),

@@ -38,7 +38,7 @@ function newRunner(store: MetadataStore, options: Partial<JobRunnerOptions> = {}
 }
 
 async function stateOf(store: MetadataStore, id: string) {
-  return (await store.getJob(id))!;
+  return (await store.jobs.getJob(id))!;
 }
 
 function deferred() {
@@ -95,7 +95,7 @@ for (const database of testDatabases) {
           throw new Error('rolled back');
         })
         .catch(() => {});
-      expect(await store.getJob(id)).toBeUndefined();
+      expect(await store.jobs.getJob(id)).toBeUndefined();
     });
 
     it('retries a failing job with back-off until it succeeds', async () => {
@@ -165,7 +165,7 @@ for (const database of testDatabases) {
       const crashed = newRunner(store);
       const id = await crashed.enqueue('resize', { file: 'a' });
       // The crashed runner claimed it with a lock that is now past, and never finished.
-      const claim = await store.claimNextJob(['resize'], nowIso(), isoIn(-1));
+      const claim = await store.jobs.claimNextJob(['resize'], nowIso(), isoIn(-1));
       expect(claim?.id).toBe(id);
       expect(claim?.state).toBe('running');
 
@@ -181,7 +181,7 @@ for (const database of testDatabases) {
       const store = await newStore();
       const runner = newRunner(store);
       const held = await runner.enqueue('resize', { file: 'held' });
-      await store.claimNextJob(['resize'], nowIso(), isoIn(3600_000));
+      await store.jobs.claimNextJob(['resize'], nowIso(), isoIn(3600_000));
       const seen: string[] = [];
       runner.register<{ file: string }>('resize', { run: async ({ file }) => void seen.push(file) });
       const other = await runner.enqueue('resize', { file: 'other' });
@@ -195,7 +195,7 @@ for (const database of testDatabases) {
       const store = await newStore();
       const runner = newRunner(store);
       const id = await runner.enqueue('crashy', {});
-      for (let i = 0; i < 2; i++) await store.claimNextJob(['crashy'], nowIso(), isoIn(-1));
+      for (let i = 0; i < 2; i++) await store.jobs.claimNextJob(['crashy'], nowIso(), isoIn(-1));
       let ran = false;
       let failedWith = '';
       runner.register('crashy', {
@@ -214,7 +214,7 @@ for (const database of testDatabases) {
       const runner = newRunner(store);
       await runner.enqueue('k', {});
       const claims = await Promise.all(
-        Array.from({ length: 5 }, () => store.claimNextJob(['k'], nowIso(), isoIn(60_000))),
+        Array.from({ length: 5 }, () => store.jobs.claimNextJob(['k'], nowIso(), isoIn(60_000))),
       );
       expect(claims.filter(Boolean)).toHaveLength(1);
     });
@@ -269,7 +269,7 @@ for (const database of testDatabases) {
       const { jobLockMs } = loadConfig({});
       const id = await newRunner(store).enqueue('work', {});
       // The dead instance's claim, with the default lease, never renewed.
-      const claimed = await store.claimNextJob(['work'], nowIso(), isoIn(jobLockMs));
+      const claimed = await store.jobs.claimNextJob(['work'], nowIso(), isoIn(jobLockMs));
       expect(claimed?.id).toBe(id);
       const runner = newRunner(store, { lockMs: jobLockMs });
       runner.register('work', { run: async () => {} });

@@ -96,7 +96,7 @@ export class JobRunner {
     if (this.localNow() - this.clockSyncedAt < CLOCK_SYNC_MS) return;
     try {
       const before = this.localNow();
-      const database = Date.parse(await this.store.databaseNow());
+      const database = Date.parse(await this.store.jobs.databaseNow());
       const after = this.localNow();
       this.clockOffsetMs = database - (before + after) / 2;
       this.clockSyncedAt = after;
@@ -117,7 +117,7 @@ export class JobRunner {
   async enqueue(kind: string, payload: unknown, options: { delayMs?: number } = {}): Promise<string> {
     const id = newId();
     await this.syncClock();
-    await this.store.enqueueJob({
+    await this.store.jobs.enqueueJob({
       id,
       kind,
       payload: JSON.stringify(payload),
@@ -160,7 +160,7 @@ export class JobRunner {
       do {
         this.pumpAgain = false;
         while (this.running && this.active.size < this.options.concurrency) {
-          const job = await this.store.claimNextJob(
+          const job = await this.store.jobs.claimNextJob(
             [...this.handlers.keys()],
             this.isoIn(),
             this.isoIn(this.options.lockMs),
@@ -188,7 +188,7 @@ export class JobRunner {
     const context: JobContext = { jobId: job.id, attempt: job.attempts, signal: controller.signal };
     const maxAttempts = handler.maxAttempts ?? 3;
     const heartbeat = setInterval(() => {
-      this.store.extendJobLock(job.id, job.attempts, this.isoIn(this.options.lockMs)).then(
+      this.store.jobs.extendJobLock(job.id, job.attempts, this.isoIn(this.options.lockMs)).then(
         (held) => {
           if (!held) controller.abort(new Error('the job was taken over by another runner'));
         },
@@ -205,11 +205,11 @@ export class JobRunner {
         );
       }
       await handler.run(payload, context);
-      await this.store.completeJob(job.id, job.attempts, this.isoIn());
+      await this.store.jobs.completeJob(job.id, job.attempts, this.isoIn());
     } catch (error) {
       if (!this.running && controller.signal.aborted) {
         // Stopping: hand the job back as it was; it runs again after a restart.
-        await this.store.releaseJob(job.id, job.attempts, this.isoIn()).catch(() => {});
+        await this.store.jobs.releaseJob(job.id, job.attempts, this.isoIn()).catch(() => {});
         return;
       }
       const permanent = error instanceof PermanentJobError || job.attempts >= maxAttempts;
@@ -217,7 +217,7 @@ export class JobRunner {
       if (!permanent) {
         const delay = Math.min(this.options.retryBaseMs * 2 ** (job.attempts - 1), 3600_000);
         this.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: message }, 'job failed');
-        await this.store
+        await this.store.jobs
           .failJob(job.id, job.attempts, message, this.isoIn(delay), this.isoIn())
           .catch((e: unknown) => this.log.error({ err: e }, 'could not record a job failure'));
         return;
@@ -228,7 +228,7 @@ export class JobRunner {
       } catch (hookError) {
         this.log.error({ err: hookError, jobId: job.id }, 'the failure hook of a job failed');
       }
-      await this.store
+      await this.store.jobs
         .failJob(job.id, job.attempts, message, null, this.isoIn())
         .catch((e: unknown) => this.log.error({ err: e }, 'could not record a job failure'));
     } finally {

@@ -1,5 +1,5 @@
 import { PAGE_LIMIT_DEFAULT, type NextCursor, type SortOrder } from '../../contract/index.ts';
-import type { KeysetPosition, ListingFilter } from '../stores/metadata-store.ts';
+import type { KeysetPosition, ListingFilter } from '../stores/sql-helpers.ts';
 import type { CursorCodec } from './cursors.ts';
 
 export interface PageRequest {

@@ -284,7 +284,7 @@ export class ResumableUploads {
     });
     streamBodiesFromNode(this.server);
     this.server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
-      this.store
+      this.store.uploadTokens
         .deleteUploadTokensOfUpload(id)
         .catch((error: unknown) => this.log.warn({ err: error, id }, 'could not forget a terminated upload'));
     });
@@ -317,7 +317,7 @@ export class ResumableUploads {
         throw new ApiError('UNAUTHENTICATED', 'Send the upload token in the metadata (`token`)');
       }
       const tokenHash = sha256(token);
-      const raw = await this.store.freeUploadToken(tokenHash, nowIso());
+      const raw = await this.store.uploadTokens.freeUploadToken(tokenHash, nowIso());
       if (raw === undefined) {
         throw new ApiError('PERMISSION_DENIED', 'This upload token is invalid, expired or already used');
       }
@@ -333,7 +333,7 @@ export class ResumableUploads {
       if (metadata.filename) this.uploads.fileNameOf(params, metadata.filename);
       await this.uploads.checkQuotas(params, upload.size);
       await this.uploads.space.check(upload.size);
-      const bound = await this.store.bindUploadToken(
+      const bound = await this.store.uploadTokens.bindUploadToken(
         tokenHash,
         upload.id,
         nowIso(),
@@ -380,7 +380,9 @@ export class ResumableUploads {
     const tokenHash = sha256(token);
     const claimed = TOKEN.test(token) ? await this.uploads.claims.claimFinalize(tokenHash) : undefined;
     if (!claimed) {
-      const done = TOKEN.test(token) ? await this.store.finalizedUploadOf(tokenHash, nowIso()) : undefined;
+      const done = TOKEN.test(token)
+        ? await this.store.uploadTokens.finalizedUploadOf(tokenHash, nowIso())
+        : undefined;
       if (done) {
         // Finalized before (its answer may have been lost): the same file. A crash may have left the bytes.
         await this.removeUpload(done.uploadId);
@@ -437,7 +439,7 @@ export class ResumableUploads {
 
   /** Removes an upload's bytes and its token. */
   private async discard(uploadId: string): Promise<void> {
-    await this.store.deleteUploadTokensOfUpload(uploadId);
+    await this.store.uploadTokens.deleteUploadTokensOfUpload(uploadId);
     await this.removeUpload(uploadId);
   }
 

@@ -102,7 +102,7 @@ export class TrashRetention {
       const ids: string[] = [];
       for (const entry of entries) if (await this.store.isDue(entry, cutoff)) ids.push(entry.id);
       if (ids.length === 0) return { purged: [], count: 0 };
-      const rows = await store.purge(ids, []);
+      const rows = await store.trash.purge(ids, []);
       return { purged: await this.withVariants(rows.flatMap(blobKeysOf)), count: ids.length };
     });
     await this.deleteBlobs(purged);
@@ -117,7 +117,8 @@ export class TrashRetention {
         if (!(await this.store.isDue(entry, cutoff))) return { state: 'gone' as const, keys: [], files: 0 };
         const ids = await this.store.batchFileIds(entry.id, this.batchSize);
         // The files first, a batch at a time; the folders (rows only) once none is left, the entry with them.
-        const rows = ids.length > 0 ? await store.purge(ids, []) : await store.purge([], [entry.id]);
+        const rows =
+          ids.length > 0 ? await store.trash.purge(ids, []) : await store.trash.purge([], [entry.id]);
         const keys = await this.withVariants(rows.flatMap(blobKeysOf));
         return { state: ids.length > 0 ? ('more' as const) : ('done' as const), keys, files: ids.length };
       });

@@ -5,7 +5,8 @@ import { nowIso } from '../clock.ts';
 import { ApiError } from '../errors.ts';
 import { ImageStore } from '../stores/image-store.ts';
 import { SharingStore } from '../stores/sharing-store.ts';
-import type { LiveRoot, MetadataStore } from '../stores/metadata-store.ts';
+import type { MetadataStore } from '../stores/metadata-store.ts';
+import type { LiveRoot } from '../stores/sql-helpers.ts';
 import type { FileRow, FolderRow } from '../stores/schema.ts';
 import { isRootId, type Destination } from './folder-service.ts';
 
@@ -31,7 +32,7 @@ export class TrashService {
     const blobKeys = await this.store.transaction(async (store) => {
       await this.requireExisting(store, kind, unique);
       if (!permanent) {
-        await store.trash(kind, unique, nowIso());
+        await store.trash.trash(kind, unique, nowIso());
         return [];
       }
       return kind === 'files' ? this.purgeRows(store, unique, []) : this.purgeRows(store, [], unique);
@@ -48,7 +49,7 @@ export class TrashService {
     fileIds: readonly string[],
     folderIds: readonly string[],
   ): Promise<string[]> {
-    const purged = await store.purge(fileIds, folderIds);
+    const purged = await store.trash.purge(fileIds, folderIds);
     // Share links of the purged files go with them.
     await new SharingStore(store).deleteOrphans();
     // Rendered image variants of the purged files go with them.
@@ -83,10 +84,10 @@ export class TrashService {
     let restored = 0;
     for (const id of ids) {
       // Re-read: restoring an earlier id of this call may already have restored this one.
-      const row = kind === 'files' ? await store.getFile(id) : await store.getFolder(id);
+      const row = kind === 'files' ? await store.files.getFile(id) : await store.folders.getFolder(id);
       if (!row || row.state !== 'DELETED') continue;
       const home = await this.restoreTarget(store, row.parent_folder_id, row.root);
-      await store.restore(kind, row, home.id, home.root, now);
+      await store.trash.restore(kind, row, home.id, home.root, now);
       restored++;
     }
     return restored;
@@ -95,7 +96,7 @@ export class TrashService {
   /** Where a restored item goes: its old parent if that is live, else `media-root`. */
   private async restoreTarget(store: MetadataStore, parentId: string, root: LiveRoot): Promise<Destination> {
     if (parentId === MEDIA_ROOT_ID || parentId === VISITOR_UPLOADS_ROOT_ID) return { id: parentId, root };
-    const parent = await store.getFolder(parentId);
+    const parent = await store.folders.getFolder(parentId);
     if (parent && parent.state === 'OK') return { id: parent.id, root: parent.root };
     return { id: MEDIA_ROOT_ID, root: 'MEDIA_ROOT' };
   }
@@ -109,7 +110,7 @@ export class TrashService {
       );
     }
     const rows: (FileRow | FolderRow)[] =
-      kind === 'files' ? await store.getFiles(ids) : await store.getFolders(ids);
+      kind === 'files' ? await store.files.getFiles(ids) : await store.folders.getFolders(ids);
     const found = new Set(rows.map((r) => r.id));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) {

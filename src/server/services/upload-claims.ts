@@ -80,7 +80,7 @@ export class UploadClaim {
       this.lastProgress = now;
     }
     try {
-      if (await this.store.renewUploadClaim(this.tokenHash, this.id, this.leaseUntil())) return;
+      if (await this.store.uploadTokens.renewUploadClaim(this.tokenHash, this.id, this.leaseUntil())) return;
     } catch {
       // A database hiccup: the next tick tries again, and `commit` decides in the end.
       return;
@@ -97,15 +97,15 @@ export class UploadClaim {
   async commit(store: MetadataStore, fileId: string): Promise<void> {
     const held =
       this.end === 'consume'
-        ? await store.consumeUploadToken(this.tokenHash, this.id)
-        : await store.completeUploadToken(this.tokenHash, this.id, fileId);
+        ? await store.uploadTokens.consumeUploadToken(this.tokenHash, this.id)
+        : await store.uploadTokens.completeUploadToken(this.tokenHash, this.id, fileId);
     if (!held) throw claimLost();
   }
 
   /** Gives the token back for a retry (no-op when the claim is not this holder's any more). */
   async release(): Promise<void> {
     this.stop();
-    await this.store.releaseUploadToken(this.tokenHash, this.id);
+    await this.store.uploadTokens.releaseUploadToken(this.tokenHash, this.id);
   }
 }
 
@@ -119,7 +119,12 @@ export class UploadClaims {
   /** Claims a plain upload's token; undefined when it is unknown, expired, used, or held by a live claim. */
   async claimPlain(tokenHash: string): Promise<{ claim: UploadClaim; params: string } | undefined> {
     const claim = new UploadClaim(this.store, tokenHash, this.leaseMs, 'consume');
-    const params = await this.store.claimUploadToken(tokenHash, nowIso(), claim.leaseUntil(), claim.id);
+    const params = await this.store.uploadTokens.claimUploadToken(
+      tokenHash,
+      nowIso(),
+      claim.leaseUntil(),
+      claim.id,
+    );
     return params === undefined ? undefined : { claim, params };
   }
 
@@ -128,7 +133,12 @@ export class UploadClaims {
     tokenHash: string,
   ): Promise<{ claim: UploadClaim; params: string; uploadId: string } | undefined> {
     const claim = new UploadClaim(this.store, tokenHash, this.leaseMs, 'complete');
-    const claimed = await this.store.claimBoundUploadToken(tokenHash, nowIso(), claim.leaseUntil(), claim.id);
+    const claimed = await this.store.uploadTokens.claimBoundUploadToken(
+      tokenHash,
+      nowIso(),
+      claim.leaseUntil(),
+      claim.id,
+    );
     return claimed && { claim, ...claimed };
   }
 }

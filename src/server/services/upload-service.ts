@@ -300,7 +300,7 @@ export class UploadService {
     };
     const token = randomToken(32);
     const expiresAt = isoIn(this.options.uploadUrlTtlMinutes * 60_000);
-    await this.store.insertUploadToken(sha256(token), JSON.stringify(params), expiresAt);
+    await this.store.uploadTokens.insertUploadToken(sha256(token), JSON.stringify(params), expiresAt);
     return { token, expiresAt };
   }
 
@@ -490,7 +490,7 @@ export class UploadService {
           );
         if (params.filePath) parent = await this.folders.ensurePath(parent, params.filePath);
         const row = this.newRow({ ...file, parent });
-        await store.insertFile(row);
+        await store.files.insertFile(row);
         await claim?.commit(store, row.id);
         if (row.operation_status === 'PENDING') await this.processing.enqueue(row.id);
       });

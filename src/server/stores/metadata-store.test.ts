@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { testDatabases } from '../testing/test-databases.ts';
-import { MetadataStore, type FileSortColumn, type KeysetPosition } from './metadata-store.ts';
+import { FileRowStore } from './file-row-store.ts';
+import { MetadataStore } from './metadata-store.ts';
 import type { FileRow } from './schema.ts';
+import type { FileSortColumn, KeysetPosition } from './sql-helpers.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -63,12 +65,12 @@ for (const database of testDatabases) {
       options: { trigramCandidatesMax?: number; searchProbeRows?: number } = {},
     ): Promise<MetadataStore> {
       const store = await newStore(options);
-      for (const [i, name] of names.entries()) await store.insertFile(fileRow(i, name));
+      for (const [i, name] of names.entries()) await store.files.insertFile(fileRow(i, name));
       return store;
     }
 
     const search = (store: MetadataStore, text: string, limit = 100) =>
-      store
+      store.files
         .listFiles({
           filter: { scope: 'MEDIA_ROOT', search: text },
           column: 'sort_name',
@@ -89,7 +91,7 @@ for (const database of testDatabases) {
       const out: FileRow[] = [];
       let after: KeysetPosition | null = null;
       for (;;) {
-        const rows = await store.listFiles({
+        const rows = await store.files.listFiles({
           filter: { scope: 'MEDIA_ROOT', search: searchText },
           column,
           order,
@@ -129,14 +131,14 @@ for (const database of testDatabases) {
 
       it('keeps the trigram index in step with renames and deletes', async () => {
         const store = await storeWith(names, { trigramCandidatesMax: 1000 });
-        await store.updateFile('f0005', {
+        await store.files.updateFile('f0005', {
           display_name: 'horse.png',
           sort_name: 'horse.png',
           search_text: 'horse.png\nimage/png',
         });
         expect(await search(store, 'zebra')).toEqual([]);
         expect(await search(store, 'horse')).toEqual(['horse.png']);
-        await store.purge(['f0005'], []);
+        await store.trash.purge(['f0005'], []);
         expect(await search(store, 'horse')).toEqual([]);
       });
 
@@ -153,7 +155,7 @@ for (const database of testDatabases) {
         expect(expected).toHaveLength(13);
 
         const plans = vi.spyOn(
-          MetadataStore.prototype as unknown as { searchPlan(): Promise<string> },
+          FileRowStore.prototype as unknown as { searchPlan(): Promise<string> },
           'searchPlan',
         );
         const trigram = await storeWith(many, { trigramCandidatesMax: 1000, searchProbeRows: 10 });
@@ -228,14 +230,14 @@ for (const database of testDatabases) {
     it('hands back 64-bit numbers as numbers', async () => {
       const store = await newStore();
       const big = 25 * 1024 ** 3;
-      await store.insertFile(fileRow(0, 'big.bin', { size_in_bytes: big }));
-      await store.insertFile(fileRow(1, 'small.bin', { size_in_bytes: 1 }));
-      expect((await store.getFile('f0000'))?.size_in_bytes).toBe(big);
-      expect(await store.usageBytes()).toBe(big + 1);
-      await store.updateFile('f0001', { size_in_bytes: 3 });
-      expect(await store.usageBytes()).toBe(big + 3);
-      expect(await store.purge(['f0000'], [])).toEqual([{ blob_key: 'originals/0', assets: '{}' }]);
-      expect(await store.usageBytes()).toBe(3);
+      await store.files.insertFile(fileRow(0, 'big.bin', { size_in_bytes: big }));
+      await store.files.insertFile(fileRow(1, 'small.bin', { size_in_bytes: 1 }));
+      expect((await store.files.getFile('f0000'))?.size_in_bytes).toBe(big);
+      expect(await store.usage.usageBytes()).toBe(big + 1);
+      await store.files.updateFile('f0001', { size_in_bytes: 3 });
+      expect(await store.usage.usageBytes()).toBe(big + 3);
+      expect(await store.trash.purge(['f0000'], [])).toEqual([{ blob_key: 'originals/0', assets: '{}' }]);
+      expect(await store.usage.usageBytes()).toBe(3);
     });
 
     it('runs store transactions one at a time, and rolls back a failed one', async () => {
@@ -245,32 +247,32 @@ for (const database of testDatabases) {
       await Promise.all(
         [0, 1].map((i) =>
           store.transaction(async () => {
-            seen.push(await store.usageBytes());
+            seen.push(await store.usage.usageBytes());
             await sleep(30);
-            await store.insertFile(fileRow(i, `f${i}.png`, { size_in_bytes: 10 }));
+            await store.files.insertFile(fileRow(i, `f${i}.png`, { size_in_bytes: 10 }));
           }),
         ),
       );
       expect(seen).toEqual([0, 10]);
       await expect(
         store.transaction(async () => {
-          await store.insertFile(fileRow(2, 'rolled-back.png', { size_in_bytes: 5 }));
+          await store.files.insertFile(fileRow(2, 'rolled-back.png', { size_in_bytes: 5 }));
           throw new Error('no');
         }),
       ).rejects.toThrow('no');
-      expect(await store.getFile('f0002')).toBeUndefined();
-      expect(await store.usageBytes()).toBe(20);
+      expect(await store.files.getFile('f0002')).toBeUndefined();
+      expect(await store.usage.usageBytes()).toBe(20);
     });
 
     it('finds nothing for an id or a search term with a NUL in it', async () => {
       const store = await storeWith(['cat.png', 'dog.png']);
-      expect(await store.getFile('f\u00000')).toBeUndefined();
-      expect(await store.getFolder('a\u0000b')).toBeUndefined();
-      expect((await store.getFiles(['f0001', 'f\u00000'])).map((r) => r.id)).toEqual(['f0001']);
+      expect(await store.files.getFile('f\u00000')).toBeUndefined();
+      expect(await store.folders.getFolder('a\u0000b')).toBeUndefined();
+      expect((await store.files.getFiles(['f0001', 'f\u00000'])).map((r) => r.id)).toEqual(['f0001']);
       for (const term of ['a\u0000', 'cat\u0000']) {
         expect(await search(store, term), JSON.stringify(term)).toEqual([]);
       }
-      const inFolder = await store.listFiles({
+      const inFolder = await store.files.listFiles({
         filter: { locationId: 'media\u0000root' },
         column: 'sort_name',
         order: 'ASC',
@@ -282,35 +284,35 @@ for (const database of testDatabases) {
 
     it('claims an upload token once', async () => {
       const store = await newStore();
-      await store.insertUploadToken('t', '{"a":1}', '2030-01-01T00:00:00.000Z');
+      await store.uploadTokens.insertUploadToken('t', '{"a":1}', '2030-01-01T00:00:00.000Z');
       const now = '2026-01-01T00:00:00.000Z';
       const lease = '2026-01-01T00:01:00.000Z';
       const claims = await Promise.all(
-        [0, 1, 2].map((i) => store.claimUploadToken('t', now, lease, `c${i}`)),
+        [0, 1, 2].map((i) => store.uploadTokens.claimUploadToken('t', now, lease, `c${i}`)),
       );
       expect(claims.filter((c) => c !== undefined)).toEqual(['{"a":1}']);
     });
 
     it('a claim is a lease: refused while it lasts, free once it ran out; only its holder ends it', async () => {
       const store = await newStore();
-      await store.insertUploadToken('t', '{"a":1}', '2030-01-01T00:00:00.000Z');
+      await store.uploadTokens.insertUploadToken('t', '{"a":1}', '2030-01-01T00:00:00.000Z');
       const at = (minute: number) => `2026-01-01T00:0${minute}:00.000Z`;
-      expect(await store.claimUploadToken('t', at(0), at(1), 'dead')).toBe('{"a":1}');
-      expect(await store.claimUploadToken('t', at(0), at(1), 'other')).toBeUndefined();
-      expect(await store.freeUploadToken('t', at(0))).toBeUndefined();
+      expect(await store.uploadTokens.claimUploadToken('t', at(0), at(1), 'dead')).toBe('{"a":1}');
+      expect(await store.uploadTokens.claimUploadToken('t', at(0), at(1), 'other')).toBeUndefined();
+      expect(await store.uploadTokens.freeUploadToken('t', at(0))).toBeUndefined();
       // The holder died: its lease runs out and another use takes the token.
-      expect(await store.freeUploadToken('t', at(1))).toBe('{"a":1}');
-      expect(await store.claimUploadToken('t', at(1), at(2), 'next')).toBe('{"a":1}');
+      expect(await store.uploadTokens.freeUploadToken('t', at(1))).toBe('{"a":1}');
+      expect(await store.uploadTokens.claimUploadToken('t', at(1), at(2), 'next')).toBe('{"a":1}');
       // The dead holder, were it alive after all, can neither renew, release nor use the token up.
-      expect(await store.renewUploadClaim('t', 'dead', at(5))).toBe(false);
-      await store.releaseUploadToken('t', 'dead');
-      expect(await store.consumeUploadToken('t', 'dead')).toBe(false);
-      expect(await store.claimUploadToken('t', at(1), at(2), 'third')).toBeUndefined();
+      expect(await store.uploadTokens.renewUploadClaim('t', 'dead', at(5))).toBe(false);
+      await store.uploadTokens.releaseUploadToken('t', 'dead');
+      expect(await store.uploadTokens.consumeUploadToken('t', 'dead')).toBe(false);
+      expect(await store.uploadTokens.claimUploadToken('t', at(1), at(2), 'third')).toBeUndefined();
       // The live holder renews and uses it up.
-      expect(await store.renewUploadClaim('t', 'next', at(5))).toBe(true);
-      expect(await store.claimUploadToken('t', at(3), at(4), 'third')).toBeUndefined();
-      expect(await store.consumeUploadToken('t', 'next')).toBe(true);
-      expect(await store.claimUploadToken('t', at(9), at(9), 'late')).toBeUndefined();
+      expect(await store.uploadTokens.renewUploadClaim('t', 'next', at(5))).toBe(true);
+      expect(await store.uploadTokens.claimUploadToken('t', at(3), at(4), 'third')).toBeUndefined();
+      expect(await store.uploadTokens.consumeUploadToken('t', 'next')).toBe(true);
+      expect(await store.uploadTokens.claimUploadToken('t', at(9), at(9), 'late')).toBeUndefined();
     });
 
     describe('jobs', () => {
@@ -319,25 +321,25 @@ for (const database of testDatabases) {
 
       it('claims a due job, holds it while locked, and hands it over when the lock runs out', async () => {
         const store = await newStore();
-        await store.enqueueJob({ id: 'j1', kind: 'k', payload: '{}', runAfter: now, now });
-        await store.enqueueJob({ id: 'j2', kind: 'k', payload: '{}', runAfter: later, now });
-        const first = await store.claimNextJob(['k'], now, later);
+        await store.jobs.enqueueJob({ id: 'j1', kind: 'k', payload: '{}', runAfter: now, now });
+        await store.jobs.enqueueJob({ id: 'j2', kind: 'k', payload: '{}', runAfter: later, now });
+        const first = await store.jobs.claimNextJob(['k'], now, later);
         expect(first).toMatchObject({ id: 'j1', state: 'running', attempts: 1, locked_until: later });
-        expect(await store.claimNextJob(['k'], now, later)).toBeUndefined();
-        expect(await store.claimNextJob(['other'], later, later)).toBeUndefined();
+        expect(await store.jobs.claimNextJob(['k'], now, later)).toBeUndefined();
+        expect(await store.jobs.claimNextJob(['other'], later, later)).toBeUndefined();
         // At `later` both j2 (due) and j1 (lock ran out) may go; j1 runs first (older run_after).
-        const again = await store.claimNextJob(['k'], later, '2026-01-01T00:10:00.000Z');
+        const again = await store.jobs.claimNextJob(['k'], later, '2026-01-01T00:10:00.000Z');
         expect(again).toMatchObject({ id: 'j1', attempts: 2 });
-        expect(await store.extendJobLock('j1', 1, later)).toBe(false);
-        expect(await store.extendJobLock('j1', 2, '2026-01-01T00:15:00.000Z')).toBe(true);
-        expect((await store.claimNextJob(['k'], later, later))?.id).toBe('j2');
+        expect(await store.jobs.extendJobLock('j1', 1, later)).toBe(false);
+        expect(await store.jobs.extendJobLock('j1', 2, '2026-01-01T00:15:00.000Z')).toBe(true);
+        expect((await store.jobs.claimNextJob(['k'], later, later))?.id).toBe('j2');
       });
 
       it('never gives one job to two claimers at once', async () => {
         const store = await newStore();
         const count = 40;
         for (let i = 0; i < count; i++) {
-          await store.enqueueJob({
+          await store.jobs.enqueueJob({
             id: `j${String(i).padStart(2, '0')}`,
             kind: 'k',
             payload: '{}',
@@ -348,7 +350,7 @@ for (const database of testDatabases) {
         const claimed: string[] = [];
         const claimer = async () => {
           for (;;) {
-            const job = await store.claimNextJob(['k'], now, later);
+            const job = await store.jobs.claimNextJob(['k'], now, later);
             if (!job) return;
             claimed.push(job.id);
           }
@@ -356,7 +358,7 @@ for (const database of testDatabases) {
         await Promise.all([claimer(), claimer(), claimer(), claimer()]);
         expect(claimed).toHaveLength(count);
         expect(new Set(claimed).size).toBe(count);
-        for (const id of claimed) expect((await store.getJob(id))?.attempts).toBe(1);
+        for (const id of claimed) expect((await store.jobs.getJob(id))?.attempts).toBe(1);
       });
     });
   });

@@ -61,7 +61,7 @@ export class TrashRetentionStore {
    * the subtree trashed on their own earlier are entries of their own, with their own date: not these.
    */
   async batchFileIds(folderId: string, limit: number): Promise<string[]> {
-    const subtree = await this.metadata.subtreeFolderIds([folderId]);
+    const subtree = await this.metadata.folders.subtreeFolderIds([folderId]);
     const ids: string[] = [];
     for (let i = 0; i < subtree.length && ids.length < limit; i += CHUNK) {
       const rows = await this.metadata.db

@@ -139,7 +139,7 @@ export class ProcessingService {
   }
 
   private async process({ fileId }: ProcessPayload, context: JobContext): Promise<void> {
-    const row = await this.store.getFile(fileId);
+    const row = await this.store.files.getFile(fileId);
     if (!row || row.operation_status !== 'PENDING') return;
     const workDir = await fsp.mkdtemp(path.join(this.tmpDir, 'job-'));
     const deadline = new Deadline(this.options.timeoutMs);
@@ -166,9 +166,9 @@ export class ProcessingService {
       }
       const assets = await this.storeRenditions(fileId, processed);
       const done = await this.store.transaction(async (store) => {
-        const current = await store.getFile(fileId);
+        const current = await store.files.getFile(fileId);
         if (!current || current.operation_status !== 'PENDING') return false;
-        await store.updateFile(fileId, {
+        await store.files.updateFile(fileId, {
           media: JSON.stringify(mergeMedia(current, processed.media)),
           assets: JSON.stringify(assets),
           operation_status: 'READY',
@@ -231,9 +231,9 @@ export class ProcessingService {
         ? error.message
         : 'Processing failed repeatedly; the server log has the details';
     await this.store.transaction(async (store) => {
-      const row = await store.getFile(fileId);
+      const row = await store.files.getFile(fileId);
       if (!row || row.operation_status !== 'PENDING') return;
-      await store.updateFile(fileId, {
+      await store.files.updateFile(fileId, {
         operation_status: 'FAILED',
         failure_reason: reason,
       });
