@@ -290,7 +290,8 @@ test('Trash says when and where from, keeps its own breadcrumb, and empty states
   await page.goto(`/trash?item=file:${shot.id}&view=list`);
   const panel = page.getByRole('complementary', { name: 'Details of shot.txt' });
   const fact = (label: string) =>
-    panel.locator('.facts__row').filter({ has: page.getByRole('term').filter({ hasText: label }) });
+    // Exact: "Deleted" is not "Deleted forever".
+    panel.locator('.facts__row').filter({ has: page.getByRole('term').getByText(label, { exact: true }) });
   await expect(fact('From').getByRole('definition')).toHaveText(
     `Site Files › ${workspace.displayName} › Photos`,
     {

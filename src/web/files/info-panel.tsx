@@ -20,7 +20,7 @@ import { AltTextField } from './alt-text-field';
 import { PurgeFact } from './trash-retention';
 import { UsedOnSite } from './used-on-site';
 import { usePicker } from '../picker/picker-context';
-import { SharingSection } from '../sharing';
+import { SharingSection } from '../sharing/sharing-section';
 
 export interface PanelActions {
   open: (item: Item) => void;

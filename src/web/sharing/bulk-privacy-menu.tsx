@@ -1,9 +1,18 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
+import { useRef } from 'react';
+import { useTakeOverFocus, type OnDemandMenuProps } from '../components/ui/on-demand-menu';
 import { useToast } from '../components/ui/toast';
 import { useSharingActions } from './api';
 
 /** The selection's "Privacy" menu: make every selected file private, or public. Folders are left as they are. */
-export function BulkPrivacyMenu({ fileIds }: { fileIds: readonly string[] }) {
+export interface BulkPrivacyMenuProps {
+  fileIds: readonly string[];
+}
+
+export function BulkPrivacyMenu(props: BulkPrivacyMenuProps & OnDemandMenuProps) {
+  const { fileIds } = props;
+  const trigger = useRef<HTMLButtonElement>(null);
+  useTakeOverFocus(trigger, props);
   const actions = useSharingActions();
   const toast = useToast();
   const set = async (isPrivate: boolean) => {
@@ -24,8 +33,12 @@ export function BulkPrivacyMenu({ fileIds }: { fileIds: readonly string[] }) {
     }
   };
   return (
-    <DropdownMenu.Root>
-      <DropdownMenu.Trigger className="button button--secondary" disabled={fileIds.length === 0}>
+    <DropdownMenu.Root defaultOpen={props.defaultOpen}>
+      <DropdownMenu.Trigger
+        ref={trigger}
+        className="button button--secondary"
+        disabled={fileIds.length === 0}
+      >
         Privacy <span aria-hidden="true">▾</span>
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>

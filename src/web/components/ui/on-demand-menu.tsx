@@ -23,6 +23,7 @@ export interface StandIn {
   className: string;
   ariaLabel: string;
   children: ReactNode;
+  disabled?: boolean;
 }
 
 /**
@@ -73,6 +74,7 @@ export function onDemandMenu<P extends object>(
         type="button"
         className={look.className}
         aria-label={look.ariaLabel}
+        disabled={look.disabled}
         aria-haspopup="menu"
         aria-expanded={false}
         data-state="closed"
