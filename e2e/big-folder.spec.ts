@@ -34,8 +34,9 @@ test('a big folder shows its item count, and "Select all" trashes the whole fold
   const live = await api.get('/site-media/v1/files', { params: { parentFolderId: workspace.id } });
   expect(((await live.json()) as { files: unknown[] }).files).toHaveLength(0);
   // One request started it on the server (a bulk operation, e2e/bulk-all.spec.ts), whatever the number of items.
-  expect(requests.filter((r) => r.startsWith('POST /site-media'))).toEqual([
-    'POST /site-media-ext/v1/bulk-operations',
-  ]);
+  // (Reads aside: the details panel fetches its item by id once that item has left the listing.)
+  expect(requests.filter((r) => r.startsWith('POST /site-media') && !r.endsWith('/files/get-files'))).toEqual(
+    ['POST /site-media-ext/v1/bulk-operations'],
+  );
   expect(requests.filter((r) => r.includes('/bulk/'))).toEqual([]);
 });
