@@ -15,9 +15,12 @@ async function open(page: Page, url: string): Promise<void> {
 }
 
 async function tap(page: Page, target: Locator): Promise<void> {
-  const box = await target.boundingBox();
-  if (!box) throw new Error('not on screen');
-  await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+  // A menu's stand-in button is swapped for the real trigger once its code loads (when the browser is idle):
+  // measure whichever is on screen now.
+  let box: Awaited<ReturnType<Locator['boundingBox']>> = null;
+  await expect.poll(async () => (box = await target.boundingBox()), { message: 'on screen' }).not.toBeNull();
+  const { x, y, width, height } = box!;
+  await page.touchscreen.tap(x + width / 2, y + height / 2);
 }
 
 /** Holds a finger on the element (a long-press): touch down, ~600 ms still, touch up. */
