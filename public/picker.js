@@ -52,7 +52,10 @@ export function openMediaPicker(options = {}) {
       error.name = 'AbortError';
       return error;
     };
+    let settled = false;
     const finish = (fn) => {
+      if (settled) return;
+      settled = true;
       window.removeEventListener('message', onMessage);
       cleanup();
       fn();
@@ -78,9 +81,13 @@ export function openMediaPicker(options = {}) {
         return;
       }
       target = popup;
-      // A popup closed with its window button sends nothing.
+      // A popup closed with its window button sends nothing. The picker also closes itself right after posting its
+      // result, and the browser may report the window closed before that message is delivered here: give a closed
+      // popup's last message one more tick to arrive before calling it cancelled.
       const watch = setInterval(() => {
-        if (popup.closed) finish(() => reject(cancelled()));
+        if (!popup.closed) return;
+        clearInterval(watch);
+        setTimeout(() => finish(() => reject(cancelled())), 500);
       }, 500);
       cleanup = () => {
         clearInterval(watch);
