@@ -1,15 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Kysely } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openMetadataDb } from './stores/metadata-db.ts';
-import type { Database } from './stores/schema.ts';
-import { startChildServer, type ChildServer } from './testing/child-servers.ts';
+import { describe, expect, it } from 'vitest';
+import type { ChildServer } from './testing/child-servers.ts';
+import { useCrashHarness } from './testing/crash-harness.ts';
 import { PNG_1X1, waitFor } from './testing/helpers.ts';
-import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from './testing/test-databases.ts';
-import { TEST_S3 } from './testing/test-app.ts';
 
 const API_KEY = 'bulk-crash-test-api-key';
 
@@ -26,28 +18,13 @@ interface Operation {
  * runner's job lease (30 s) runs out before the new server takes the job over.
  */
 describe('bulk operations across a crash (kill -9) of the server', { timeout: 240_000 }, () => {
-  let dataDir: string;
-  let schema: TestSchema | undefined;
-  let db: Kysely<Database>;
-  let env: Record<string, string>;
-  const servers: ChildServer[] = [];
-
-  async function start(): Promise<ChildServer> {
-    const server = await startChildServer(env);
-    servers.push(server);
-    return server;
-  }
-
-  async function call<T>(server: ChildServer, method: string, url: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${server.base}${url}`, {
-      method,
-      headers: { authorization: API_KEY, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    expect(response.ok, text).toBe(true);
-    return JSON.parse(text) as T;
-  }
+  const harness = useCrashHarness({
+    name: 'bulk-crash',
+    apiKey: API_KEY,
+    // Small batches with a pause between them: the kill lands between two of them.
+    env: { BULK_BATCH_SIZE: '2', BULK_BATCH_PAUSE_MS: '400' },
+  });
+  const { call, start } = harness;
 
   async function upload(server: ChildServer, content: string | Buffer, fileName: string, mimeType: string) {
     const { uploadUrl } = await call<{ uploadUrl: string }>(
@@ -73,6 +50,7 @@ describe('bulk operations across a crash (kill -9) of the server', { timeout: 24
 
   /** Files in the trash (rows, read from the database directly), by media type. */
   async function trashedCount(mediaType: string): Promise<number> {
+    const db = await harness.db();
     const rows = await db
       .selectFrom('files')
       .select('id')
@@ -83,6 +61,7 @@ describe('bulk operations across a crash (kill -9) of the server', { timeout: 24
   }
 
   async function doneFiles(id: string): Promise<number> {
+    const db = await harness.db();
     const row = await db
       .selectFrom('bulk_operations')
       .select('done_files')
@@ -99,6 +78,21 @@ describe('bulk operations across a crash (kill -9) of the server', { timeout: 24
     for (let i = 0; i < 3; i++) images.push(await upload(server, PNG_1X1, `img-${i}.png`, 'image/png'));
     await call(server, 'POST', '/site-media/v1/bulk/files/delete', { fileIds: [...docs, ...images] });
     return docs;
+  }
+
+  /** Starts a second server and waits for it to take over the operation and end it. */
+  async function resumed(id: string): Promise<Operation> {
+    const second = await start();
+    let final: Operation | undefined;
+    await waitFor(
+      async () => {
+        final = await operation(second, id);
+        return final.status !== 'RUNNING';
+      },
+      'the operation to resume and complete',
+      120_000,
+    );
+    return final!;
   }
 
   /** Starts the operation and kills the server once some batches (not all) were committed. */
@@ -124,31 +118,6 @@ describe('bulk operations across a crash (kill -9) of the server', { timeout: 24
     return id;
   }
 
-  beforeEach(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-bulk-crash-'));
-    schema = TEST_DATABASE_URL ? await createTestSchema(TEST_DATABASE_URL) : undefined;
-    env = {
-      DATA_DIR: dataDir,
-      MEDIA_API_KEY: API_KEY,
-      STATIC_DIR: path.join(dataDir, 'no-web-app'),
-      DATABASE_URL: schema?.url ?? '',
-      // Small batches with a pause between them: the kill lands between two of them.
-      BULK_BATCH_SIZE: '2',
-      BULK_BATCH_PAUSE_MS: '400',
-      ...(TEST_S3 && {
-        S3_KEY_PREFIX: `${TEST_S3.keyPrefix}bulk-crash-${randomBytes(4).toString('hex')}`,
-      }),
-    };
-    db = await openMetadataDb({ dataDir, databaseUrl: schema?.url });
-  });
-
-  afterEach(async () => {
-    for (const server of servers.splice(0)) await server.kill();
-    await db.destroy();
-    await schema?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('Restore all matching (documents) resumes after a crash and restores each match once', async () => {
     const first = await start();
     await seedTrash(first);
@@ -164,16 +133,7 @@ describe('bulk operations across a crash (kill -9) of the server', { timeout: 24
     expect(restoredBefore).toBeLessThan(20);
     expect(await doneFiles(id)).toBe(restoredBefore);
 
-    const second = await start();
-    let final: Operation | undefined;
-    await waitFor(
-      async () => {
-        final = await operation(second, id);
-        return final.status !== 'RUNNING';
-      },
-      'the operation to resume and complete',
-      120_000,
-    );
+    const final = await resumed(id);
     expect(final).toMatchObject({ status: 'DONE', processed: { folders: 0, files: 20 } });
     expect(await trashedCount('DOCUMENT')).toBe(0);
     // The images did not match: still in the trash.
@@ -184,20 +144,12 @@ describe('bulk operations across a crash (kill -9) of the server', { timeout: 24
     const first = await start();
     await seedTrash(first);
     const id = await startAndCrash(first, { action: 'DELETE_FOREVER', folderId: 'trash-root' });
+    const db = await harness.db();
     const left = await db.selectFrom('files').select('id').execute();
     expect(left.length).toBeGreaterThan(0);
     expect(23 - left.length).toBe(await doneFiles(id));
 
-    const second = await start();
-    let final: Operation | undefined;
-    await waitFor(
-      async () => {
-        final = await operation(second, id);
-        return final.status !== 'RUNNING';
-      },
-      'the operation to resume and complete',
-      120_000,
-    );
+    const final = await resumed(id);
     expect(final).toMatchObject({ status: 'DONE', processed: { folders: 0, files: 23 } });
     expect(await db.selectFrom('files').select('id').execute()).toEqual([]);
   });

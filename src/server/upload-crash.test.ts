@@ -1,18 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import type { Kysely } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FileDescriptor, ListFilesResponse } from '../contract/index.ts';
 import { sha256 } from './secrets.ts';
-import { openMetadataDb } from './stores/metadata-db.ts';
-import type { Database } from './stores/schema.ts';
-import { startChildServer, type ChildServer } from './testing/child-servers.ts';
+import type { ChildServer } from './testing/child-servers.ts';
+import { useCrashHarness } from './testing/crash-harness.ts';
 import { patterned, rebase, sha256Hex, waitFor } from './testing/helpers.ts';
-import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from './testing/test-databases.ts';
-import { TEST_S3 } from './testing/test-app.ts';
 
 const API_KEY = 'crash-test-api-key';
 const TUS = { 'Tus-Resumable': '1.0.0' };
@@ -24,28 +16,14 @@ const TUS = { 'Tus-Resumable': '1.0.0' };
  */
 // Three server processes start per test, on a slow shared machine.
 describe('uploads across a crash (kill -9) of the server', { timeout: 180_000 }, () => {
-  let dataDir: string;
-  let schema: TestSchema | undefined;
-  let db: Kysely<Database>;
-  let env: Record<string, string>;
-  const servers: ChildServer[] = [];
-
-  async function start(): Promise<ChildServer> {
-    const server = await startChildServer(env);
-    servers.push(server);
-    return server;
-  }
-
-  async function api<T>(server: ChildServer, method: string, apiPath: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${server.base}/site-media/v1${apiPath}`, {
-      method,
-      headers: { authorization: API_KEY, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    expect(response.status, text).toBe(200);
-    return JSON.parse(text) as T;
-  }
+  const harness = useCrashHarness({
+    name: 'crash',
+    apiKey: API_KEY,
+    env: { UPLOAD_CLAIM_LEASE_SECONDS: '1' },
+  });
+  const { start } = harness;
+  const api = <T>(server: ChildServer, method: string, apiPath: string, body?: unknown) =>
+    harness.call<T>(server, method, `/site-media/v1${apiPath}`, body);
 
   async function allFiles(server: ChildServer): Promise<FileDescriptor[]> {
     return (
@@ -58,6 +36,7 @@ describe('uploads across a crash (kill -9) of the server', { timeout: 180_000 },
 
   /** Whether some request has claimed the token (a plain PUT or a finalize under way). */
   async function claimed(token: string): Promise<boolean> {
+    const db = await harness.db();
     const row = await db
       .selectFrom('upload_tokens')
       .select('claimed_at')
@@ -65,30 +44,6 @@ describe('uploads across a crash (kill -9) of the server', { timeout: 180_000 },
       .executeTakeFirst();
     return row?.claimed_at != null;
   }
-
-  beforeEach(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-crash-'));
-    schema = TEST_DATABASE_URL ? await createTestSchema(TEST_DATABASE_URL) : undefined;
-    env = {
-      DATA_DIR: dataDir,
-      MEDIA_API_KEY: API_KEY,
-      STATIC_DIR: path.join(dataDir, 'no-web-app'),
-      UPLOAD_CLAIM_LEASE_SECONDS: '1',
-      DATABASE_URL: schema?.url ?? '',
-      ...(TEST_S3 && {
-        S3_KEY_PREFIX: `${TEST_S3.keyPrefix}crash-${randomBytes(4).toString('hex')}`,
-      }),
-    };
-    // Migrated by the first server; read only after it started.
-    db = await openMetadataDb({ dataDir, databaseUrl: schema?.url });
-  });
-
-  afterEach(async () => {
-    for (const server of servers.splice(0)) await server.kill();
-    await db.destroy();
-    await schema?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
 
   it('a plain PUT cut by a crash mid-body: the same URL works on the restarted server, one file', async () => {
     const first = await start();

@@ -5,6 +5,7 @@ import {
   type MediaType,
   mediaUri as contractMediaUri,
 } from '../../contract';
+import type { PickedMediaItem } from '../../../public/picker';
 import { apiClient } from '../lib/api-client';
 import { buildTransformUrl, extensionFor, isTransformable, MAX_SIDE } from '../images/transform-url';
 
@@ -18,22 +19,11 @@ export const PICKER_MESSAGES = {
   cancelled: 'site-media:cancelled',
 } as const;
 
-export interface PickedItem {
-  id: string;
-  displayName: string;
-  mediaType: MediaType;
-  mimeType: string;
-  sizeInBytes: string;
-  url: string;
-  /** Only when the host asked for a `transform` and `url` is that transformation: the original's URL. */
-  originalUrl?: string;
-  /** Only for private files: when the signed `url` stops working. */
-  expiresAt?: string;
-  mediaUri: string;
-  width: number | null;
-  height: number | null;
-  thumbnailUrl: string;
-}
+/**
+ * One chosen file: the public type that hosts compile against (`/picker.d.ts`), so the page and the published
+ * declaration cannot drift apart.
+ */
+export type PickedItem = PickedMediaItem & { mediaType: MediaType };
 
 export interface PickerParams {
   multiple: boolean;
