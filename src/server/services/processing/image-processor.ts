@@ -1,0 +1,147 @@
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Sharp, SharpOptions } from 'sharp';
+import type { Color, ImageInfo } from '../../../contract/index.ts';
+import { RefusedInputError } from './media-containers.ts';
+import { assetUrl, type ProcessInput, type Processed, type Rendition } from './processed.ts';
+
+/** Grid tiles are at most ~240 CSS px: 480 px covers 2x screens. */
+const THUMBNAIL_PX = 480;
+/** The info panel and the viewer: big enough for a full-screen view on most screens, far smaller than a photo. */
+export const PREVIEW_PX = 1600;
+/** Decoding bombs: images over this many pixels are refused (sharp's own default guard, set explicitly). */
+export const MAX_PIXELS = 268_402_689;
+/** An SVG is rendered from memory (see `processImage`): bigger ones are refused. */
+const MAX_SVG_BYTES = 32 * 1024 * 1024;
+/** What libvips may find in a file declared as a raster image: never SVG, PDF or its other loaders. */
+const RASTER_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'heif', 'avif', 'tiff']);
+
+/** sharp (libvips), loaded at the first image processed: the server starts without its memory. */
+export async function loadSharp() {
+  return (await import('sharp')).default;
+}
+
+const hex = (n: number) => n.toString(16).padStart(2, '0');
+const colorOf = (r: number, g: number, b: number): Color => ({
+  hex: `#${hex(r)}${hex(g)}${hex(b)}`,
+  rgb: { r, g, b },
+});
+
+/**
+ * A palette of up to five colours: the image scaled down to 48 px, its pixels bucketed by their top three bits
+ * per channel, and the mean colour of the most populated buckets.
+ */
+async function paletteOf(image: Sharp): Promise<Color[]> {
+  const { data, info } = await image
+    .clone()
+    .resize(48, 48, { fit: 'inside' })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const buckets = new Map<number, { n: number; r: number; g: number; b: number }>();
+  for (let i = 0; i + 2 < data.length; i += info.channels) {
+    const r = data[i]!;
+    const g = data[i + 1]!;
+    const b = data[i + 2]!;
+    const key = ((r >> 5) << 6) | ((g >> 5) << 3) | (b >> 5);
+    const bucket = buckets.get(key) ?? { n: 0, r: 0, g: 0, b: 0 };
+    bucket.n++;
+    bucket.r += r;
+    bucket.g += g;
+    bucket.b += b;
+    buckets.set(key, bucket);
+  }
+  return [...buckets.values()]
+    .sort((a, b) => b.n - a.n)
+    .slice(0, 5)
+    .map((c) => colorOf(Math.round(c.r / c.n), Math.round(c.g / c.n), Math.round(c.b / c.n)));
+}
+
+/** Writes a WebP of `image` fitted inside `px` (never enlarged); resolves with its size. */
+async function webpInside(image: Sharp, px: number, file: string) {
+  const info = await image
+    .clone()
+    .resize(px, px, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 80 })
+    .toFile(file);
+  return { width: info.width, height: info.height };
+}
+
+/** Thumbnail and preview renditions of a still image (a photo, a rasterised SVG, a poster, a PDF page). */
+export async function stills(image: Sharp, workDir: string): Promise<Rendition[]> {
+  const thumbnail = path.join(workDir, 'thumbnail.webp');
+  const preview = path.join(workDir, 'preview.webp');
+  const t = await webpInside(image, THUMBNAIL_PX, thumbnail);
+  const p = await webpInside(image, PREVIEW_PX, preview);
+  return [
+    { assetKey: 'thumbnail', path: thumbnail, mimeType: 'image/webp', ...t },
+    { assetKey: 'preview', path: preview, mimeType: 'image/webp', ...p },
+  ];
+}
+
+/**
+ * Images (sharp): width and height as displayed (EXIF orientation applied), thumbnail and preview (first
+ * frame of an animation; the original keeps its animation), prominent colour and palette. SVGs are rasterised
+ * for their renditions; the SVG itself is only ever served under a sandboxing CSP or as an attachment.
+ */
+export async function processImage(input: ProcessInput, kind: 'image' | 'vector'): Promise<Processed> {
+  const sharp = await loadSharp();
+  const options: SharpOptions = {
+    failOn: 'error',
+    limitInputPixels: MAX_PIXELS,
+    // SVGs declare small sizes: render them at 2x so thumbnails stay sharp.
+    ...(kind === 'vector' ? { density: 144 } : {}),
+  };
+  // An SVG read from a file may draw files next to it (librsvg resolves `href`s below the file's directory);
+  // read from memory it has no base, and librsvg fetches no file and no URL (only `data:` images draw).
+  const source = sharp(kind === 'vector' ? await svgBytes(input.path) : input.path, options);
+  const meta = await source.metadata();
+  // libvips picks its loader from the bytes: a "PNG" must not be rendered by another (SVG, PDF...) loader.
+  const expected = kind === 'vector' ? meta.format === 'svg' : RASTER_FORMATS.has(meta.format);
+  if (!expected) {
+    throw new RefusedInputError(
+      `This ${kind === 'vector' ? 'SVG' : 'image'} could not be processed: its content is ${meta.format}, not ${input.mimeType}`,
+    );
+  }
+  const scale = kind === 'vector' ? 0.5 : 1;
+  const oriented = meta.autoOrient;
+  const width = Math.round(oriented.width * scale);
+  const height = Math.round(oriented.height * scale);
+  if (!width || !height) throw new Error('The image has no dimensions');
+  const image = source.clone().autoOrient();
+  const renditions = await stills(image, input.workDir);
+  const { dominant } = await image.clone().stats();
+  const palette = await paletteOf(image);
+  const preview = renditions.find((r) => r.assetKey === 'preview')!;
+  const info: ImageInfo = {
+    id: input.fileId,
+    url: '',
+    width,
+    height,
+    filename: input.fileName,
+    altText: null,
+  };
+  const media = {
+    image: info,
+    colors: { prominent: colorOf(dominant.r, dominant.g, dominant.b), palette },
+    faces: [],
+    previewImage: {
+      id: `${input.fileId}/preview`,
+      url: assetUrl('preview'),
+      width: preview.width ?? 0,
+      height: preview.height ?? 0,
+      filename: `${path.parse(input.fileName).name}.webp`,
+    },
+  };
+  return { media: kind === 'image' ? { image: media } : { vector: media }, renditions };
+}
+
+async function svgBytes(file: string): Promise<Buffer> {
+  const { size } = await fsp.stat(file);
+  if (size > MAX_SVG_BYTES) {
+    throw new RefusedInputError(
+      `This SVG image is too large to be processed (over ${MAX_SVG_BYTES >> 20} MiB)`,
+    );
+  }
+  return fsp.readFile(file);
+}
