@@ -1,16 +1,16 @@
 import {
-  FILE_NAME_MAX,
   MEDIA_ROOT_ID,
   UPLOAD_LABELS_MAX,
-  replaceForbiddenCharacters,
   type BulkImportFileResponse,
   type BulkImportFileResult,
   type FileDescriptor,
   type MediaType,
 } from '../../contract/index.ts';
+import { itemError, reasonOf, SourceStatusError, statusRetryable } from './import-failures.ts';
+import { checkImportRequest, type ImportRequest, type Prepared } from './import-requests.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import { nowIso } from '../clock.ts';
-import { ApiError, invalid, ValidationError } from '../errors.ts';
+import { ApiError, ValidationError } from '../errors.ts';
 import type { MetadataStore } from '../stores/metadata-store.ts';
 import type { FileRow } from '../stores/schema.ts';
 import type { FileService } from './file-service.ts';
@@ -19,33 +19,13 @@ import { splitFilePath, type FolderService } from './folder-service.ts';
 import type { ProcessingService } from './processing/processing-service.ts';
 import { PermanentJobError, type JobContext, type JobRunner } from './job-runner.ts';
 import { mediaTypeOf } from './media-types.ts';
-import { nameProblem } from './names.ts';
-import {
-  checkUrl,
-  FetchRefusedError,
-  FetchTimeoutError,
-  safeGet,
-  type SafeFetchOptions,
-} from './safe-fetch.ts';
+import { FetchRefusedError, safeGet, type SafeFetchOptions } from './safe-fetch.ts';
 import { mimeEssence } from './sniff.ts';
 import { checkMimeAllowed, fileSizeOverLimit, zeroFileSize } from './upload-limits.ts';
-import { initialMedia, newFileId, normaliseMime, originalKey, type UploadService } from './upload-service.ts';
+import { initialMedia, newFileId, originalKey, type UploadService } from './upload-service.ts';
 
 export const IMPORT_JOB = 'import-file';
-
-export interface ImportRequest {
-  url: string;
-  mediaType?: MediaType | undefined;
-  displayName?: string | undefined;
-  parentFolderId?: string | undefined;
-  private?: boolean | undefined;
-  labels?: string[] | undefined;
-  mimeType?: string | undefined;
-  externalInfo?: unknown;
-  urlParams?: Record<string, string | number | boolean> | undefined;
-  urlHeaders?: Record<string, string> | undefined;
-  filePath?: string | undefined;
-}
+export type { ImportRequest } from './import-requests.ts';
 
 /** What the background fetch needs: kept in the job's payload. */
 interface ImportPayload {
@@ -63,81 +43,6 @@ export interface ImportOptions {
   timeoutMs: number;
   /** Redirects followed, at most (each hop checked like the first). */
   maxRedirects: number;
-}
-
-/** Headers an import request may not set: they belong to the connection or would confuse the fetch. */
-const FORBIDDEN_HEADERS = new Set([
-  'host',
-  'connection',
-  'content-length',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'keep-alive',
-  'proxy-authorization',
-  'proxy-connection',
-  'expect',
-]);
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
-
-/** A display name from the URL's last path segment, made valid; `imported-file` when there is none. */
-function nameFromUrl(url: URL): string {
-  const segment = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
-  let name: string;
-  try {
-    name = decodeURIComponent(segment);
-  } catch {
-    name = segment;
-  }
-  name = replaceForbiddenCharacters(name, '_').replace(/[/\\]/g, '_').trim().slice(0, FILE_NAME_MAX).trim();
-  if (name === '' || name === '.' || name === '..') return 'imported-file';
-  return name;
-}
-
-/** The source answered with an error status worth retrying (5xx, 429...). */
-class SourceStatusError extends Error {}
-
-function statusRetryable(status: number): boolean {
-  return status === 408 || status === 425 || status === 429 || status >= 500;
-}
-
-/** What an import's `failureReason` says about an error. */
-function reasonOf(error: unknown): string {
-  const cause = error instanceof PermanentJobError && error.cause !== undefined ? error.cause : error;
-  if (
-    cause instanceof ApiError ||
-    cause instanceof FetchRefusedError ||
-    cause instanceof FetchTimeoutError ||
-    cause instanceof SourceStatusError ||
-    cause instanceof PermanentJobError
-  ) {
-    return cause.message;
-  }
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return `Could not fetch the source: ${message}`;
-}
-
-function itemError(error: unknown): BulkImportFileResult['itemMetadata']['error'] {
-  if (error instanceof ApiError) return { code: error.code, description: error.message, data: error.data };
-  if (error instanceof ValidationError) {
-    return {
-      code: 'INVALID_ARGUMENT',
-      description: error.message,
-      data: { fieldViolations: error.fieldViolations },
-    };
-  }
-  throw error;
-}
-
-interface Prepared {
-  request: ImportRequest;
-  url: URL;
-  displayName: string;
-  mimeType: string | null;
-  labels: string[];
-  headers: Record<string, string>;
 }
 
 /**
@@ -229,42 +134,10 @@ export class ImportService {
 
   /** Everything that can be checked before the fetch; throws 4xx naming the field. */
   private async prepare(request: ImportRequest, prefix: string): Promise<Prepared> {
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch {
-      throw invalid(`${prefix}url`, 'must be an absolute http or https URL');
-    }
-    try {
-      checkUrl(url, this.options.allowHosts);
-    } catch (error) {
-      if (error instanceof FetchRefusedError) throw invalid(`${prefix}url`, error.message);
-      throw error;
-    }
-    for (const [key, value] of Object.entries(request.urlParams ?? {}))
-      url.searchParams.append(key, String(value));
-
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.urlHeaders ?? {})) {
-      if (!HEADER_NAME.test(name) || FORBIDDEN_HEADERS.has(name.toLowerCase())) {
-        throw invalid(`${prefix}urlHeaders.${name}`, 'this header cannot be set');
-      }
-      if (/[\r\n\0]/.test(value)) throw invalid(`${prefix}urlHeaders.${name}`, 'must be one line');
-      headers[name.toLowerCase()] = value;
-    }
-
-    const mimeType =
-      request.mimeType === undefined ? null : normaliseMime(request.mimeType, `${prefix}mimeType`);
-    if (mimeType !== null) checkMimeAllowed(mimeType, this.uploads.options.policy);
-
-    let displayName: string;
-    if (request.displayName !== undefined) {
-      const problem = nameProblem(request.displayName, FILE_NAME_MAX);
-      if (problem) throw invalid(`${prefix}displayName`, problem);
-      displayName = request.displayName;
-    } else {
-      displayName = nameFromUrl(url);
-    }
+    const { url, headers, mimeType, displayName } = checkImportRequest(request, prefix, {
+      allowHosts: this.options.allowHosts,
+      policy: this.uploads.options.policy,
+    });
     const labels = validateLabels(request.labels ?? [], UPLOAD_LABELS_MAX, `${prefix}labels`);
     if (request.filePath !== undefined) splitFilePath(request.filePath);
     await this.folders.destination(request.parentFolderId ?? MEDIA_ROOT_ID, `${prefix}parentFolderId`);
