@@ -89,8 +89,9 @@ for (const how of ['button', 'keys'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
         await page.screenshot({ path: path.join(shotsDir, `undo-toast-${scheme}-desktop.png`) });
       }
+      // Still dark: the phone picture shows the dark toast.
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.screenshot({ path: path.join(shotsDir, 'undo-toast-light-phone.png') });
+      await page.screenshot({ path: path.join(shotsDir, 'undo-toast-dark-phone.png') });
       await page.emulateMedia({ colorScheme: 'light' });
       await page.setViewportSize({ width: 1440, height: 900 });
     }
