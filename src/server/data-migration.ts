@@ -24,6 +24,7 @@ const TABLES: ReadonlyArray<{ name: TableName; key: string }> = [
   { name: 'jobs', key: 'id' },
   // A bulk operation under way goes on after the move (its job is copied above).
   { name: 'bulk_operations', key: 'id' },
+  // Not `bulk_operation_items`: what an ended operation changed serves only its undo, minutes later.
   { name: 'share_links', key: 'id' },
 ];
 

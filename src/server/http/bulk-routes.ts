@@ -32,4 +32,11 @@ export function registerBulkRoutes(app: FastifyInstance, bulk: BulkService): voi
     const { operationId } = parse(z.object({ operationId: id }), request.params);
     return { operation: await bulk.get(operationId) };
   });
+
+  // Undo: starts a reverse bulk operation (202), or answers the one already started (200).
+  app.post('/bulk-operations/:operationId/undo', async (request, reply) => {
+    const { operationId } = parse(z.object({ operationId: id }), request.params);
+    const { operation, created } = await bulk.undo(operationId);
+    return reply.code(created ? 202 : 200).send({ operation });
+  });
 }

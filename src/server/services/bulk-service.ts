@@ -3,9 +3,11 @@ import type { MediaType } from '../../contract/index.ts';
 import { nowIso } from '../clock.ts';
 import { ApiError, invalid, notFound } from '../errors.ts';
 import { BulkStore, type BulkFilter, type KeysetCursor } from '../stores/bulk-store.ts';
+import { BulkUndoStore } from '../stores/bulk-undo-store.ts';
 import type { ContentsStore } from '../stores/contents-store.ts';
 import type { MetadataStore } from '../stores/metadata-store.ts';
 import type { BulkAction, BulkOperationRow, FileRow, FolderRow } from '../stores/schema.ts';
+import { undoItems, undoRecords } from './bulk-undo.ts';
 import { isRootId, newId, type FolderService } from './folder-service.ts';
 import { PermanentJobError, type JobContext, type JobRunner } from './job-runner.ts';
 import type { TrashService } from './trash-service.ts';
@@ -49,6 +51,8 @@ export interface BulkOperation {
   /** The listing's count when the operation started; the items acted on may end up fewer (see docs/api.md). */
   total: { folders: number; files: number; estimated: boolean };
   error: string | null;
+  /** UNDO: the operation it reverses. */
+  undoOf: string | null;
 }
 
 function toWire(row: BulkOperationRow): BulkOperation {
@@ -69,6 +73,7 @@ function toWire(row: BulkOperationRow): BulkOperation {
       estimated: Number(row.total_estimated) === 1,
     },
     error: row.error,
+    undoOf: row.undo_of,
   };
 }
 
@@ -148,6 +153,7 @@ export class BulkService {
         error: null,
         updated_at: now,
         finished_at: null,
+        undo_of: null,
       };
       await new BulkStore(store).insert(inserted);
       // In the same transaction: the operation exists exactly when its job does.
@@ -158,9 +164,59 @@ export class BulkService {
     return toWire(row);
   }
 
+  /**
+   * Starts the undo of an ended operation: a bulk operation of its own (action UNDO, same batches, progress
+   * and crash safety) that reverses, item by item, what the operation recorded it changed, leaving alone the
+   * items changed since (bulk-undo.ts). Asking again answers the undo already started (`created` false).
+   */
+  async undo(id: string): Promise<{ operation: BulkOperation; created: boolean }> {
+    const result = await this.store.transaction(async (store) => {
+      const bulk = new BulkStore(store);
+      const undoStore = new BulkUndoStore(store);
+      const original = await bulk.get(id);
+      if (!original) throw notFound('Bulk operation', id);
+      if (original.action === 'UNDO' || original.action === 'DELETE_FOREVER') {
+        throw new ApiError('FAILED_PRECONDITION', `A ${original.action} operation cannot be undone`);
+      }
+      if (original.status === 'RUNNING') {
+        throw new ApiError('FAILED_PRECONDITION', `Bulk operation ${id} is still running`);
+      }
+      const existing = await undoStore.undoOf(id);
+      if (existing) return { row: existing, created: false };
+      const count = await undoStore.count(id);
+      const now = nowIso();
+      const row = {
+        id: newId(),
+        action: 'UNDO' as const,
+        // The original's listing and destination: what a client refreshes once the undo ended.
+        filter: original.filter,
+        started_at: now,
+        status: 'RUNNING' as const,
+        phase: 'folders' as const,
+        cursor_date: null,
+        cursor_id: null,
+        done_folders: 0,
+        done_files: 0,
+        total_folders: count.folders,
+        total_files: count.files,
+        total_estimated: 0,
+        error: null,
+        updated_at: now,
+        finished_at: null,
+        undo_of: id,
+      };
+      await bulk.insert(row);
+      await this.jobs.enqueue(BULK_JOB, { operationId: row.id } satisfies BulkPayload);
+      return { row, created: true };
+    });
+    if (result.created) this.jobs.wake();
+    return { operation: toWire(result.row), created: result.created };
+  }
+
   /** Forgets operations that ended more than a week ago (part of the periodic cleanup). */
   async cleanup(): Promise<void> {
     await new BulkStore(this.store).deleteFinished(new Date(Date.now() - FINISHED_KEPT_MS).toISOString());
+    await new BulkUndoStore(this.store).deleteOrphans();
   }
 
   async get(id: string): Promise<BulkOperation> {
@@ -203,6 +259,7 @@ export class BulkService {
     const bulk = new BulkStore(store);
     const op = await bulk.get(operationId);
     if (!op || op.status !== 'RUNNING' || op.phase === 'done') return { more: false, blobKeys: [] };
+    if (op.action === 'UNDO') return { more: await this.undoBatch(store, op), blobKeys: [] };
     const filter = JSON.parse(op.filter) as BulkFilter;
     const now = nowIso();
     const cursor: KeysetCursor | null =
@@ -214,7 +271,10 @@ export class BulkService {
       else await bulk.finish(op.id, 'DONE', null, now);
       return { more: phase === 'folders', blobKeys: [] };
     }
-    const { count, blobKeys } = await this.apply(store, op.action, phase, rows, filter, now);
+    const { acted, blobKeys } = await this.apply(store, op.action, phase, rows, filter, now);
+    // What this batch changed, for an undo: in the batch's transaction, so it is exactly what was done.
+    await new BulkUndoStore(store).record(undoRecords(op.id, op.action, phase, rows, acted, now));
+    const count = acted.length;
     const last = rows[rows.length - 1]!;
     await bulk.advance(
       op.id,
@@ -226,7 +286,35 @@ export class BulkService {
     return { more: true, blobKeys };
   }
 
-  /** One batch of the action, inside the batch's transaction; returns how many items it acted on. */
+  /**
+   * One batch of an UNDO: the next items its operation changed, each put back unless changed since. The
+   * cursor is the last `item_id` done (`cursor_date` only marks it set).
+   */
+  private async undoBatch(store: MetadataStore, op: BulkOperationRow): Promise<boolean> {
+    const bulk = new BulkStore(store);
+    const now = nowIso();
+    const original = op.undo_of === null ? undefined : await bulk.get(op.undo_of);
+    const phase = op.phase === 'files' ? 'files' : 'folders';
+    const items = original
+      ? await new BulkUndoStore(store).nextItems(original.id, phase, op.cursor_id, this.options.batchSize)
+      : [];
+    if (items.length === 0) {
+      if (phase === 'folders') await bulk.advance(op.id, 'files', null, { folders: 0, files: 0 }, now);
+      else await bulk.finish(op.id, 'DONE', null, now);
+      return phase === 'folders';
+    }
+    const count = await undoItems(store, this.trash, original!.action, phase, items, now);
+    await bulk.advance(
+      op.id,
+      phase,
+      { date: now, id: items[items.length - 1]!.item_id },
+      phase === 'folders' ? { folders: count, files: 0 } : { folders: 0, files: count },
+      now,
+    );
+    return true;
+  }
+
+  /** One batch of the action, inside the batch's transaction; returns the ids of the items it acted on. */
   private async apply(
     store: MetadataStore,
     action: BulkAction,
@@ -234,23 +322,25 @@ export class BulkService {
     rows: readonly (FileRow | FolderRow)[],
     filter: BulkFilter,
     now: string,
-  ): Promise<{ count: number; blobKeys: string[] }> {
+  ): Promise<{ acted: string[]; blobKeys: string[] }> {
     const ids = rows.map((r) => r.id);
     switch (action) {
       case 'TRASH':
         await store.trash.trash(kind, ids, now);
-        return { count: ids.length, blobKeys: [] };
+        return { acted: ids, blobKeys: [] };
       case 'RESTORE':
-        return { count: await this.trash.restoreIds(store, kind, ids, now), blobKeys: [] };
+        return { acted: await this.trash.restoreIds(store, kind, ids, now), blobKeys: [] };
       case 'DELETE_FOREVER': {
         const blobKeys =
           kind === 'files'
             ? await this.trash.purgeRows(store, ids, [])
             : await this.trash.purgeRows(store, [], ids);
-        return { count: ids.length, blobKeys };
+        return { acted: ids, blobKeys };
       }
       case 'MOVE':
-        return { count: await this.move(store, kind, rows, filter, now), blobKeys: [] };
+        return { acted: await this.move(store, kind, rows, filter, now), blobKeys: [] };
+      case 'UNDO':
+        return { acted: [], blobKeys: [] };
     }
   }
 
@@ -260,7 +350,7 @@ export class BulkService {
     rows: readonly (FileRow | FolderRow)[],
     filter: BulkFilter,
     now: string,
-  ): Promise<number> {
+  ): Promise<string[]> {
     let destination;
     try {
       destination = await this.checkDestination(filter);
@@ -279,14 +369,14 @@ export class BulkService {
         destination,
         now,
       );
-      return rows.length;
+      return rows.map((r) => r.id);
     }
     // A folder never moves into itself or its own subtree: the destination and its ancestors stay.
     const staying = new Set([destination.id, ...(await store.folders.ancestorIds(destination.id))]);
-    let moved = 0;
+    const moved: string[] = [];
     for (const row of rows) {
       if (staying.has(row.id)) continue;
-      moved++;
+      moved.push(row.id);
       await store.folders.updateFolder(row.id, {
         parent_folder_id: destination.id,
         location_id: destination.id,

@@ -79,16 +79,16 @@ export class TrashService {
     });
   }
 
-  /** Restores trashed items inside the caller's transaction; returns how many were still in the trash. */
-  async restoreIds(store: MetadataStore, kind: Kind, ids: readonly string[], now: string): Promise<number> {
-    let restored = 0;
+  /** Restores trashed items inside the caller's transaction; returns those that were still in the trash. */
+  async restoreIds(store: MetadataStore, kind: Kind, ids: readonly string[], now: string): Promise<string[]> {
+    const restored: string[] = [];
     for (const id of ids) {
       // Re-read: restoring an earlier id of this call may already have restored this one.
       const row = kind === 'files' ? await store.files.getFile(id) : await store.folders.getFolder(id);
       if (!row || row.state !== 'DELETED') continue;
       const home = await this.restoreTarget(store, row.parent_folder_id, row.root);
       await store.trash.restore(kind, row, home.id, home.root, now);
-      restored++;
+      restored.push(id);
     }
     return restored;
   }

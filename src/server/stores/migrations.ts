@@ -301,6 +301,32 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0012-bulk-undo': {
+    async up(db: Kysely<unknown>) {
+      const text = textType(db);
+      // What a bulk operation changed, item by item, written in each batch's own transaction: what its undo
+      // (`POST .../bulk-operations/{id}/undo`) reverses. `after_date` is the `updated_date` the operation gave the
+      // item, so the undo can tell an item changed since (moved again, renamed, trashed) and leave it alone.
+      await db.schema
+        .createTable('bulk_operation_items')
+        .addColumn('operation_id', text, (c) => c.notNull())
+        .addColumn('kind', text, (c) => c.notNull())
+        .addColumn('item_id', text, (c) => c.notNull())
+        .addColumn('before_parent_id', text)
+        .addColumn('before_root', text)
+        .addColumn('after_date', text, (c) => c.notNull())
+        .addPrimaryKeyConstraint('bulk_operation_items_pk', ['operation_id', 'kind', 'item_id'])
+        .execute();
+      // The undo of an operation points at it; unique, so two undo requests at once start one undo.
+      await db.schema.alterTable('bulk_operations').addColumn('undo_of', text).execute();
+      await db.schema
+        .createIndex('bulk_operations_undo_of')
+        .on('bulk_operations')
+        .column('undo_of')
+        .unique()
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

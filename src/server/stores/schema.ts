@@ -152,7 +152,7 @@ export interface ZipDownloadTable {
   created_at: string;
 }
 
-export type BulkAction = 'TRASH' | 'MOVE' | 'RESTORE' | 'DELETE_FOREVER';
+export type BulkAction = 'TRASH' | 'MOVE' | 'RESTORE' | 'DELETE_FOREVER' | 'UNDO';
 export type BulkStatus = 'RUNNING' | 'DONE' | 'FAILED';
 /** Which kind of item a bulk operation works through now: folders first, then files. */
 export type BulkPhase = 'folders' | 'files' | 'done';
@@ -179,6 +179,20 @@ export interface BulkOperationTable {
   error: string | null;
   updated_at: string;
   finished_at: string | null;
+  /** UNDO: the operation it reverses (migration 0012). */
+  undo_of: string | null;
+}
+
+/** One item a bulk operation changed, for its undo (migration 0012). */
+export interface BulkOperationItemTable {
+  operation_id: string;
+  kind: 'folders' | 'files';
+  item_id: string;
+  /** MOVE: where the item was before. */
+  before_parent_id: string | null;
+  before_root: string | null;
+  /** The `updated_date` the operation set: a different one now means the item changed since. */
+  after_date: string;
 }
 
 export interface Database {
@@ -192,6 +206,7 @@ export interface Database {
   jobs: JobTable;
   image_variants: ImageVariantTable;
   bulk_operations: BulkOperationTable;
+  bulk_operation_items: BulkOperationItemTable;
 }
 
 export type FolderRow = Selectable<FolderTable>;
@@ -204,3 +219,4 @@ export type ZipDownloadRow = Selectable<ZipDownloadTable>;
 export type JobRow = Selectable<JobTable>;
 export type ImageVariantRow = Selectable<ImageVariantTable>;
 export type BulkOperationRow = Selectable<BulkOperationTable>;
+export type BulkOperationItemRow = Selectable<BulkOperationItemTable>;

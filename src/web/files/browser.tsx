@@ -28,6 +28,7 @@ import {
   type SortKey,
 } from './api/items';
 import { useItemActions } from './api/mutations';
+import type { ActionResult } from './api/undo';
 import { useFileDrop } from './file-drop';
 import { LazyViewer } from '../preview/lazy-viewer';
 import type { PanelActions } from './info-panel';
@@ -64,6 +65,7 @@ import { BulkPrivacyMenu, UploadOptionsMenu } from '../sharing';
 import { defaultOrder, FILTERABLE_TYPES, useViewState } from './view-state';
 import { usePendingPoll } from './use-pending-poll';
 import { useLinkedItem } from './use-linked-item';
+import { useResultToast } from './undo-toast';
 import { useScrollRestoration } from './use-scroll-restoration';
 import { FolderCount, SelectionCount, useWholeFolder, WholeFolderBar } from './whole-folder';
 
@@ -92,6 +94,7 @@ function isTyping(target: EventTarget | null): boolean {
 export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   const navigate = useNavigate();
   const toast = useToast();
+  const showResult = useResultToast();
   const actions = useItemActions();
   // In the media picker (src/web/picker): opening a file chooses it, and the admin actions are left out.
   const picker = usePicker();
@@ -203,9 +206,9 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   );
 
   const run = useCallback(
-    (work: Promise<string>, failure: string) =>
+    (work: Promise<ActionResult | string>, failure: string) =>
       work.then(
-        (message) => toast({ title: message }),
+        (result) => showResult(result),
         (error: unknown) =>
           toast({
             title: failure,
@@ -213,7 +216,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
             variant: 'error',
           }),
       ),
-    [toast],
+    [toast, showResult],
   );
 
   const openItem = useCallback(
@@ -694,7 +697,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         <LazyRenameDialog
           item={renaming}
           onClose={() => setRenaming(null)}
-          onRename={async (item, name) => toast({ title: await actions.rename(item, name) })}
+          onRename={async (item, name) => showResult(await actions.rename(item, name))}
         />
       ) : null}
       {moving ? (
@@ -702,7 +705,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
           items={moving}
           area={area === 'visitor' ? 'visitor' : 'files'}
           onClose={() => setMoving(null)}
-          onMove={async (target) => toast({ title: await actions.move(moving ?? [], target) })}
+          onMove={async (target) => showResult(await actions.move(moving ?? [], target))}
         />
       ) : null}
       {confirm ? (
@@ -744,7 +747,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
                 : confirm.kind === 'deleteForever'
                   ? actions.deleteForever(confirm.items)
                   : actions.trash(confirm.items);
-            toast({ title: await work });
+            showResult(await work);
           }}
         />
       ) : null}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BulkOperation } from './api/bulk-operations';
+import { canUndo, type BulkOperation } from './api/bulk-operations';
 import { bulkResultMessage } from './bulk-progress';
 
 function operation(patch: Partial<BulkOperation>): BulkOperation {
@@ -43,5 +43,15 @@ describe('the toast when a bulk operation ended', () => {
       description: 'The destination was trashed',
       variant: 'error',
     });
+  });
+
+  it('an undo says how many items could not be undone, and only ended moves, trashes and restores undo', () => {
+    const message = bulkResultMessage(operation({ action: 'UNDO', processed: { folders: 0, files: 2998 } }));
+    expect(message.title).toBe('Undid the change of 2,998 items');
+    expect(message.description).toBe('2 items could not be undone: they changed since.');
+    expect(canUndo(operation({ action: 'TRASH' }))).toBe(true);
+    expect(canUndo(operation({ action: 'MOVE', status: 'RUNNING' }))).toBe(false);
+    expect(canUndo(operation({ action: 'DELETE_FOREVER' }))).toBe(false);
+    expect(canUndo(operation({ action: 'UNDO' }))).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ const VERBS: Record<BulkOperation['action'], string> = {
   DELETE_FOREVER: 'Deleting forever',
   TRASH: 'Moving to the trash',
   MOVE: 'Moving',
+  UNDO: 'Undoing',
 };
 
 /** A running bulk operation: how far it got, as a bar and in words ("Restoring 1,200 of 3,000 items…"). */
@@ -56,13 +57,17 @@ export function bulkResultMessage(operation: BulkOperation): {
     DELETE_FOREVER: `Deleted ${items} forever`,
     TRASH: `Moved ${items} to the trash`,
     MOVE: `Moved ${items}`,
+    UNDO: `Undid the change of ${items}`,
   };
   const skipped = totalOfOperation(operation) - done;
   return {
     title: titles[operation.action],
     ...(skipped > 0 && !operation.total.estimated
       ? {
-          description: `${number.format(skipped)} of the selected items were left as they are (changed since, or the destination itself).`,
+          description:
+            operation.action === 'UNDO'
+              ? `${number.format(skipped)} items could not be undone: they changed since.`
+              : `${number.format(skipped)} of the selected items were left as they are (changed since, or the destination itself).`,
         }
       : {}),
   };

@@ -244,6 +244,7 @@ const SHORTCUTS: [string, string][] = [
   ['Enter', 'Open a folder or preview a file'],
   ['F2', 'Rename'],
   ['Delete', 'Move to the trash (in Trash: delete forever)'],
+  ['Ctrl/⌘ + Z', 'Undo the last move, trash, rename or restore (while its message shows)'],
   ['/', 'Search'],
   ['?', 'Show these shortcuts'],
 ];

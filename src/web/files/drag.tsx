@@ -2,6 +2,7 @@ import { createContext, useContext, useMemo, useRef, useState, type DragEvent, t
 import { useToast } from '../components/ui/toast';
 import { useUpload } from '../uploads/uploader-context';
 import { useItemActions } from './api/mutations';
+import { useResultToast } from './undo-toast';
 import type { Item } from './api/items';
 import { filesFromDrop, preloadDropReader, snapshotDrop } from './file-drop';
 
@@ -23,6 +24,7 @@ export function DragProvider({ children }: { children: ReactNode }) {
   const draggedRef = useRef<Item[]>([]);
   const actions = useItemActions();
   const toast = useToast();
+  const showResult = useResultToast();
   const api = useMemo<DragApi>(
     () => ({
       start(event, items) {
@@ -46,7 +48,7 @@ export function DragProvider({ children }: { children: ReactNode }) {
           return;
         }
         actions.move(items, target).then(
-          (message) => toast({ title: message }),
+          (result) => showResult(result),
           (error: unknown) =>
             toast({
               title: 'Could not move',
@@ -57,7 +59,7 @@ export function DragProvider({ children }: { children: ReactNode }) {
       },
       dragged: () => draggedRef.current,
     }),
-    [actions, toast],
+    [actions, toast, showResult],
   );
   return <DragContext.Provider value={api}>{children}</DragContext.Provider>;
 }

@@ -1,9 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type Dispatch, type SetStateAction } from 'react';
 import { Button } from '../components/ui/button';
 import { useToast } from '../components/ui/toast';
 import { TRASH_ROOT_ID } from '../../contract';
-import type { BulkAction } from './api/bulk-operations';
+import { canUndo, undoBulkOperation, type BulkAction } from './api/bulk-operations';
 import { downloadFolderAsZip } from './api/files';
 import { itemCountQueryOptions, totalOf, type ItemCount } from './api/folder-contents';
 import type { ListingParams } from './api/items';
@@ -110,8 +110,21 @@ export function WholeFolderBar(props: {
 }) {
   const { whole, params, folderName, onClear } = props;
   const toast = useToast();
+  const client = useQueryClient();
   const bulk = useBulkOperation((operation) => {
-    toast(bulkResultMessage(operation));
+    const message = bulkResultMessage(operation);
+    // Undo runs on the server over what the operation changed; this bar is gone by then (the selection ends).
+    const undo = () =>
+      void undoBulkOperation(client, operation.id).then(
+        (undone) => toast(bulkResultMessage(undone)),
+        (error: unknown) =>
+          toast({
+            title: 'Could not undo',
+            description: error instanceof Error ? error.message : undefined,
+            variant: 'error',
+          }),
+      );
+    toast(canUndo(operation) ? { ...message, action: { label: 'Undo', undo: true, run: undo } } : message);
     onClear();
   });
   const [confirming, setConfirming] = useState<'TRASH' | 'DELETE_FOREVER' | null>(null);

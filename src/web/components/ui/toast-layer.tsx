@@ -11,8 +11,10 @@ export function ToastLayer({ toasts, onRemove }: { toasts: ToastEntry[]; onRemov
       {toasts.map((toast) => (
         <RadixToast.Root
           key={toast.id}
-          className={`toast toast--${toast.variant ?? 'info'}`}
-          type={toast.variant === 'error' ? 'foreground' : 'background'}
+          className={`toast toast--${toast.variant ?? 'info'}${toast.action ? ' toast--with-action' : ''}`}
+          type={toast.variant === 'error' || toast.action ? 'foreground' : 'background'}
+          // Time to read it and reach its button (Radix pauses while hovered or focused).
+          duration={toast.action ? 10_000 : 6000}
           onOpenChange={(open) => {
             if (!open) onRemove(toast.id);
           }}
@@ -22,6 +24,19 @@ export function ToastLayer({ toasts, onRemove }: { toasts: ToastEntry[]; onRemov
             <RadixToast.Description className="toast__description">
               {toast.description}
             </RadixToast.Description>
+          ) : null}
+          {toast.action ? (
+            <RadixToast.Action
+              className="toast__action"
+              altText={toast.action.undo ? `${toast.action.label} (Ctrl+Z)` : toast.action.label}
+              aria-keyshortcuts={toast.action.undo ? 'Control+Z Meta+Z' : undefined}
+              onClick={() => {
+                onRemove(toast.id);
+                toast.action?.run();
+              }}
+            >
+              {toast.action.label}
+            </RadixToast.Action>
           ) : null}
           <RadixToast.Close className="toast__close" aria-label="Dismiss">
             ×

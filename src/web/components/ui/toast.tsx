@@ -15,10 +15,26 @@ export interface ToastMessage {
   title: string;
   description?: string;
   variant?: 'info' | 'error';
+  /** A button on the toast ("Undo"). An `undo` action also runs on Ctrl/⌘+Z while its toast is shown. */
+  action?: { label: string; run: () => void; undo?: boolean };
 }
 
 export interface ToastEntry extends ToastMessage {
   id: number;
+}
+
+/** Ctrl/⌘+Z, unless it goes to a text field (there it undoes typing). */
+function isUndoKey(event: KeyboardEvent): boolean {
+  if (
+    event.key.toLowerCase() !== 'z' ||
+    !(event.ctrlKey || event.metaKey) ||
+    event.shiftKey ||
+    event.altKey
+  ) {
+    return false;
+  }
+  const target = event.target as HTMLElement | null;
+  return !target?.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]');
 }
 
 /** Toasts shown at once: more would cover the page; the newest replace the oldest. */
@@ -52,6 +68,20 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     setToasts((current) => addToast(current, message, Date.now() + Math.random()));
   }, []);
   const remove = useCallback((id: number) => setToasts((current) => current.filter((t) => t.id !== id)), []);
+  // Ctrl/⌘+Z undoes what the newest toast with an Undo announced, while it is on screen.
+  const undoable = toasts.findLast((t) => t.action?.undo);
+  useEffect(() => {
+    if (!undoable?.action) return;
+    const { action, id } = undoable;
+    const onKey = (event: KeyboardEvent) => {
+      if (!isUndoKey(event) || event.defaultPrevented) return;
+      event.preventDefault();
+      remove(id);
+      action.run();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [undoable, remove]);
 
   return (
     <ToastContext.Provider value={show}>

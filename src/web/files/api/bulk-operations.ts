@@ -7,7 +7,7 @@ import { EXTENSIONS_PATH } from './folder-contents';
 import { fileKeys } from './files';
 import { itemKeys, type ListingParams } from './items';
 
-export type BulkAction = 'TRASH' | 'MOVE' | 'RESTORE' | 'DELETE_FOREVER';
+export type BulkAction = 'TRASH' | 'MOVE' | 'RESTORE' | 'DELETE_FOREVER' | 'UNDO';
 
 export interface BulkOperation {
   id: string;
@@ -16,6 +16,8 @@ export interface BulkOperation {
   processed: { folders: number; files: number };
   total: { folders: number; files: number; estimated: boolean };
   error: string | null;
+  /** UNDO: the operation it reverses. */
+  undoOf?: string | null;
 }
 
 export const processedOf = (op: BulkOperation) => op.processed.folders + op.processed.files;
@@ -54,4 +56,25 @@ export async function refreshAfterBulk(client: QueryClient): Promise<void> {
     client.invalidateQueries({ queryKey: folderKeys.all }),
     client.invalidateQueries({ queryKey: fileKeys.all }),
   ]);
+}
+
+/** Operations the server can undo (it records what they changed; docs/api.md). */
+export const canUndo = (op: BulkOperation) =>
+  op.status !== 'RUNNING' && (op.action === 'MOVE' || op.action === 'TRASH' || op.action === 'RESTORE');
+
+/**
+ * Starts the undo of an ended operation on the server (a bulk operation of its own), waits for it to end,
+ * then refreshes every view. Resolves with the undo as it ended.
+ */
+export async function undoBulkOperation(client: QueryClient, id: string): Promise<BulkOperation> {
+  let { operation } = await apiClient.post<{ operation: BulkOperation }>(
+    `${EXTENSIONS_PATH}/bulk-operations/${encodeURIComponent(id)}/undo`,
+    {},
+  );
+  while (operation.status === 'RUNNING') {
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    operation = await bulkOperation(operation.id);
+  }
+  await refreshAfterBulk(client);
+  return operation;
 }

@@ -5,6 +5,7 @@ import { folderKeys, FOLDERS_PATH } from '../../folders/api/folders';
 import { apiClient } from '../../lib/api-client';
 import { fileKeys, FILES_PATH } from './files';
 import { isListKey, itemKeys, itemName, type Item, type ItemPage, type ListingParams } from './items';
+import { putBack, readAfter, undoChanged, type ActionResult, type Changed } from './undo';
 
 type Listing = InfiniteData<ItemPage, unknown>;
 type Snapshot = [QueryKey, unknown][];
@@ -67,6 +68,31 @@ function restoreSnapshot(client: QueryClient, snapshot: Snapshot) {
   for (const [key, data] of snapshot) client.setQueryData(key, data);
 }
 
+/** What an action changes of each item, before it acts (its `after` date comes later). */
+const changedOf = (items: readonly Item[], state: Changed['state']): Changed[] =>
+  items.map((i) =>
+    i.kind === 'folder'
+      ? {
+          kind: 'folder',
+          id: i.folder.id,
+          state,
+          parentFolderId: i.folder.parentFolderId,
+          displayName: i.folder.displayName,
+        }
+      : {
+          kind: 'file',
+          id: i.file.id,
+          state,
+          parentFolderId: i.file.parentFolderId,
+          displayName: i.file.displayName,
+        },
+  );
+
+const idsOfChanged = (items: readonly Changed[]) => ({
+  folderIds: items.filter((i) => i.kind === 'folder').map((i) => i.id),
+  fileIds: items.filter((i) => i.kind === 'file').map((i) => i.id),
+});
+
 const splitIds = (items: readonly Item[]) => ({
   folderIds: items.filter((i) => i.kind === 'folder').map((i) => (i as { folder: Folder }).folder.id),
   fileIds: items.filter((i) => i.kind === 'file').map((i) => (i as { file: FileDescriptor }).file.id),
@@ -102,69 +128,119 @@ export function createItemActions(client: QueryClient) {
     }
   }
 
+  /** Moves items to the trash (`permanent` false) or deletes them for good, by id, in chunks. */
+  async function deleteIds(folderIds: readonly string[], fileIds: readonly string[], permanent: boolean) {
+    const flag = permanent ? { permanent: true } : {};
+    for (const part of chunk(folderIds, BULK_FOLDER_IDS_MAX)) {
+      await apiClient.post('/site-media/v1/bulk/folders/delete', { folderIds: part, ...flag });
+    }
+    for (const part of chunk(fileIds, BULK_FILE_IDS_MAX)) {
+      await apiClient.post('/site-media/v1/bulk/files/delete', { fileIds: part, ...flag });
+    }
+  }
+
+  async function restoreIds(folderIds: readonly string[], fileIds: readonly string[]) {
+    for (const part of chunk(folderIds, BULK_FOLDER_IDS_MAX)) {
+      await apiClient.post('/site-media/v1/bulk/trash-bin/folders/restore', { folderIds: part });
+    }
+    for (const part of chunk(fileIds, BULK_FILE_IDS_MAX)) {
+      await apiClient.post('/site-media/v1/bulk/trash-bin/files/restore', { fileIds: part });
+    }
+  }
+
+  /** The undo of an action: its inverse on the items still as it left them, then every view refetches. */
+  const undoing =
+    (
+      changed: readonly Changed[],
+      ready: Promise<unknown>,
+      inverse: (items: Changed[]) => Promise<unknown>,
+      done: string,
+    ) =>
+    async () => {
+      await ready;
+      try {
+        return await undoChanged(changed, inverse, done);
+      } finally {
+        void settle();
+      }
+    };
+
   const without = (items: readonly Item[]) => {
     const gone = new Set(items.map((i) => i.key));
     return (list: Item[]) => list.filter((i) => !gone.has(i.key));
   };
 
   return {
-    async move(items: readonly Item[], target: { id: string; name: string }): Promise<string> {
+    async move(items: readonly Item[], target: { id: string; name: string }): Promise<ActionResult> {
       const movable = items.filter((i) =>
         i.kind === 'folder'
           ? i.folder.id !== target.id && i.folder.parentFolderId !== target.id
           : i.file.parentFolderId !== target.id,
       );
-      if (movable.length === 0) return `Already in ${target.name}`;
+      if (movable.length === 0) return { title: `Already in ${target.name}` };
+      const changed = changedOf(movable, 'OK');
+      const byId = new Map(changed.map((c) => [c.id, c]));
       await optimistic(without(movable), () =>
-        eachLimited(movable, (item) =>
-          item.kind === 'folder'
-            ? apiClient.patch(`${FOLDERS_PATH}/${encodeURIComponent(item.folder.id)}`, {
-                folder: { id: item.folder.id, parentFolderId: target.id },
-              })
-            : apiClient.patch(`${FILES_PATH}/update-file-descriptor`, {
-                file: { id: item.file.id, parentFolderId: target.id },
-              }),
-        ),
+        eachLimited(movable, async (item) => {
+          if (item.kind === 'folder') {
+            const { folder } = await apiClient.patch<{ folder: Folder }>(
+              `${FOLDERS_PATH}/${encodeURIComponent(item.folder.id)}`,
+              { folder: { id: item.folder.id, parentFolderId: target.id } },
+            );
+            byId.get(folder.id)!.after = folder.updatedDate;
+          } else {
+            const { file } = await apiClient.patch<{ file: FileDescriptor }>(
+              `${FILES_PATH}/update-file-descriptor`,
+              { file: { id: item.file.id, parentFolderId: target.id } },
+            );
+            byId.get(file.id)!.after = file.updatedDate;
+          }
+        }),
       );
-      return `Moved ${describe(movable)} to ${target.name}`;
+      return {
+        title: `Moved ${describe(movable)} to ${target.name}`,
+        undo: undoing(
+          changed,
+          Promise.resolve(),
+          (back) => putBack(back, 'parent'),
+          `Moved ${describe(movable)} back`,
+        ),
+      };
     },
 
-    async trash(items: readonly Item[]): Promise<string> {
+    async trash(items: readonly Item[]): Promise<ActionResult> {
       const { folderIds, fileIds } = splitIds(items);
-      await optimistic(without(items), async () => {
-        for (const part of chunk(folderIds, BULK_FOLDER_IDS_MAX)) {
-          await apiClient.post('/site-media/v1/bulk/folders/delete', { folderIds: part });
-        }
-        for (const part of chunk(fileIds, BULK_FILE_IDS_MAX)) {
-          await apiClient.post('/site-media/v1/bulk/files/delete', { fileIds: part });
-        }
-      });
-      return `Moved ${describe(items)} to the trash`;
+      await optimistic(without(items), () => deleteIds(folderIds, fileIds, false));
+      const changed = changedOf(items, 'DELETED');
+      return {
+        title: `Moved ${describe(items)} to the trash`,
+        undo: undoing(
+          changed,
+          readAfter(changed),
+          (back) => restoreIds(idsOfChanged(back).folderIds, idsOfChanged(back).fileIds),
+          `Restored ${describe(items)}`,
+        ),
+      };
     },
 
-    async restore(items: readonly Item[]): Promise<string> {
+    async restore(items: readonly Item[]): Promise<ActionResult> {
       const { folderIds, fileIds } = splitIds(items);
-      await optimistic(without(items), async () => {
-        for (const part of chunk(folderIds, BULK_FOLDER_IDS_MAX)) {
-          await apiClient.post('/site-media/v1/bulk/trash-bin/folders/restore', { folderIds: part });
-        }
-        for (const part of chunk(fileIds, BULK_FILE_IDS_MAX)) {
-          await apiClient.post('/site-media/v1/bulk/trash-bin/files/restore', { fileIds: part });
-        }
-      });
-      return `Restored ${describe(items)}`;
+      await optimistic(without(items), () => restoreIds(folderIds, fileIds));
+      const changed = changedOf(items, 'OK');
+      return {
+        title: `Restored ${describe(items)}`,
+        undo: undoing(
+          changed,
+          readAfter(changed),
+          (back) => deleteIds(idsOfChanged(back).folderIds, idsOfChanged(back).fileIds, false),
+          `Moved ${describe(items)} back to the trash`,
+        ),
+      };
     },
 
     async deleteForever(items: readonly Item[]): Promise<string> {
       const { folderIds, fileIds } = splitIds(items);
-      await optimistic(without(items), async () => {
-        for (const part of chunk(folderIds, BULK_FOLDER_IDS_MAX)) {
-          await apiClient.post('/site-media/v1/bulk/folders/delete', { folderIds: part, permanent: true });
-        }
-        for (const part of chunk(fileIds, BULK_FILE_IDS_MAX)) {
-          await apiClient.post('/site-media/v1/bulk/files/delete', { fileIds: part, permanent: true });
-        }
-      });
+      await optimistic(without(items), () => deleteIds(folderIds, fileIds, true));
       return `Deleted ${describe(items)} forever`;
     },
 
@@ -203,8 +279,9 @@ export function createItemActions(client: QueryClient) {
       return removed === 0 ? 'The trash was already empty' : `Emptied the trash (${removed} items)`;
     },
 
-    async rename(item: Item, displayName: string): Promise<string> {
+    async rename(item: Item, displayName: string): Promise<ActionResult> {
       const before = itemName(item);
+      const [changed] = changedOf([item], 'OK') as [Changed];
       await optimistic(
         (list) =>
           list.map((i) => {
@@ -215,17 +292,29 @@ export function createItemActions(client: QueryClient) {
           }),
         async () => {
           if (item.kind === 'folder') {
-            await apiClient.patch(`${FOLDERS_PATH}/${encodeURIComponent(item.folder.id)}`, {
-              folder: { id: item.folder.id, displayName },
-            });
+            const { folder } = await apiClient.patch<{ folder: Folder }>(
+              `${FOLDERS_PATH}/${encodeURIComponent(item.folder.id)}`,
+              { folder: { id: item.folder.id, displayName } },
+            );
+            changed.after = folder.updatedDate;
           } else {
-            await apiClient.patch(`${FILES_PATH}/update-file-descriptor`, {
-              file: { id: item.file.id, displayName },
-            });
+            const { file } = await apiClient.patch<{ file: FileDescriptor }>(
+              `${FILES_PATH}/update-file-descriptor`,
+              { file: { id: item.file.id, displayName } },
+            );
+            changed.after = file.updatedDate;
           }
         },
       );
-      return `Renamed “${before}” to “${displayName}”`;
+      return {
+        title: `Renamed “${before}” to “${displayName}”`,
+        undo: undoing(
+          [changed],
+          Promise.resolve(),
+          (back) => putBack(back, 'name'),
+          `Renamed “${displayName}” back to “${before}”`,
+        ),
+      };
     },
 
     async setLabels(file: FileDescriptor, labels: string[]): Promise<string> {
