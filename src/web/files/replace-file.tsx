@@ -2,7 +2,7 @@ import { useRef, useState, type ChangeEvent, type DragEvent } from 'react';
 import type { FileDescriptor, MediaType } from '../../contract';
 import { Button } from '../components/ui/button';
 import { useToast } from '../components/ui/toast';
-import { useUpload } from '../uploads/uploader-context';
+import { useUpload } from '../uploads/index';
 import { filesFromDrop, snapshotDrop } from './file-drop';
 
 /** What the file chooser offers: the same kind of media (the server refuses another kind anyway). */
