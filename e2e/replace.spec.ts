@@ -32,6 +32,7 @@ test('Replace in the details panel uploads new content under the same id and URL
   api,
   workspace,
 }) => {
+  test.setTimeout(120_000);
   const name = `hero-${Date.now()}.png`;
   const file = await uploadFile(api, {
     fileName: name,
@@ -42,7 +43,7 @@ test('Replace in the details panel uploads new content under the same id and URL
   await readyFile(api, file.id);
   await page.goto(`${E2E_BASE_URL}/files/${workspace.id}?item=file:${file.id}`);
   const details = panel(page, name);
-  await expect(details.getByText('60 × 40')).toBeVisible();
+  await expect(details.getByText('60 × 40')).toBeVisible({ timeout: 30_000 });
   await expect(details.getByRole('button', { name: 'Replace…' })).toBeVisible();
 
   const next = await png(120, 40, '#24c');
@@ -52,7 +53,9 @@ test('Replace in the details panel uploads new content under the same id and URL
     buffer: next,
   });
   // Progress shows in the upload tray like any upload.
-  await expect(page.getByRole('region', { name: 'Uploads' })).toContainText('new-hero.png');
+  await expect(page.getByRole('region', { name: 'Uploads' })).toContainText('new-hero.png', {
+    timeout: 30_000,
+  });
 
   const replaced = await readyFile(api, file.id);
   expect(replaced).toMatchObject({ id: file.id, displayName: name, sizeInBytes: String(next.length) });
@@ -71,6 +74,7 @@ test('dropping a file on a tile with Alt held replaces its content; without Alt 
   api,
   workspace,
 }) => {
+  test.setTimeout(120_000);
   const name = `tile-${Date.now()}.png`;
   const file = await uploadFile(api, {
     fileName: name,
@@ -81,7 +85,7 @@ test('dropping a file on a tile with Alt held replaces its content; without Alt 
   await readyFile(api, file.id);
   await page.goto(`${E2E_BASE_URL}/files/${workspace.id}`);
   const tile = itemCell(page, name);
-  await expect(tile).toHaveAttribute('title', /Alt-drop a file here to replace/);
+  await expect(tile).toHaveAttribute('title', /Alt-drop a file here to replace/, { timeout: 30_000 });
   const next = await png(90, 30, '#fa0');
   const dataTransfer = await page.evaluateHandle((data: string) => {
     const binary = atob(data);
@@ -132,6 +136,7 @@ test('screenshots of the details panel with Replace, light and dark, desktop and
       const page = await context.newPage();
       await page.goto(`${E2E_BASE_URL}/files/${workspace.id}?item=file:${photo.id}`);
       const button = panel(page, 'Team photo.png').getByRole('button', { name: 'Replace…' });
+      await expect(button).toBeAttached({ timeout: 30_000 });
       await button.evaluate((el) => el.scrollIntoView({ block: 'center' }));
       await expect(button).toBeVisible();
       await page.screenshot({ path: path.join(shotsDir!, `replace-${scheme}-${device}.png`) });
