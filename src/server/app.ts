@@ -46,13 +46,15 @@ import { JobRunner } from './services/job-runner.ts';
 import { MediaService } from './services/media-service.ts';
 import { assetsOf } from './services/processing/assets.ts';
 import { ProcessingService } from './services/processing/processing-service.ts';
-import type { UrlBuilder } from './services/serializers.ts';
+import { withRevision, type UrlBuilder } from './services/serializers.ts';
 import { ResumableUploads } from './services/resumable-uploads.ts';
 import { StorageGuard } from './services/storage-guard.ts';
 import { TrashService } from './services/trash-service.ts';
 import { TrashRetention } from './services/trash-retention.ts';
 import { registerTrashRetentionRoutes } from './http/trash-retention-routes.ts';
 import { registerFileExtrasRoutes } from './http/file-extras-routes.ts';
+import { registerReplaceRoutes } from './http/replace-routes.ts';
+import { ReplaceService } from './services/replace-service.ts';
 import { FileExtrasService } from './services/file-extras-service.ts';
 import { FileExtrasStore } from './stores/file-extras-store.ts';
 import { Quota } from './services/upload-limits.ts';
@@ -211,14 +213,19 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   cutOffSlowBodies(app, { windowMs: config.bodyRateWindowMs, minBytes: config.bodyMinBytesPerWindow });
   const codec = new CursorCodec(secret);
   const urls: UrlBuilder = {
-    fileUrl: (fileId) => `${config.publicUrl}/media/${encodeURIComponent(fileId)}`,
-    assetUrl: (fileId, assetKey) =>
-      `${config.publicUrl}/media/${encodeURIComponent(fileId)}/${encodeURIComponent(assetKey)}`,
+    fileUrl: (fileId, revision) =>
+      withRevision(`${config.publicUrl}/media/${encodeURIComponent(fileId)}`, revision),
+    assetUrl: (fileId, assetKey, revision) =>
+      withRevision(
+        `${config.publicUrl}/media/${encodeURIComponent(fileId)}/${encodeURIComponent(assetKey)}`,
+        revision,
+      ),
     // The processed thumbnail when there is one, else the type's icon. A private file's is signed.
     thumbnailUrl: (row) => {
       if (!assetsOf(row).thumbnail) return `${config.publicUrl}/icons/${row.media_type.toLowerCase()}.svg`;
       const url = urls.assetUrl(row.id, 'thumbnail');
-      return row.private === 1 ? `${url}?sig=${thumbnailSignature(secret, row.id)}` : url;
+      const signed = row.private === 1 ? `${url}?sig=${thumbnailSignature(secret, row.id)}` : url;
+      return withRevision(signed, row.revision);
     },
   };
   const jobs = new JobRunner(
@@ -280,6 +287,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     batchPauseMs: config.bulkBatchPauseMs,
   });
   const extras = new FileExtrasService(store, new FileExtrasStore(store), files);
+  const replace = new ReplaceService(store, blobs, uploads, files, processing, jobs);
   const resumable = new ResumableUploads(
     store,
     uploads,
@@ -348,6 +356,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerShareApiRoutes(ext, shares);
       registerTrashRetentionRoutes(ext, retention);
       registerFileExtrasRoutes(ext, extras);
+      registerReplaceRoutes(ext, replace);
       done();
     },
     { prefix: EXT_API_PREFIX },

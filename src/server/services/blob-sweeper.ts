@@ -91,10 +91,15 @@ export class BlobSweeper {
       if (id !== undefined && isBlobKey(entry.key)) owners.set(entry, id);
     }
     const existing = await this.integrity.existingFileIds([...owners.values()]);
+    // A replaced file's bytes: the new ones under a key of their own, the old ones under the id's layout but
+    // owned by the trashed version's row. A row naming the key as its original owns it too.
+    const unclaimed = [...owners].filter(([, id]) => !existing.has(id)).map(([entry]) => entry.key);
+    const referenced =
+      unclaimed.length > 0 ? await this.integrity.referencedBlobKeys(unclaimed) : new Set<string>();
     const stale: BlobEntry[] = [];
     const recent: BlobEntry[] = [];
     for (const [entry, id] of owners) {
-      if (existing.has(id)) continue;
+      if (existing.has(id) || referenced.has(entry.key)) continue;
       (entry.lastModified.getTime() <= cutoff ? stale : recent).push(entry);
     }
     return { checked, stale, recent };

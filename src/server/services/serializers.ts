@@ -8,7 +8,7 @@ import {
   type MediaType,
   type OperationStatus,
 } from '../../contract/index.ts';
-import type { AltTextColumn, FileRow, FolderRow } from '../stores/schema.ts';
+import type { AltTextColumn, FileRow, FolderRow, RevisionColumn } from '../stores/schema.ts';
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
 
@@ -48,12 +48,28 @@ export function folderToWire(row: FolderRow, siteId: string): Folder {
 }
 
 export interface UrlBuilder {
-  /** Stable URL of a file's original: served when public, 403 when private. */
-  fileUrl(fileId: string): string;
+  /**
+   * Stable URL of a file's original: served when public, 403 when private. `revision` (how many times its bytes
+   * were replaced) becomes `?v=` when above 0, so caches holding the earlier bytes ask again.
+   */
+  fileUrl(fileId: string, revision?: number): string;
   /** Stable URL of a rendition (`preview`, `480p.mp4`...): served when public, 403 when private. */
-  assetUrl(fileId: string, assetKey: string): string;
+  assetUrl(fileId: string, assetKey: string, revision?: number): string;
   /** Icon or thumbnail shown for the file. */
-  thumbnailUrl(row: Pick<FileRow, 'id' | 'media_type' | 'assets' | 'private'>): string;
+  thumbnailUrl(
+    row: Pick<FileRow, 'id' | 'media_type' | 'assets' | 'private'> & Partial<RevisionColumn>,
+  ): string;
+}
+
+/** A file's revision (`files.revision`), which rows read with `selectAll` carry; 0 for rows built by hand. */
+export function revisionOf(row: object): number {
+  return (row as Partial<RevisionColumn>).revision ?? 0;
+}
+
+/** `?v=<revision>` (or `&v=`) on a served URL, for a file whose bytes were replaced; the URL as it is otherwise. */
+export function withRevision(url: string, revision: number | undefined): string {
+  if (!revision) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}v=${revision}`;
 }
 
 const ASSET_PLACEHOLDER = 'asset:';
@@ -74,8 +90,8 @@ function resolveUrls(value: unknown, row: FileRow, urls: UrlBuilder): void {
     if (key === 'url' && typeof inner === 'string') {
       if (row.private) record.url = '';
       else if (inner.startsWith(ASSET_PLACEHOLDER)) {
-        record.url = urls.assetUrl(row.id, inner.slice(ASSET_PLACEHOLDER.length));
-      } else record.url = urls.fileUrl(row.id);
+        record.url = urls.assetUrl(row.id, inner.slice(ASSET_PLACEHOLDER.length), revisionOf(row));
+      } else record.url = urls.fileUrl(row.id, revisionOf(row));
     } else resolveUrls(inner, row, urls);
   }
 }
@@ -93,7 +109,7 @@ export function fileToWire(row: FileRow, siteId: string, urls: UrlBuilder): File
   return {
     id: row.id,
     displayName: row.display_name,
-    url: urls.fileUrl(row.id),
+    url: urls.fileUrl(row.id, revisionOf(row)),
     parentFolderId: row.parent_folder_id,
     hash: row.hash,
     sizeInBytes: String(row.size_in_bytes),

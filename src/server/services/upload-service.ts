@@ -66,6 +66,19 @@ export interface UploadParams {
   private: boolean;
   labels: string[];
   externalInfo: unknown;
+  /** A Replace upload's token: the bytes become this file's new version (see `ReplaceService`). */
+  replaceFileId?: string;
+}
+
+/** Commits the bytes of a Replace upload (`ReplaceService`), instead of inserting a new file. */
+export interface ReplacementCommitter {
+  /** The blob key the new bytes of `fileId` go to (one of their own: the earlier bytes stay where they are). */
+  replacementKey(fileId: string): string;
+  commit(
+    params: UploadParams,
+    stored: { key: string; size: number; hash: string },
+    claim: UploadClaim | undefined,
+  ): Promise<void>;
 }
 
 export interface UploadOptions {
@@ -184,6 +197,8 @@ export interface StoredBytes {
  */
 export class UploadService {
   readonly claims: UploadClaims;
+  /** Set by `ReplaceService`: where the bytes of a Replace upload's token go. */
+  replacements: ReplacementCommitter | undefined;
 
   constructor(
     private readonly store: MetadataStore,
@@ -265,10 +280,12 @@ export class UploadService {
     return params.visitor ? this.options.visitorPolicy : this.options.policy;
   }
 
-  private async issue(
+  /** Checks an upload request and stores its token; `extra` marks a Replace upload's. */
+  async issue(
     request: UploadRequest,
     protocol: UploadProtocolKind,
     visitor: boolean,
+    extra: Pick<UploadParams, 'replaceFileId'> = {},
   ): Promise<{ token: string; expiresAt: string }> {
     const mimeType = normaliseMime(request.mimeType, 'mimeType');
     if (request.fileName !== undefined) {
@@ -297,6 +314,7 @@ export class UploadService {
       private: request.private ?? false,
       labels,
       externalInfo: request.externalInfo ?? null,
+      ...extra,
     };
     const token = randomToken(32);
     const expiresAt = isoIn(this.options.uploadUrlTtlMinutes * 60_000);
@@ -416,6 +434,14 @@ export class UploadService {
     // Before a byte is stored: the disk must keep its reserve with the declared length on it.
     await this.space.check(declaredLength ?? 0);
 
+    const replacing = params.replaceFileId;
+    if (replacing !== undefined) {
+      if (!this.replacements) throw new ApiError('INTERNAL', 'Replace is not available');
+      const key = this.replacements.replacementKey(replacing);
+      const stored = await this.storeBytes(key, body, policy, params.mimeType, params.visitor, claim);
+      await this.replacements.commit(params, { key, ...stored }, claim);
+      return replacing;
+    }
     const fileId = newFileId(fileName);
     const key = originalKey(fileId);
     const { size, hash } = await this.storeBytes(key, body, policy, params.mimeType, params.visitor, claim);

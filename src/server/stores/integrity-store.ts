@@ -33,6 +33,11 @@ export class IntegrityStore {
     return found;
   }
 
+  /** Of these blob keys, those a file row names as its original (a replaced file's; see `ReplaceStore`). */
+  referencedBlobKeys(keys: readonly string[]): Promise<Set<string>> {
+    return this.metadata.replacements.referencedBlobKeys(keys);
+  }
+
   /** A page of the files that should have bytes (an import not fetched yet has none), in id order. */
   filesWithBytes(after: string | null, limit: number): Promise<CheckedFileRow[]> {
     return this.metadata.db

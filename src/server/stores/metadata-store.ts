@@ -3,6 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { dialectOf, type SqlDialect } from './dialect.ts';
 import { FileRowStore } from './file-row-store.ts';
 import { FolderStore } from './folder-store.ts';
+import { ReplaceStore } from './replace-store.ts';
 import { JobStore } from './job-store.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { Database } from './schema.ts';
@@ -41,6 +42,7 @@ export class MetadataStore {
   readonly uploadTokens: UploadTokenStore;
   readonly sessions: SessionStore;
   readonly jobs: JobStore;
+  readonly replacements: ReplaceStore;
 
   constructor(
     private readonly root: Kysely<Database>,
@@ -57,6 +59,7 @@ export class MetadataStore {
     this.uploadTokens = new UploadTokenStore(this);
     this.sessions = new SessionStore(this);
     this.jobs = new JobStore(this);
+    this.replacements = new ReplaceStore(this);
   }
 
   /**

@@ -327,6 +327,19 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0013-file-revision': {
+    async up(db: Kysely<unknown>) {
+      // How many times a file's bytes were replaced (Replace keeps the id): the `v` of its served URLs, so
+      // browsers and CDNs holding the old bytes under a long max-age fetch the new ones. 0: never replaced.
+      await db.schema
+        .alterTable('files')
+        .addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // The blob sweeper asks which rows name a blob as their original: a replaced file's bytes live under keys
+      // its id's layout alone does not vouch for (see ReplaceStore.referencedBlobKeys).
+      await db.schema.createIndex('files_blob_key').on('files').column('blob_key').execute();
+    },
+  },
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

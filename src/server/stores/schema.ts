@@ -69,6 +69,14 @@ export interface AltTextColumn {
   alt_text: string | null;
 }
 
+/**
+ * `files.revision` (migration 0013): how many times the file's bytes were replaced; the `v` of its served URLs
+ * (absent while 0). Like `focal_point`, not on `FileRow`; rows read with `selectAll` carry it.
+ */
+export interface RevisionColumn {
+  revision: number;
+}
+
 /** A rendered image transformation kept in the blob store (`variants/...`). */
 export interface ImageVariantTable {
   /** sha256 of the file's hash, the canonical transformation and the output format. */

@@ -21,6 +21,7 @@ import { PurgeFact } from './trash-retention';
 import { UsedOnSite } from './used-on-site';
 import { usePicker } from '../picker/picker-context';
 import { SharingSection } from '../sharing/sharing-section';
+import { ReplaceButton } from './replace-file';
 
 export interface PanelActions {
   open: (item: Item) => void;
@@ -240,6 +241,7 @@ function FileDetails({
       </div>
       {file.mediaType === 'IMAGE' ? <AltTextField file={file} readOnly={inTrash} /> : null}
       {sharing ? <SharingSection file={file} /> : null}
+      {sharing ? <ReplaceButton file={file} /> : null}
       {isTransformable(file) ? <ImageUrlBuilder file={file} /> : null}
       <Labels file={file} readOnly={inTrash} />
       <UsedOnSite fileId={file.id} />

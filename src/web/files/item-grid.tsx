@@ -14,6 +14,7 @@ import { useDevicePixelRatio } from '../images/use-device-pixel-ratio';
 import { formatBytes, formatDate } from '../lib/format';
 import type { Item } from './api/items';
 import { useDrag, useDropTarget } from './drag';
+import { REPLACE_DROP_HINT, useReplaceDrop } from './replace-file';
 import { useLongPress } from './use-long-press';
 import { itemLabel } from './item-label';
 import { ListHeader, type ListSort } from './list-header';
@@ -237,12 +238,16 @@ function ItemCell({
   );
   // In the media picker, files of types it was not asked for are shown but cannot be chosen.
   const picker = usePicker();
+  // Alt-drop of a desktop file on a file's tile replaces its content (not in the trash, nor in the picker).
+  const replaceDrop = useReplaceDrop(
+    grid.droppable && !picker && item.kind === 'file' && item.file.state === 'OK' ? item.file : null,
+  );
   const unpickable = !!picker && item.kind === 'file' && !isPickable(picker, item.file);
   const className = [
     grid.view === 'list' ? 'list-row' : 'tile',
     isSelected ? 'is-selected' : '',
     unpickable ? 'is-unpickable' : '',
-    drop.active ? 'is-drop-target' : '',
+    drop.active || replaceDrop.active ? 'is-drop-target' : '',
   ].join(' ');
 
   return (
@@ -252,6 +257,7 @@ function ItemCell({
       aria-selected={isSelected}
       aria-disabled={unpickable || undefined}
       aria-label={itemLabel(item)}
+      title={replaceDrop.enabled ? REPLACE_DROP_HINT : undefined}
       tabIndex={isFocused ? 0 : -1}
       data-index={index}
       data-key={item.key}
@@ -266,7 +272,7 @@ function ItemCell({
         if (!longPress.consumeClick()) grid.onItemClick(event, item, index);
       }}
       onDoubleClick={() => grid.onItemOpen(item)}
-      {...drop.props}
+      {...(item.kind === 'file' ? replaceDrop.props : drop.props)}
       {...longPress.handlers}
     >
       {grid.view === 'list' ? (

@@ -41,9 +41,21 @@ export const DEFAULT_QUALITY = 80;
 const clampSide = (n: number) => Math.min(MAX_SIDE, Math.max(1, Math.round(n)));
 const clampInt = (n: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(n)));
 
-/** Where a file's transformations live: its public URL (`PUBLIC_URL/media/<id>`) plus `/v1/`. */
+/**
+ * Where a file's transformations live: its public URL (`PUBLIC_URL/media/<id>`) plus `/v1/`. The URL's query (the
+ * `?v=` of a file whose content was replaced) is not part of it: see `fileUrlQuery`.
+ */
 export function transformBase(fileUrl: string): string {
-  return `${fileUrl.replace(/\/+$/, '')}/v1/`;
+  return `${fileUrl.split('?')[0]!.replace(/\/+$/, '')}/v1/`;
+}
+
+/**
+ * The query of a file's URL (`?v=2` once its content was replaced, else empty), which its transformation URLs
+ * carry too: they are cached as immutable, so new bytes need a new URL.
+ */
+export function fileUrlQuery(fileUrl: string): string {
+  const at = fileUrl.indexOf('?');
+  return at === -1 ? '' : fileUrl.slice(at);
 }
 
 /** The extension the name gets: the format asked for; `auto` keeps a PNG a PNG (transparency), else JPEG. */
@@ -101,7 +113,7 @@ export function buildTransformUrl(
   }
   steps.push(`${resize}/${params.join(',')}`);
   const name = outputName(file.displayName, extensionFor(options.format, file.mimeType));
-  return `${transformBase(file.url)}${steps.join('/')}/${name}`;
+  return `${transformBase(file.url)}${steps.join('/')}/${name}${fileUrlQuery(file.url)}`;
 }
 
 /** The same transformation at `factor` times the size (for 2x screens), within the server's limit. */

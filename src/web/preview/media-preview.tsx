@@ -215,7 +215,7 @@ function PdfPreview({ file, mode }: { file: FileDescriptor; mode: PreviewMode })
   const firstPage = useAssetUrl(
     file,
     'preview',
-    page ? page.url.replace(/\/thumbnail$/, '/preview') : undefined,
+    page ? page.url.replace(/\/thumbnail(?=\?|$)/, '/preview') : undefined,
   );
   const document = useQuery({ ...assetUrlQueryOptions(file.id, 'src'), enabled: mode === 'viewer' });
   if (mode === 'viewer' && document.data) {

@@ -5,6 +5,7 @@ import XHRUpload from '@uppy/xhr-upload';
 import type { QueryClient } from '@tanstack/react-query';
 import type { FileDescriptor } from '../../contract';
 import { folderKeys } from '../folders/api/folders';
+import { fileKeys } from '../files/api/files';
 import { itemKeys } from '../files/api/items';
 import { apiClient, isApiError } from '../lib/api-client';
 
@@ -18,6 +19,8 @@ export interface UploadMeta extends Meta {
   filePath?: string;
   /** Uploaded private (the uploader's "Upload as private" when it was queued). */
   private?: boolean;
+  /** The file whose content this upload replaces (Replace): same id and URL, new bytes. */
+  replaceFileId?: string;
   /** Set once the server has handed out a URL for this file (kept across reloads by Golden Retriever). */
   token?: string;
   uploadUrl?: string;
@@ -32,7 +35,9 @@ interface UploadBody extends Record<string, unknown> {
 export type AppUppy = Uppy<UploadMeta, UploadBody>;
 export type AppUppyFile = UppyFile<UploadMeta, UploadBody>;
 
-const isPlain = (file: AppUppyFile) => (file.size ?? 0) <= PLAIN_UPLOAD_MAX_BYTES;
+/** A replace always goes by plain PUT (its URL is a plain upload's, whatever the size). */
+const isPlain = (file: AppUppyFile) =>
+  !!file.meta.replaceFileId || (file.size ?? 0) <= PLAIN_UPLOAD_MAX_BYTES;
 
 /** The contract's error message hidden in a tus-js-client error ("... response text: {json} ..."). */
 export function uploadErrorMessage(error: unknown): string {
@@ -133,7 +138,13 @@ export function createUploader(queryClient: QueryClient): AppUppy {
           ...(file.meta.private ? { private: true } : {}),
         };
         try {
-          if (isPlain(file)) {
+          if (file.meta.replaceFileId) {
+            const { uploadUrl } = await apiClient.post<{ uploadUrl: string }>(
+              `/site-media-ext/v1/files/${encodeURIComponent(file.meta.replaceFileId)}/replace-upload-url`,
+              { mimeType: body.mimeType, sizeInBytes: body.sizeInBytes },
+            );
+            uppy.setFileMeta(id, { uploadUrl });
+          } else if (isPlain(file)) {
             const { uploadUrl } = await apiClient.post<{ uploadUrl: string }>(
               '/site-media/v1/files/generate-upload-url',
               body,
@@ -202,6 +213,11 @@ export function createUploader(queryClient: QueryClient): AppUppy {
     }, 250);
   };
   uppy.on('upload-success', refreshListings);
+  // A replaced file's details (the panel) show its new content.
+  uppy.on('upload-success', (file) => {
+    const replaced = file?.meta.replaceFileId;
+    if (replaced) void queryClient.invalidateQueries({ queryKey: fileKeys.detail(replaced) });
+  });
   uppy.on('complete', refreshListings);
   return uppy;
 }
@@ -210,6 +226,8 @@ export interface UploadTarget {
   parentFolderId: string;
   /** The batch goes up private. */
   private?: boolean;
+  /** The one file given replaces this file's content (Replace). */
+  replaceFileId?: string;
 }
 
 /** A file as it comes from a drop, a picker or the clipboard; `path` is its place in a dropped directory. */
@@ -231,8 +249,9 @@ export function addFiles(uppy: AppUppy, files: readonly IncomingFile[], target: 
           parentFolderId: target.parentFolderId,
           filePath: directory ? `/${directory}` : '',
           private: target.private ?? false,
-          // Part of Uppy's file id: the same file may go to two folders.
-          relativePath: `${target.parentFolderId}/${relative || file.name}`,
+          ...(target.replaceFileId ? { replaceFileId: target.replaceFileId } : {}),
+          // Part of Uppy's file id: the same file may go to two folders (or replace a file's content).
+          relativePath: `${target.replaceFileId ? `replace:${target.replaceFileId}` : target.parentFolderId}/${relative || file.name}`,
         },
       });
       added++;
@@ -243,7 +262,10 @@ export function addFiles(uppy: AppUppy, files: readonly IncomingFile[], target: 
         .find(
           (f) =>
             f.data === file ||
-            (f.name === file.name && f.size === file.size && f.meta.parentFolderId === target.parentFolderId),
+            (f.name === file.name &&
+              f.size === file.size &&
+              f.meta.parentFolderId === target.parentFolderId &&
+              f.meta.replaceFileId === target.replaceFileId),
         );
       if (existing?.progress.uploadComplete) {
         uppy.removeFile(existing.id);

@@ -16,9 +16,13 @@ export interface StoredAsset {
 /** The renditions of a file by asset key (`thumbnail`, `preview`, `poster`, `480p.mp4`, `hls`, `mp3`). */
 export type FileAssets = Record<string, StoredAsset>;
 
-/** Where a file's renditions live in the blob store. */
-export function renditionPrefix(fileId: string): string {
-  return `renditions/${fileId.slice(0, 2)}/${fileId}/`;
+/**
+ * Where a file's renditions live in the blob store. A replaced file's (revision > 0) go below a folder of their
+ * revision, so rendering the new bytes never overwrites what the trashed version still shows.
+ */
+export function renditionPrefix(fileId: string, revision = 0): string {
+  const base = `renditions/${fileId.slice(0, 2)}/${fileId}/`;
+  return revision > 0 ? `${base}r${revision}/` : base;
 }
 
 export function assetsOf(row: Pick<FileRow, 'assets'>): FileAssets {

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FileMedia } from '../../../contract/index.ts';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { MetadataStore } from '../../stores/metadata-store.ts';
-import type { FileRow } from '../../stores/schema.ts';
+import type { FileRow, RevisionColumn } from '../../stores/schema.ts';
 import { PermanentJobError, type JobContext, type JobRunner } from '../job-runner.ts';
 import { assetBlobKeys, renditionPrefix, type FileAssets } from './assets.ts';
 import { isProcessable, processFile, type Processed } from './media-processors.ts';
@@ -164,10 +164,13 @@ export class ProcessingService {
         if (context.signal.aborted) throw error;
         throw this.failure(row, error);
       }
-      const assets = await this.storeRenditions(fileId, processed);
+      const revision = (row as Partial<RevisionColumn>).revision ?? 0;
+      const assets = await this.storeRenditions(fileId, processed, revision);
       const done = await this.store.transaction(async (store) => {
         const current = await store.files.getFile(fileId);
         if (!current || current.operation_status !== 'PENDING') return false;
+        // Replaced meanwhile: these renditions are of bytes the file no longer has (the new ones have a job).
+        if (current.blob_key !== row.blob_key) return false;
         await store.files.updateFile(fileId, {
           media: JSON.stringify(mergeMedia(current, processed.media)),
           assets: JSON.stringify(assets),
@@ -176,7 +179,7 @@ export class ProcessingService {
         });
         return true;
       });
-      // The file was purged while it was processed: its renditions belong to nobody.
+      // The file was purged (or replaced) while it was processed: its renditions belong to nobody.
       if (!done) await this.blobs.delete(assetBlobKeys(assets));
     } finally {
       deadline.clear();
@@ -184,8 +187,8 @@ export class ProcessingService {
     }
   }
 
-  private async storeRenditions(fileId: string, processed: Processed): Promise<FileAssets> {
-    const prefix = renditionPrefix(fileId);
+  private async storeRenditions(fileId: string, processed: Processed, revision: number): Promise<FileAssets> {
+    const prefix = renditionPrefix(fileId, revision);
     const assets: FileAssets = {};
     for (const rendition of processed.renditions) {
       const { assetKey, mimeType, width, height, files } = rendition;
