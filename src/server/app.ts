@@ -55,6 +55,8 @@ import { registerTrashRetentionRoutes } from './http/trash-retention-routes.ts';
 import { registerFileExtrasRoutes } from './http/file-extras-routes.ts';
 import { FileExtrasService } from './services/file-extras-service.ts';
 import { FileExtrasStore } from './stores/file-extras-store.ts';
+import { registerDuplicateRoutes } from './http/duplicate-routes.ts';
+import { DuplicateService } from './services/duplicate-service.ts';
 import { Quota } from './services/upload-limits.ts';
 import { UploadService } from './services/upload-service.ts';
 import { ZipService } from './services/zip-service.ts';
@@ -348,6 +350,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerShareApiRoutes(ext, shares);
       registerTrashRetentionRoutes(ext, retention);
       registerFileExtrasRoutes(ext, extras);
+      registerDuplicateRoutes(ext, new DuplicateService(store, files, codec), uploads);
       done();
     },
     { prefix: EXT_API_PREFIX },
