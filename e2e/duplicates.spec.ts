@@ -179,7 +179,7 @@ test('screenshots', async ({ signedInPage: page, api, workspace }) => {
       ]);
       await expect(dialog(page)).toBeVisible({ timeout: 15_000 });
       await expect(dialog(page).getByTestId('duplicate-existing')).toContainText('beach.jpg');
-      await page.screenshot({ path: `docs/screenshots/duplicate-dialog-${scheme}-${device}.png` });
+      await page.screenshot({ path: `docs/screenshots/duplicate-ask-${scheme}-${device}.png` });
       await dialog(page).getByRole('button', { name: 'Use existing' }).click();
       await expect(tray(page).getByRole('heading')).toHaveText(/uploaded/, { timeout: 15_000 });
     }
