@@ -14,11 +14,12 @@ import {
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 
 let t: TestApp;
+// A new app migrates a fresh schema: on PostgreSQL, on a busy machine, longer than the default hook timeout.
 beforeEach(async () => {
   t = await createTestApp();
-});
+}, 60_000);
 afterEach(async () => {
-  await t.close();
+  await t?.close();
 });
 
 /** A call to the extension prefix `/site-media-ext/v1`. */
