@@ -57,6 +57,8 @@ import { registerReplaceRoutes } from './http/replace-routes.ts';
 import { ReplaceService } from './services/replace-service.ts';
 import { FileExtrasService } from './services/file-extras-service.ts';
 import { FileExtrasStore } from './stores/file-extras-store.ts';
+import { registerDuplicateRoutes } from './http/duplicate-routes.ts';
+import { DuplicateService } from './services/duplicate-service.ts';
 import { Quota } from './services/upload-limits.ts';
 import { UploadService } from './services/upload-service.ts';
 import { ZipService } from './services/zip-service.ts';
@@ -357,6 +359,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerTrashRetentionRoutes(ext, retention);
       registerFileExtrasRoutes(ext, extras);
       registerReplaceRoutes(ext, replace);
+      registerDuplicateRoutes(ext, new DuplicateService(store, files, codec), uploads);
       done();
     },
     { prefix: EXT_API_PREFIX },

@@ -50,6 +50,12 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
             { path: 'visitor-uploads/:folderId', element: <AreaRoute area="visitor" /> },
             { path: 'trash', element: <AreaRoute area="trash" /> },
             { path: 'trash/:folderId', element: <AreaRoute area="trash" /> },
+            {
+              path: 'duplicates',
+              lazy: async () => ({
+                Component: (await import('./duplicates/duplicates-page')).DuplicatesPage,
+              }),
+            },
             { path: '*', element: <NotFoundPage /> },
           ],
         },

@@ -14,7 +14,7 @@ export const externalInfo = z
   })
   .optional();
 
-const uploadRequest = z.object({
+export const uploadRequest = z.object({
   mimeType: z.string().min(1).max(255),
   fileName: z.string().max(1000).optional(),
   sizeInBytes: flexibleInt(0, Number.MAX_SAFE_INTEGER).optional(),
@@ -28,7 +28,7 @@ const uploadRequest = z.object({
   filePath: z.string().max(4000).optional(),
 });
 
-const resumableUploadRequest = uploadRequest.extend({
+export const resumableUploadRequest = uploadRequest.extend({
   uploadProtocol: z.enum(UPLOAD_PROTOCOLS).optional(),
 });
 

@@ -11,6 +11,7 @@ import {
   type FileDescriptor,
   type FileMedia,
   type MediaType,
+  type OnDuplicate,
   type VisitorUploadUrlResponse,
 } from '../../contract/index.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
@@ -24,6 +25,7 @@ import { searchTextOf, validateLabels } from './file-service.ts';
 import { newId, splitFilePath, type FolderService } from './folder-service.ts';
 import { extensionOf, mediaTypeOf } from './media-types.ts';
 import { nameProblem } from './names.ts';
+import { resolveDuplicateUpload } from './duplicate-service.ts';
 import type { ProcessingService } from './processing/processing-service.ts';
 import { UploadClaims, type UploadClaim } from './upload-claims.ts';
 import { contentMismatch, SNIFF_BYTES } from './sniff.ts';
@@ -47,6 +49,8 @@ export interface UploadRequest {
   labels?: string[] | undefined;
   externalInfo?: unknown;
   filePath?: string | undefined;
+  /** Extension only (`/site-media-ext/v1`): what to do when the bytes are already in the library. */
+  onDuplicate?: OnDuplicate | undefined;
 }
 
 /** Which upload flow a token opens: a plain PUT, a tus upload, or (visitor tokens) whichever comes first. */
@@ -68,6 +72,8 @@ export interface UploadParams {
   externalInfo: unknown;
   /** A Replace upload's token: the bytes become this file's new version (see `ReplaceService`). */
   replaceFileId?: string;
+  /** Absent (tokens from Wix's endpoints, visitors, imports): `KEEP_BOTH`. */
+  onDuplicate?: OnDuplicate;
 }
 
 /** Commits the bytes of a Replace upload (`ReplaceService`), instead of inserting a new file. */
@@ -315,6 +321,7 @@ export class UploadService {
       labels,
       externalInfo: request.externalInfo ?? null,
       ...extra,
+      ...(request.onDuplicate && !visitor && { onDuplicate: request.onDuplicate }),
     };
     const token = randomToken(32);
     const expiresAt = isoIn(this.options.uploadUrlTtlMinutes * 60_000);
@@ -445,12 +452,11 @@ export class UploadService {
     const fileId = newFileId(fileName);
     const key = originalKey(fileId);
     const { size, hash } = await this.storeBytes(key, body, policy, params.mimeType, params.visitor, claim);
-    await this.register(
+    return this.register(
       { fileId, fileName, params, size, hash, key },
       params.sizeInBytes ?? declaredLength,
       claim,
     );
-    return fileId;
   }
 
   /**
@@ -484,47 +490,71 @@ export class UploadService {
     const key = originalKey(fileId);
     const digest = hash ?? (await hashFile(localPath));
     const stored = await this.blobs.putFile(key, localPath);
-    await this.register({ fileId, fileName, params, size: stored, hash: digest, key }, size, claim);
-    return fileId;
+    return this.register({ fileId, fileName, params, size: stored, hash: digest, key }, size, claim);
   }
 
   /**
    * Inserts the row of a file whose blob is stored under `key`, in its destination folder (made from
    * `filePath` when given), ending `claim` in the same transaction: a row is written only by the holder of
    * the token's claim, and the token is done with once it is. The blob is removed when the row cannot be written.
+   * With `onDuplicate` other than `KEEP_BOTH` and these bytes already in a live file, no row is written: the
+   * blob is removed and the existing file's id is returned (see `resolveDuplicateUpload`).
    */
   private async register(
     file: { fileId: string; fileName: string; params: UploadParams; size: number; hash: string; key: string },
     expected: number | null | undefined,
     claim: UploadClaim | undefined,
-  ): Promise<void> {
+  ): Promise<string> {
     const { params, size, key } = file;
+    let fileId = file.fileId;
     try {
       if (size === 0) throw zeroFileSize();
       if (expected !== null && expected !== undefined && size !== expected) {
         throw invalid('sizeInBytes', `expected ${expected} bytes, received ${size}`);
       }
-      await this.store.transaction(async (store) => {
+      fileId = await this.store.transaction(async (store) => {
+        const placeOf = async () => {
+          let parent = await this.folders
+            .destination(params.parentFolderId, 'parentFolderId')
+            // The folder went to the trash while the bytes were on their way: keep the file, in its root.
+            .catch(() =>
+              params.visitor
+                ? { id: VISITOR_UPLOADS_ROOT_ID, root: 'VISITOR_UPLOADS_ROOT' as const }
+                : { id: MEDIA_ROOT_ID, root: 'MEDIA_ROOT' as const },
+            );
+          if (params.filePath) parent = await this.folders.ensurePath(parent, params.filePath);
+          return parent;
+        };
+        const duplicate = await resolveDuplicateUpload(
+          store,
+          this.files,
+          params.onDuplicate,
+          file.hash,
+          async () => ({
+            parentFolderId: (await placeOf()).id,
+            fileName: file.fileName,
+          }),
+        );
+        if (duplicate) {
+          await claim?.commit(store, duplicate.fileId);
+          return duplicate.fileId;
+        }
         await this.checkQuotas(params, size);
-        let parent = await this.folders
-          .destination(params.parentFolderId, 'parentFolderId')
-          // The folder went to the trash while the bytes were on their way: keep the file, in its root.
-          .catch(() =>
-            params.visitor
-              ? { id: VISITOR_UPLOADS_ROOT_ID, root: 'VISITOR_UPLOADS_ROOT' as const }
-              : { id: MEDIA_ROOT_ID, root: 'MEDIA_ROOT' as const },
-          );
-        if (params.filePath) parent = await this.folders.ensurePath(parent, params.filePath);
-        const row = this.newRow({ ...file, parent });
+        const row = this.newRow({ ...file, parent: await placeOf() });
         await store.files.insertFile(row);
         await claim?.commit(store, row.id);
         if (row.operation_status === 'PENDING') await this.processing.enqueue(row.id);
+        return row.id;
       });
       this.processing.wake();
     } catch (error) {
       await this.blobs.delete([key]);
       throw error;
     }
+    // The upload answered an existing file: its bytes are not kept (a crash before this leaves a blob no row
+    // owns, which the blob sweeper removes).
+    if (fileId !== file.fileId) await this.blobs.delete([key]);
+    return fileId;
   }
 
   private newRow(args: {

@@ -340,6 +340,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('files_blob_key').on('files').column('blob_key').execute();
     },
   },
+  '0014-duplicates': {
+    async up(db: Kysely<unknown>) {
+      // Identical bytes are found by their SHA-256 (`files.hash`, computed at ingest): an upload's duplicate is
+      // one index lookup, oldest first (what "Use existing" and "Replace" pick).
+      await db.schema.createIndex('files_hash').on('files').columns(['hash', 'created_date', 'id']).execute();
+      // The Duplicates view pages groups of identical live files, largest first: a walk of this index in
+      // (size, hash) order, grouped, without reading the table (identical bytes have the same size).
+      await db.schema
+        .createIndex('files_state_size_hash')
+        .on('files')
+        .columns(['state', 'size_in_bytes', 'hash'])
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -29,6 +29,9 @@ const UploadContext = createContext<Upload | null>(null);
 // loaded when the first file is queued, or at once when Golden Retriever holds unfinished uploads to restore.
 const loadUploader = () => import('./uploader');
 const UploadTray = lazy(() => import('./upload-tray').then((m) => ({ default: m.UploadTray })));
+const DuplicateDialogHost = lazy(() =>
+  import('./duplicate-dialog').then((m) => ({ default: m.DuplicateDialogHost })),
+);
 
 /**
  * Whether Golden Retriever may hold uploads to restore: its snapshot is in localStorage (`uppyState:*`) in older
@@ -89,6 +92,7 @@ export function UploaderProvider({ children }: { children: ReactNode }) {
         {api ? (
           <Suspense fallback={null}>
             <UploadTray />
+            <DuplicateDialogHost />
           </Suspense>
         ) : null}
       </UploaderContext.Provider>

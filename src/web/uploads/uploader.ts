@@ -8,6 +8,7 @@ import { folderKeys } from '../folders/api/folders';
 import { fileKeys } from '../files/api/files';
 import { itemKeys } from '../files/api/items';
 import { apiClient, isApiError } from '../lib/api-client';
+import { chooseForDuplicates } from './duplicate-question';
 
 /** Files up to this size go by one plain PUT; larger ones by tus, resumable. */
 export const PLAIN_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
@@ -125,10 +126,20 @@ export function createUploader(queryClient: QueryClient): AppUppy {
   // Ask the server for each file's URL. A refusal (too big, wrong type, quota) fails that file with the
   // server's reason; the others go on.
   uppy.addPreProcessor(async (fileIDs) => {
+    // Bytes already in the library: asked before anything goes up (duplicate-question.ts).
+    const fresh = fileIDs
+      .map((id) => uppy.getFile(id))
+      .filter((file) => file && !file.meta.uploadUrl && file.data instanceof Blob);
+    const duplicates = await chooseForDuplicates(
+      fresh.map((file) => ({ id: file.id, name: file.name ?? '', data: file.data as Blob })),
+    );
     await Promise.all(
       fileIDs.map(async (id) => {
         const file = uppy.getFile(id);
         if (!file || file.meta.uploadUrl) return;
+        const onDuplicate = duplicates.get(id);
+        // With a choice, the extension's endpoints (Wix's take no such flag).
+        const api = onDuplicate ? '/site-media-ext/v1' : '/site-media/v1';
         const body = {
           mimeType: file.type || 'application/octet-stream',
           fileName: file.name,
@@ -136,6 +147,7 @@ export function createUploader(queryClient: QueryClient): AppUppy {
           parentFolderId: file.meta.parentFolderId,
           ...(file.meta.filePath ? { filePath: file.meta.filePath } : {}),
           ...(file.meta.private ? { private: true } : {}),
+          ...(onDuplicate ? { onDuplicate } : {}),
         };
         try {
           if (file.meta.replaceFileId) {
@@ -146,7 +158,7 @@ export function createUploader(queryClient: QueryClient): AppUppy {
             uppy.setFileMeta(id, { uploadUrl });
           } else if (isPlain(file)) {
             const { uploadUrl } = await apiClient.post<{ uploadUrl: string }>(
-              '/site-media/v1/files/generate-upload-url',
+              `${api}/files/generate-upload-url`,
               body,
             );
             uppy.setFileMeta(id, { uploadUrl });
@@ -154,7 +166,7 @@ export function createUploader(queryClient: QueryClient): AppUppy {
             const { uploadUrl, uploadToken } = await apiClient.post<{
               uploadUrl: string;
               uploadToken: string;
-            }>('/site-media/v1/files/generate-resumable-upload-url', { ...body, uploadProtocol: 'TUS' });
+            }>(`${api}/files/generate-resumable-upload-url`, { ...body, uploadProtocol: 'TUS' });
             uppy.setFileMeta(id, {
               uploadUrl,
               token: uploadToken,
