@@ -53,6 +53,8 @@ import { TrashService } from './services/trash-service.ts';
 import { TrashRetention } from './services/trash-retention.ts';
 import { registerTrashRetentionRoutes } from './http/trash-retention-routes.ts';
 import { registerFileExtrasRoutes } from './http/file-extras-routes.ts';
+import { registerModerationRoutes } from './http/moderation-routes.ts';
+import { ModerationService } from './services/moderation-service.ts';
 import { FileExtrasService } from './services/file-extras-service.ts';
 import { FileExtrasStore } from './stores/file-extras-store.ts';
 import { Quota } from './services/upload-limits.ts';
@@ -348,6 +350,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerShareApiRoutes(ext, shares);
       registerTrashRetentionRoutes(ext, retention);
       registerFileExtrasRoutes(ext, extras);
+      registerModerationRoutes(ext, new ModerationService(store, folders));
       done();
     },
     { prefix: EXT_API_PREFIX },

@@ -5,6 +5,7 @@ import { FileRowStore } from './file-row-store.ts';
 import { FolderStore } from './folder-store.ts';
 import { JobStore } from './job-store.ts';
 import { migrateToLatest } from './migrations.ts';
+import { ModerationStore } from './moderation-store.ts';
 import type { Database } from './schema.ts';
 import { SessionStore } from './session-store.ts';
 import type { Db } from './sql-helpers.ts';
@@ -41,6 +42,7 @@ export class MetadataStore {
   readonly uploadTokens: UploadTokenStore;
   readonly sessions: SessionStore;
   readonly jobs: JobStore;
+  readonly moderation: ModerationStore;
 
   constructor(
     private readonly root: Kysely<Database>,
@@ -57,6 +59,7 @@ export class MetadataStore {
     this.uploadTokens = new UploadTokenStore(this);
     this.sessions = new SessionStore(this);
     this.jobs = new JobStore(this);
+    this.moderation = new ModerationStore(this);
   }
 
   /**
