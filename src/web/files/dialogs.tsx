@@ -245,6 +245,7 @@ const SHORTCUTS: [string, string][] = [
   ['F2', 'Rename'],
   ['Delete', 'Move to the trash (in Trash: delete forever)'],
   ['/', 'Search'],
+  ['A / R (Review new uploads)', 'Approve / reject the visitor upload shown'],
   ['?', 'Show these shortcuts'],
 ];
 
