@@ -39,7 +39,7 @@ test('visitor uploads are new until reviewed: the sidebar counts them, A approve
   const folderName = uniqueName('Approved');
   const folder = await createFolder(api, folderName, MEDIA_ROOT);
   const tag = uniqueName('v').replace(' ', '-');
-  const names = [`${tag}-first.png`, `${tag}-second.png`, `${tag}-third.png`];
+  const uploaded = [`${tag}-first.png`, `${tag}-second.png`, `${tag}-third.png`];
 
   // A visitor, without a session, uploads three images on /upload.
   const visitorContext = await browser.newContext();
@@ -47,9 +47,9 @@ test('visitor uploads are new until reviewed: the sidebar counts them, A approve
     const visitor = await visitorContext.newPage();
     await visitor.goto('/upload');
     await visitor.getByLabel('Files to upload').setInputFiles([
-      { name: names[0]!, mimeType: 'image/png', buffer: await png('#2f80ed') },
-      { name: names[1]!, mimeType: 'image/png', buffer: await png('#eb5757') },
-      { name: names[2]!, mimeType: 'image/png', buffer: await png('#27ae60') },
+      { name: uploaded[0]!, mimeType: 'image/png', buffer: await png('#2f80ed') },
+      { name: uploaded[1]!, mimeType: 'image/png', buffer: await png('#eb5757') },
+      { name: uploaded[2]!, mimeType: 'image/png', buffer: await png('#27ae60') },
     ]);
     await expect(visitor.getByRole('heading', { name: 'Thank you!' })).toBeVisible({ timeout: 20_000 });
   } finally {
@@ -58,6 +58,9 @@ test('visitor uploads are new until reviewed: the sidebar counts them, A approve
   const queued = (await moderation()).fileIds.slice(before.fileIds.length);
   expect(queued).toHaveLength(3);
   const ids = queued;
+  // The page uploads the three side by side: the queue's order is the order they arrived in.
+  const names = (await Promise.all(ids.map((id) => getFile(api, id)))).map((f) => f?.displayName ?? '');
+  expect([...names].sort()).toEqual(uploaded);
 
   // The sidebar counts them; their tiles say "New".
   await page.goto('/visitor-uploads');
