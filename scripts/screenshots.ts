@@ -156,6 +156,25 @@ await upload('contract-draft.pdf', 'application/pdf', onePagePdf(), 'media-root'
 const visitors = await folder('Contest entries', 'visitor-uploads');
 await upload('entry-anna.jpg', 'image/jpeg', testImage(200), visitors);
 const ben = await upload('entry-ben.jpg', 'image/jpeg', testImage(300), 'visitor-uploads');
+// Uploads of site visitors (through /visitor/v1): new until reviewed.
+for (const [name, hue] of [
+  ['entry-carla.jpg', 120],
+  ['entry-dev.jpg', 240],
+  ['entry-emma.jpg', 330],
+] as const) {
+  const grant = await fetch(`${base}/visitor/v1/upload-url`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ mimeType: 'image/jpeg', fileName: name }),
+  });
+  const { uploadUrl } = (await grant.json()) as { uploadUrl: string };
+  const put = await fetch(uploadUrl, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'image/jpeg' },
+    body: new Uint8Array(testImage(hue)),
+  });
+  if (!put.ok) throw new Error(`visitor PUT ${name}: ${put.status}`);
+}
 const old = await folder('Old campaign');
 await upload('banner-v1.png', 'image/png', Buffer.alloc(12_000, 6), old);
 await api('POST', '/bulk/folders/delete', { folderIds: [old] });
@@ -266,6 +285,30 @@ const pages: {
   },
   { name: 'search', path: '/?q=IMG&sort=name&order=asc' },
   { name: 'visitor-uploads', path: '/visitor-uploads' },
+  // The review of visitor uploads: the count beside Visitor Uploads, "New" tiles, and Review (A / R).
+  {
+    name: 'visitor-moderation',
+    path: '/visitor-uploads?sort=name&order=asc',
+    preparePhone: true,
+    prepare: async (page) => {
+      await page.getByRole('button', { name: 'Review new uploads' }).waitFor();
+      await page.getByText('New', { exact: true }).first().waitFor();
+      // On a phone the sidebar (with the count) is behind the menu button.
+      const menu = page.getByRole('button', { name: 'Folders and areas' });
+      if (await menu.isVisible()) await menu.click();
+    },
+  },
+  {
+    name: 'visitor-review',
+    path: '/visitor-uploads',
+    preparePhone: true,
+    prepare: async (page) => {
+      await page.getByRole('button', { name: 'Review new uploads' }).click();
+      await page.getByRole('dialog', { name: /^Review: entry-carla/ }).waitFor();
+      await page.getByRole('img', { name: 'entry-carla.jpg' }).waitFor();
+      await page.waitForLoadState('networkidle');
+    },
+  },
   { name: 'trash', path: '/trash' },
   {
     name: 'trash-details',

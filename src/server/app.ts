@@ -55,6 +55,8 @@ import { registerTrashRetentionRoutes } from './http/trash-retention-routes.ts';
 import { registerFileExtrasRoutes } from './http/file-extras-routes.ts';
 import { registerReplaceRoutes } from './http/replace-routes.ts';
 import { ReplaceService } from './services/replace-service.ts';
+import { registerModerationRoutes } from './http/moderation-routes.ts';
+import { ModerationService } from './services/moderation-service.ts';
 import { FileExtrasService } from './services/file-extras-service.ts';
 import { FileExtrasStore } from './stores/file-extras-store.ts';
 import { registerDuplicateRoutes } from './http/duplicate-routes.ts';
@@ -360,6 +362,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerFileExtrasRoutes(ext, extras);
       registerReplaceRoutes(ext, replace);
       registerDuplicateRoutes(ext, new DuplicateService(store, files, codec), uploads);
+      registerModerationRoutes(ext, new ModerationService(store, folders));
       done();
     },
     { prefix: EXT_API_PREFIX },

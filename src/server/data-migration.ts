@@ -10,7 +10,7 @@ import type { Database } from './stores/schema.ts';
 import { openSqlite } from './stores/sqlite.ts';
 
 /** Tables of stores whose rows `Database` leaves out (each area's store declares its own). */
-type TableName = keyof Database | 'share_links';
+type TableName = keyof Database | 'share_links' | 'visitor_moderation';
 
 /** Every table, each with its (single-column) primary key: the order rows are read and batches resume in. */
 const TABLES: ReadonlyArray<{ name: TableName; key: string }> = [
@@ -26,6 +26,8 @@ const TABLES: ReadonlyArray<{ name: TableName; key: string }> = [
   { name: 'bulk_operations', key: 'id' },
   // Not `bulk_operation_items`: what an ended operation changed serves only its undo, minutes later.
   { name: 'share_links', key: 'id' },
+  // The folder Approve remembers (the review of visitor uploads; new files are a column of `files`).
+  { name: 'visitor_moderation', key: 'id' },
 ];
 
 export interface MigrationReport {

@@ -542,6 +542,8 @@ export class UploadService {
         await this.checkQuotas(params, size);
         const row = this.newRow({ ...file, parent: await placeOf() });
         await store.files.insertFile(row);
+        // A visitor's file waits for review (Approve / Reject); an admin's upload does not.
+        if (params.visitor && row.root === 'VISITOR_UPLOADS_ROOT') await store.moderation.markNew(row.id);
         await claim?.commit(store, row.id);
         if (row.operation_status === 'PENDING') await this.processing.enqueue(row.id);
         return row.id;

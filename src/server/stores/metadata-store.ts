@@ -6,6 +6,7 @@ import { FolderStore } from './folder-store.ts';
 import { ReplaceStore } from './replace-store.ts';
 import { JobStore } from './job-store.ts';
 import { migrateToLatest } from './migrations.ts';
+import { ModerationStore } from './moderation-store.ts';
 import type { Database } from './schema.ts';
 import { SessionStore } from './session-store.ts';
 import type { Db } from './sql-helpers.ts';
@@ -43,6 +44,7 @@ export class MetadataStore {
   readonly sessions: SessionStore;
   readonly jobs: JobStore;
   readonly replacements: ReplaceStore;
+  readonly moderation: ModerationStore;
 
   constructor(
     private readonly root: Kysely<Database>,
@@ -60,6 +62,7 @@ export class MetadataStore {
     this.sessions = new SessionStore(this);
     this.jobs = new JobStore(this);
     this.replacements = new ReplaceStore(this);
+    this.moderation = new ModerationStore(this);
   }
 
   /**

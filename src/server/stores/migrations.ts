@@ -354,6 +354,27 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0016-visitor-moderation': {
+    async up(db: Kysely<unknown>) {
+      const text = textType(db);
+      // A visitor's upload waits for review (1) until it is approved or rejected (null). Files that were there
+      // before this migration count as reviewed: an upgrade does not flood the queue with old uploads. The
+      // index holds the queue in its order, so counting and listing it reads only the new files.
+      await db.schema.alterTable('files').addColumn('visitor_new', 'integer').execute();
+      await db.schema
+        .createIndex('files_visitor_new')
+        .on('files')
+        .columns(['visitor_new', 'root', 'state', 'created_date', 'id'])
+        .execute();
+      // The site's moderation settings (one row): the Site Files folder Approve moved files into last.
+      await db.schema
+        .createTable('visitor_moderation')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('approve_folder_id', text)
+        .addColumn('updated_at', text, (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

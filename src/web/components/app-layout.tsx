@@ -7,6 +7,7 @@ import { DragProvider } from '../files/drag';
 import { folderPathQueryOptions } from '../folders/api/folders';
 import { FolderTree } from '../folders/folder-tree';
 import { UploaderProvider } from '../uploads/uploader-context';
+import { NewUploadsBadge } from '../moderation/index';
 import { CopiesIcon, TrashIcon } from './ui/icons';
 import { AREAS, folderPath, type Area } from '../folders/paths';
 
@@ -117,6 +118,7 @@ function Sidebar({ open, onNavigate }: { open: boolean; onNavigate: () => void }
         onSelect={go('visitor')}
         droppable
         label="Visitor Uploads folders"
+        rootBadge={<NewUploadsBadge />}
       />
       <NavLink to="/trash" className="sidebar__link" onClick={onNavigate}>
         <TrashIcon width={18} height={18} /> Trash

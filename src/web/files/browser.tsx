@@ -46,6 +46,7 @@ import { singleSelection, usePicker } from '../picker/picker-context';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import { useLeaveLiveFolderInTrash } from './trash-navigation';
 import { TrashRule } from './trash-retention';
+import { ReviewBar } from '../moderation/index';
 import { UsedOnSiteWarning } from './used-on-site';
 import {
   emptySelection,
@@ -600,6 +601,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
           <Breadcrumb area={area} folderId={folderId} />
         )}
         {inTrash ? <TrashRule /> : null}
+        {area === 'visitor' ? <ReviewBar /> : null}
         <FolderCount whole={whole} loaded={items.length} />
 
         {whole.active ? (

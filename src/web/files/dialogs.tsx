@@ -246,6 +246,7 @@ const SHORTCUTS: [string, string][] = [
   ['Delete', 'Move to the trash (in Trash: delete forever)'],
   ['Ctrl/⌘ + Z', 'Undo the last move, trash, rename or restore (while its message shows)'],
   ['/', 'Search'],
+  ['A / R (Review new uploads)', 'Approve / reject the visitor upload shown'],
   ['?', 'Show these shortcuts'],
 ];
 

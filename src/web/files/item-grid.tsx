@@ -22,6 +22,7 @@ import { MEDIA_TYPE_LABELS } from './media-labels';
 import { TrashedDateCell, TrashedFrom, TrashedTileMeta } from './trash-retention';
 import type { ViewMode } from './view-state';
 import { isPickable, usePicker } from '../picker/picker-context';
+import { NewBadge } from '../moderation/index';
 
 /** Narrow screens get smaller tiles, so a phone shows two columns. */
 const tileMinWidth = (width: number) => (width < 640 ? 140 : 168);
@@ -297,6 +298,7 @@ function StatusBadge({ item }: { item: Item }) {
       {operationStatus === 'PENDING' ? <span className="badge badge--pending">Processing</span> : null}
       {operationStatus === 'FAILED' ? <span className="badge badge--failed">Failed</span> : null}
       {item.file.private ? <span className="badge">Private</span> : null}
+      <NewBadge fileId={item.file.id} />
     </>
   );
 }

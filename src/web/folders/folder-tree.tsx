@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { FolderIcon } from '../components/ui/icons';
 import { useDropTarget } from '../files/drag';
 import { folderChildrenQueryOptions } from './api/folders';
@@ -18,6 +18,8 @@ export interface FolderTreeProps {
   /** Accept dragged items on nodes. */
   droppable?: boolean;
   label: string;
+  /** Shown after the root's name (Visitor Uploads: how many uploads are new). */
+  rootBadge?: ReactNode;
 }
 
 /**
@@ -182,6 +184,7 @@ function TreeNode({
         </button>
         <FolderIcon className="tree__icon" width={18} height={18} />
         <span className="tree__name">{name}</span>
+        {level === 1 ? tree.rootBadge : null}
       </div>
       {isExpanded && !leaf ? (
         <ul role="group" className="tree__group">
