@@ -4,3 +4,4 @@ export * from './limits.ts';
 export * from './media-uri.ts';
 export * from './names.ts';
 export * from './types.ts';
+export * from './storage.ts';

@@ -53,6 +53,8 @@ import { TrashService } from './services/trash-service.ts';
 import { TrashRetention } from './services/trash-retention.ts';
 import { registerTrashRetentionRoutes } from './http/trash-retention-routes.ts';
 import { registerFileExtrasRoutes } from './http/file-extras-routes.ts';
+import { registerStorageRoutes } from './http/storage-routes.ts';
+import { StorageService } from './services/storage-service.ts';
 import { FileExtrasService } from './services/file-extras-service.ts';
 import { FileExtrasStore } from './stores/file-extras-store.ts';
 import { Quota } from './services/upload-limits.ts';
@@ -280,6 +282,10 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     batchPauseMs: config.bulkBatchPauseMs,
   });
   const extras = new FileExtrasService(store, new FileExtrasStore(store), files);
+  const storage = new StorageService(store, {
+    siteBytes: config.siteQuotaBytes,
+    visitorBytes: config.visitorQuotaBytes,
+  });
   const resumable = new ResumableUploads(
     store,
     uploads,
@@ -348,6 +354,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerShareApiRoutes(ext, shares);
       registerTrashRetentionRoutes(ext, retention);
       registerFileExtrasRoutes(ext, extras);
+      registerStorageRoutes(ext, storage);
       done();
     },
     { prefix: EXT_API_PREFIX },

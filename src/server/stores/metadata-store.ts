@@ -7,6 +7,7 @@ import { JobStore } from './job-store.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { SessionStore } from './session-store.ts';
+import { StorageStore } from './storage-store.ts';
 import type { Db } from './sql-helpers.ts';
 import { ensureSlack, isSqliteFull, releaseSlack } from './sqlite.ts';
 import { TrashStore } from './trash-store.ts';
@@ -41,6 +42,8 @@ export class MetadataStore {
   readonly uploadTokens: UploadTokenStore;
   readonly sessions: SessionStore;
   readonly jobs: JobStore;
+  /** The Storage page's aggregates (kept by triggers, migration 0015). */
+  readonly storage: StorageStore;
 
   constructor(
     private readonly root: Kysely<Database>,
@@ -57,6 +60,7 @@ export class MetadataStore {
     this.uploadTokens = new UploadTokenStore(this);
     this.sessions = new SessionStore(this);
     this.jobs = new JobStore(this);
+    this.storage = new StorageStore(this);
   }
 
   /**

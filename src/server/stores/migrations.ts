@@ -8,6 +8,7 @@ import {
   type MigrationProvider,
 } from 'kysely';
 import { dialectOf } from './dialect.ts';
+import { createStorageTotals } from './storage-totals-schema.ts';
 
 /**
  * The type of every text column. SQLite compares text byte by byte (BINARY); PostgreSQL would use the
@@ -299,6 +300,12 @@ const migrations: Record<string, Migration> = {
         .addColumn('updated_at', text, (c) => c.notNull())
         .addColumn('finished_at', text)
         .execute();
+    },
+  },
+  '0015-storage-totals': {
+    async up(db: Kysely<unknown>) {
+      // The Storage page's aggregates, kept by triggers on `files` (see storage-totals-schema.ts).
+      await createStorageTotals(db);
     },
   },
 };
