@@ -99,6 +99,8 @@ export interface App {
   cleanup(now?: number): Promise<void>;
   images: ImageTransformService;
   shares: ShareService;
+  /** The Storage page's figures (`GET /site-media-ext/v1/storage`). */
+  storage: StorageService;
 }
 
 /** The blob sweep lists the whole store: at most this often, however often the rest of the cleanup runs. */
@@ -466,5 +468,6 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     cleanup,
     images,
     shares,
+    storage,
   };
 }

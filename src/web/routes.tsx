@@ -50,6 +50,11 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
             { path: 'visitor-uploads/:folderId', element: <AreaRoute area="visitor" /> },
             { path: 'trash', element: <AreaRoute area="trash" /> },
             { path: 'trash/:folderId', element: <AreaRoute area="trash" /> },
+            // What the files use, and the actions that free space (loaded on demand).
+            {
+              path: 'storage',
+              lazy: async () => ({ Component: (await import('./storage/storage-page')).StoragePage }),
+            },
             { path: '*', element: <NotFoundPage /> },
           ],
         },

@@ -7,7 +7,7 @@ import { DragProvider } from '../files/drag';
 import { folderPathQueryOptions } from '../folders/api/folders';
 import { FolderTree } from '../folders/folder-tree';
 import { UploaderProvider } from '../uploads/uploader-context';
-import { TrashIcon } from './ui/icons';
+import { StorageIcon, TrashIcon } from './ui/icons';
 import { AREAS, folderPath, type Area } from '../folders/paths';
 
 function areaOf(pathname: string): Area {
@@ -120,6 +120,9 @@ function Sidebar({ open, onNavigate }: { open: boolean; onNavigate: () => void }
       />
       <NavLink to="/trash" className="sidebar__link" onClick={onNavigate}>
         <TrashIcon width={18} height={18} /> Trash
+      </NavLink>
+      <NavLink to="/storage" className="sidebar__link" onClick={onNavigate}>
+        <StorageIcon width={18} height={18} /> Storage
       </NavLink>
     </nav>
   );
