@@ -100,6 +100,8 @@ async function main(): Promise<void> {
   }
 
   const built = await buildApp(config);
+  // A fresh seeding leaves the aggregates to be built (library-seed.ts); a reused data dir has them.
+  if (!DATA_DIR) await built.store.storage.recompute();
   const pollAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const smallAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {

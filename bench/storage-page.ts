@@ -1,7 +1,7 @@
 /**
  * The Storage page's endpoint at 1M files (issue 17): `npx tsx bench/storage-page.ts [--files 1000000]
  * [--rounds 30] [--per-round 10] [--keep]`. Seeds a library straight into the app's SQLite database (see
- * library-seed.ts: the triggers of migration 0015 keep the aggregates as the rows go in), builds the real server
+ * library-seed.ts: rows first, indexes after, then the aggregates recomputed as the migration's backfill does), builds the real server
  * over it, listens on 127.0.0.1:0 and times `GET /site-media-ext/v1/storage` over keep-alive HTTP: 5 warm-up
  * requests, then `--rounds` rounds of `--per-round` sequential requests, pooled (p50/p95/max) and per round
  * (the spread of round medians), next to the 200 ms ceiling. Also times the in-process `StorageService.summary`
@@ -73,6 +73,11 @@ async function main(): Promise<void> {
   console.error(`  seeding took ${seeded.seconds.toFixed(1)} s; metadata.sqlite is ${dbMb.toFixed(0)} MB`);
 
   const built = await buildApp(config);
+  // The seeding left the aggregates to be built (library-seed.ts): what the migration's backfill does.
+  const recomputeStarted = performance.now();
+  await built.store.storage.recompute();
+  const backfillSeconds = (performance.now() - recomputeStarted) / 1000;
+  console.error(`  aggregates recomputed from scratch in ${backfillSeconds.toFixed(1)} s`);
   try {
     await built.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = built.app.server.address() as AddressInfo;
@@ -110,9 +115,6 @@ async function main(): Promise<void> {
     const fresh = await store.recomputed();
     const compareSeconds = (performance.now() - t0) / 1000;
     const differences = aggregateDifferences(kept, fresh);
-    t0 = performance.now();
-    await store.recompute();
-    const recomputeSeconds = (performance.now() - t0) / 1000;
 
     const http = stats(pooled);
     const rounds = stats(roundMedians);
@@ -130,10 +132,10 @@ async function main(): Promise<void> {
       `| StorageService.summary (in process) | ${ms(local.p50)} | ${ms(local.p95)} | ${ms(local.max)} | ${local.n} | |`,
     );
     console.log(
-      `\nseeding: ${seeded.seconds.toFixed(1)} s (${Math.round(FILES / seeded.seconds).toLocaleString('en')} rows/s through the triggers), ${seeded.siteFolders.length + seeded.visitorFolders.length} folders, metadata.sqlite ${dbMb.toFixed(0)} MB`,
+      `\nseeding: ${seeded.seconds.toFixed(1)} s (${Math.round(FILES / seeded.seconds).toLocaleString('en')} rows/s, indexes built after), ${seeded.siteFolders.length + seeded.visitorFolders.length} folders, metadata.sqlite ${dbMb.toFixed(0)} MB`,
     );
     console.log(
-      `maintained vs recomputed: ${differences.length === 0 ? 'equal' : `${differences.length} differences: ${differences.slice(0, 5).join('; ')}`} (full-scan comparison ${compareSeconds.toFixed(1)} s); recompute from scratch ${recomputeSeconds.toFixed(1)} s`,
+      `maintained vs recomputed: ${differences.length === 0 ? 'equal' : `${differences.length} differences: ${differences.slice(0, 5).join('; ')}`} (full-scan comparison ${compareSeconds.toFixed(1)} s); recompute from scratch (the seeding's backfill) ${backfillSeconds.toFixed(1)} s`,
     );
     console.log(`response: ${(first.body.length / 1024).toFixed(1)} kB`);
     if (differences.length > 0) process.exitCode = 1;
