@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     }
 
     const store = built.store.storage;
-    let t0 = performance.now();
+    const t0 = performance.now();
     const kept = await store.maintained();
     const fresh = await store.recomputed();
     const compareSeconds = (performance.now() - t0) / 1000;
