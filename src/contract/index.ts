@@ -5,3 +5,4 @@ export * from './media-uri.ts';
 export * from './names.ts';
 export * from './types.ts';
 export * from './duplicates.ts';
+export * from './storage.ts';

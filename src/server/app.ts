@@ -57,6 +57,8 @@ import { registerReplaceRoutes } from './http/replace-routes.ts';
 import { ReplaceService } from './services/replace-service.ts';
 import { registerModerationRoutes } from './http/moderation-routes.ts';
 import { ModerationService } from './services/moderation-service.ts';
+import { registerStorageRoutes } from './http/storage-routes.ts';
+import { StorageService } from './services/storage-service.ts';
 import { FileExtrasService } from './services/file-extras-service.ts';
 import { FileExtrasStore } from './stores/file-extras-store.ts';
 import { registerDuplicateRoutes } from './http/duplicate-routes.ts';
@@ -103,6 +105,8 @@ export interface App {
   cleanup(now?: number): Promise<void>;
   images: ImageTransformService;
   shares: ShareService;
+  /** The Storage page's figures (`GET /site-media-ext/v1/storage`). */
+  storage: StorageService;
 }
 
 /** The blob sweep lists the whole store: at most this often, however often the rest of the cleanup runs. */
@@ -292,6 +296,10 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
   });
   const extras = new FileExtrasService(store, new FileExtrasStore(store), files);
   const replace = new ReplaceService(store, blobs, uploads, files, processing, jobs);
+  const storage = new StorageService(store, {
+    siteBytes: config.siteQuotaBytes,
+    visitorBytes: config.visitorQuotaBytes,
+  });
   const resumable = new ResumableUploads(
     store,
     uploads,
@@ -363,6 +371,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
       registerReplaceRoutes(ext, replace);
       registerDuplicateRoutes(ext, new DuplicateService(store, files, codec), uploads);
       registerModerationRoutes(ext, new ModerationService(store, folders));
+      registerStorageRoutes(ext, storage);
       done();
     },
     { prefix: EXT_API_PREFIX },
@@ -474,5 +483,6 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     cleanup,
     images,
     shares,
+    storage,
   };
 }

@@ -56,6 +56,11 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
                 Component: (await import('./duplicates/duplicates-page')).DuplicatesPage,
               }),
             },
+            // What the files use, and the actions that free space (loaded on demand).
+            {
+              path: 'storage',
+              lazy: async () => ({ Component: (await import('./storage/storage-page')).StoragePage }),
+            },
             { path: '*', element: <NotFoundPage /> },
           ],
         },

@@ -9,6 +9,7 @@ import { migrateToLatest } from './migrations.ts';
 import { ModerationStore } from './moderation-store.ts';
 import type { Database } from './schema.ts';
 import { SessionStore } from './session-store.ts';
+import { StorageStore } from './storage-store.ts';
 import type { Db } from './sql-helpers.ts';
 import { ensureSlack, isSqliteFull, releaseSlack } from './sqlite.ts';
 import { TrashStore } from './trash-store.ts';
@@ -45,6 +46,8 @@ export class MetadataStore {
   readonly jobs: JobStore;
   readonly replacements: ReplaceStore;
   readonly moderation: ModerationStore;
+  /** The Storage page's aggregates (kept by triggers, migration 0015). */
+  readonly storage: StorageStore;
 
   constructor(
     private readonly root: Kysely<Database>,
@@ -63,6 +66,7 @@ export class MetadataStore {
     this.jobs = new JobStore(this);
     this.replacements = new ReplaceStore(this);
     this.moderation = new ModerationStore(this);
+    this.storage = new StorageStore(this);
   }
 
   /**

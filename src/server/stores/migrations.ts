@@ -8,6 +8,7 @@ import {
   type MigrationProvider,
 } from 'kysely';
 import { dialectOf } from './dialect.ts';
+import { createStorageTotals } from './storage-totals-schema.ts';
 
 /**
  * The type of every text column. SQLite compares text byte by byte (BINARY); PostgreSQL would use the
@@ -352,6 +353,12 @@ const migrations: Record<string, Migration> = {
         .on('files')
         .columns(['state', 'size_in_bytes', 'hash'])
         .execute();
+    },
+  },
+  '0015-storage-totals': {
+    async up(db: Kysely<unknown>) {
+      // The Storage page's aggregates, kept by triggers on `files` (see storage-totals-schema.ts).
+      await createStorageTotals(db);
     },
   },
   '0016-visitor-moderation': {

@@ -116,6 +116,35 @@ export interface SiteUsageTable {
   bytes: number;
 }
 
+/** Files and bytes per (scope, media type), kept by triggers on `files` (migration 0015). */
+export interface StorageTotalsTable {
+  scope: Scope;
+  media_type: string;
+  file_count: number;
+  bytes: number;
+}
+
+/** Files and bytes of the live files directly in a folder (or root), kept by triggers (migration 0015). */
+export interface StorageFoldersTable {
+  folder_id: string;
+  file_count: number;
+  bytes: number;
+}
+
+/** Live files per content hash, kept by triggers (migration 0015). */
+export interface StorageHashesTable {
+  hash: string;
+  file_count: number;
+  size_in_bytes: number;
+}
+
+/** One row (`site`): live copies beyond the first of each hash, and their bytes (migration 0015). */
+export interface StorageDuplicatesTable {
+  id: string;
+  duplicate_files: number;
+  wasted_bytes: number;
+}
+
 export type JobState = 'queued' | 'running' | 'done' | 'failed';
 
 /** A durable background job (imports; media processing later). Claimed by one runner at a time. */
@@ -215,6 +244,10 @@ export interface Database {
   image_variants: ImageVariantTable;
   bulk_operations: BulkOperationTable;
   bulk_operation_items: BulkOperationItemTable;
+  storage_totals: StorageTotalsTable;
+  storage_folders: StorageFoldersTable;
+  storage_hashes: StorageHashesTable;
+  storage_duplicates: StorageDuplicatesTable;
 }
 
 export type FolderRow = Selectable<FolderTable>;

@@ -8,7 +8,7 @@ import { folderPathQueryOptions } from '../folders/api/folders';
 import { FolderTree } from '../folders/folder-tree';
 import { UploaderProvider } from '../uploads/uploader-context';
 import { NewUploadsBadge } from '../moderation/index';
-import { CopiesIcon, TrashIcon } from './ui/icons';
+import { CopiesIcon, StorageIcon, TrashIcon } from './ui/icons';
 import { AREAS, folderPath, type Area } from '../folders/paths';
 
 function areaOf(pathname: string): Area {
@@ -125,6 +125,9 @@ function Sidebar({ open, onNavigate }: { open: boolean; onNavigate: () => void }
       </NavLink>
       <NavLink to="/duplicates" className="sidebar__link" onClick={onNavigate}>
         <CopiesIcon width={18} height={18} /> Duplicates
+      </NavLink>
+      <NavLink to="/storage" className="sidebar__link" onClick={onNavigate}>
+        <StorageIcon width={18} height={18} /> Storage
       </NavLink>
     </nav>
   );

@@ -56,3 +56,12 @@ export function CopiesIcon(props: IconProps) {
     </Icon>
   );
 }
+
+/** A storage gauge: the Storage page's link. */
+export function StorageIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M4 19V11M9 19V5M14 19v-6M19 19V8M3 19h18" />
+    </Icon>
+  );
+}
