@@ -10,6 +10,7 @@ import { SessionStore } from './session-store.ts';
 import type { Db } from './sql-helpers.ts';
 import { ensureSlack, isSqliteFull, releaseSlack } from './sqlite.ts';
 import { TrashStore } from './trash-store.ts';
+import { TusUploadStore } from './tus-upload-store.ts';
 import { UploadTokenStore } from './upload-token-store.ts';
 import { UsageStore } from './usage-store.ts';
 import { ZipStore } from './zip-store.ts';
@@ -41,6 +42,7 @@ export class MetadataStore {
   readonly uploadTokens: UploadTokenStore;
   readonly sessions: SessionStore;
   readonly jobs: JobStore;
+  readonly tusUploads: TusUploadStore;
 
   constructor(
     private readonly root: Kysely<Database>,
@@ -57,6 +59,7 @@ export class MetadataStore {
     this.uploadTokens = new UploadTokenStore(this);
     this.sessions = new SessionStore(this);
     this.jobs = new JobStore(this);
+    this.tusUploads = new TusUploadStore(this);
   }
 
   /**
