@@ -20,7 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { s3ClientConfig } from '../src/server/blobs/s3-blob-store.ts';
+import { addContentMd5ForDeleteObjects, s3ClientConfig } from '../src/server/blobs/s3-blob-store.ts';
 import {
   buildServer,
   expectStatus,
@@ -71,6 +71,9 @@ const client = new S3Client(
     ...(credentials && { credentials }),
   }),
 );
+
+// Swift wants Content-MD5 on DeleteObjects (for `clearRun`).
+addContentMd5ForDeleteObjects(client);
 
 /** Seconds of each scenario, per round. */
 const times = new Map<string, number[]>();
