@@ -8,6 +8,7 @@ import type { BlobStore } from './blobs/blob-store.ts';
 import { DiskBlobStore } from './blobs/disk-blob-store.ts';
 import { DiskSpaceProbe } from './blobs/disk-space.ts';
 import type { S3BlobStore } from './blobs/s3-blob-store.ts';
+import type { TusUploadStore } from './stores/tus-upload-store.ts';
 import { nowIso } from './clock.ts';
 import type { Config, S3Config } from './config.ts';
 import { apiAuthHook, registerAuthRoutes } from './http/auth-routes.ts';
@@ -134,7 +135,7 @@ export function s3Options(s3: S3Config, maxFileSizeBytes: number) {
 export const TUS_S3_PREFIX = 'tus/';
 
 /** The tus store in S3 when it is configured (loaded only then, like the S3 blob store). */
-export async function openTusS3Store(config: Config) {
+export async function openTusS3Store(config: Config, uploads: TusUploadStore) {
   if (!config.s3) return undefined;
   const [{ CheckedS3Store }, { s3ClientConfig }] = await Promise.all([
     import('./services/tus-s3-store.ts'),
@@ -144,7 +145,9 @@ export async function openTusS3Store(config: Config) {
     client: s3ClientConfig(s3Options(config.s3, config.maxFileSizeBytes)),
     bucket: config.s3.bucket,
     maxParts: config.s3.maxParts,
+    blobPrefix: config.s3.keyPrefix,
     prefix: config.s3.keyPrefix + TUS_S3_PREFIX,
+    uploads,
     expiryMs: config.resumableUploadTtlMinutes * 60_000,
   });
 }
@@ -307,7 +310,7 @@ export async function buildApp(config: Config, logger: FastifyServerOptions['log
     {
       directory: path.join(config.dataDir, 'tus'),
       // On S3 every instance sees every upload: one can continue or finalize what another started.
-      s3Store: await openTusS3Store(config),
+      s3Store: await openTusS3Store(config, store.tusUploads),
       expiryMs: config.resumableUploadTtlMinutes * 60_000,
       maxSizeBytes: config.maxFileSizeBytes,
     },

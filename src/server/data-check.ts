@@ -39,7 +39,7 @@ export async function openDataCheck(
   if (config.s3) {
     const { S3BlobStore } = await import('./blobs/s3-blob-store.ts');
     const s3 = new S3BlobStore(s3Options(config.s3, config.maxFileSizeBytes));
-    const tusStore = (await openTusS3Store(config))!;
+    const tusStore = (await openTusS3Store(config, store.tusUploads))!;
     closers.push(
       () => s3.destroy(),
       () => tusStore.destroy(),

@@ -19,7 +19,7 @@ import { errorBody, TusResponseError, UploadChecks, type TusError } from './tus-
 import { streamBodiesFromNode } from './tus-node-bodies.ts';
 import type { CheckedS3Store } from './tus-s3-store.ts';
 import { checkMimeAllowed } from './upload-limits.ts';
-import { TUS_PATH, type UploadParams, type UploadService } from './upload-service.ts';
+import { newFileId, TUS_PATH, type UploadParams, type UploadService } from './upload-service.ts';
 
 function isTusError(error: unknown): error is TusError {
   return (
@@ -340,7 +340,14 @@ export class ResumableUploads {
         isoIn(this.options.expiryMs),
       );
       if (!bound) throw new ApiError('PERMISSION_DENIED', 'This upload token was used meanwhile');
-      return { metadata: { filename: metadata.filename ?? null, contentType: params.mimeType } };
+      return {
+        metadata: {
+          filename: metadata.filename ?? null,
+          contentType: params.mimeType,
+          // On S3 the bytes go straight to the blob key of the file they become: its id is chosen now.
+          ...(this.options.s3Store && { fileId: newFileId(params.fileName ?? metadata.filename ?? '') }),
+        },
+      };
     } catch (error) {
       throw toTusError(error) ?? error;
     }
@@ -411,8 +418,18 @@ export class ResumableUploads {
       const name = fileNameParam ?? upload.metadata?.filename ?? undefined;
       const { datastore } = this;
       fileId = !(datastore instanceof CheckedFileStore)
-        ? // The completed multipart upload is one object: stream it through the ingest gate (checks, hash).
-          await this.uploads.ingest(params, await datastore.read(upload.id), upload.size, name, claim)
+        ? // The multipart upload is completed in place: no byte is read back (unless the hash is missing).
+          await this.uploads.ingestPlacedBlob(
+            params,
+            {
+              ...(await datastore.finished(upload.id)),
+              hash: datastore.checks.takeHash(upload.id, upload.size),
+            },
+            name,
+            (key) => datastore.complete(upload.id, key),
+            (key) => datastore.hashBlob(key),
+            claim,
+          )
         : await this.uploads.ingestLocalFile(
             params,
             datastore.pathOf(upload.id),

@@ -5,8 +5,9 @@ import path from 'node:path';
 export interface TusLeftover {
   id: string;
   reason: string;
-  /** On S3: the multipart upload to abort. */
+  /** On S3: the multipart upload to abort, and its object key (prefix included). */
   uploadId?: string;
+  key?: string;
 }
 
 /** Finds and removes what resumable uploads leave behind, wherever they live (disk or S3). */

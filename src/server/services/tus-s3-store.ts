@@ -1,136 +1,347 @@
-import type { Readable } from 'node:stream';
-import { S3ServiceException, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { S3Store, type MetadataValue } from '@tus/s3-store';
-import { ERRORS, type KvStore } from '@tus/utils';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  UploadPartCopyCommand,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { DataStore, ERRORS, Upload } from '@tus/utils';
 import { addContentMd5ForDeleteObjects } from '../blobs/s3-blob-store.ts';
+import type { TusUploadState, TusUploadStore } from '../stores/tus-upload-store.ts';
 import { firstBytes, UploadChecks } from './tus-checks.ts';
 import type { TusLeftover } from './tus-leftovers.ts';
+import { UploadMovedError, writeParts } from './tus-s3-parts.ts';
+import { newFileId, originalKey } from './upload-service.ts';
 
 export interface TusS3Options {
   client: S3ClientConfig;
   bucket: string;
-  /** Prepended to every object key of the tus uploads (`tus/`): they share the blob store's bucket. */
+  /** Prepended to the blob keys (`S3_KEY_PREFIX`): an upload's multipart upload is made at its file's blob key. */
+  blobPrefix: string;
+  /** Prepended to the keys of the pending parts (`<S3_KEY_PREFIX>tus/`). */
   prefix: string;
+  /** Where the uploads' state lives (the metadata database, shared by every instance). */
+  uploads: TusUploadStore;
   /** An upload not finalized this long after its creation expires. */
   expiryMs: number;
-  /** Preferred size of the multipart upload's parts (at least 5 MiB, S3's minimum). */
+  /** Smallest size of the multipart upload's parts (at least 5 MiB, S3's minimum). */
   partSizeBytes?: number;
   /** The most parts one upload may have (S3: 10,000; Swift's s3api: 1000 unless raised). */
   maxParts?: number;
+  /** Parts of one PATCH uploaded at once: memory per PATCH is about (queueSize + 1) x part size. */
+  queueSize?: number;
+}
+
+const MiB = 1024 * 1024;
+/** Largest range of one UploadPartCopy (S3 takes up to 5 GiB). */
+const COPY_PART = 1024 * MiB;
+
+/** @tus/server's errors are plain `{status_code, body}` objects: its handler answers with them. */
+function tusError(error: { status_code: number; body: string }): Error {
+  return Object.assign(new Error(error.body), error);
 }
 
 /**
- * No cache: `S3Store` keeps each upload's `.info` in a per-process map by default, which goes stale as soon as
- * another instance finishes or removes the upload. One GET of the `.info` per request is the price.
+ * Resumable uploads as S3 multipart uploads, written directly: a custom tus `DataStore` (in place of
+ * `@tus/s3-store`, which staged each part in a temp file, sent parts one at a time, read the `.info` object on
+ * every request and left the bytes under a key of its own, so finalize read them back and wrote them again).
+ * - The multipart upload is made at the blob key of the file the upload will become (its id is chosen when the
+ *   upload is created), so finalize completes it in place: every byte crosses the store once.
+ * - Each PATCH's bytes go up in parts, several at a time from memory (`tus-s3-parts.ts`).
+ * - The state (offset, parts, first bytes) is a row of the metadata database, read once per request, so any
+ *   instance continues or finalizes any upload.
+ * - The SHA-256 runs in process memory as the bytes pass (`UploadChecks`); an upload continued by another
+ *   instance or after a restart is hashed at finalize by reading the completed object once (Node's hash
+ *   state cannot be saved; a WebAssembly SHA-256 whose state can was 5x slower than Node's here, see
+ *   docs/benchmarks.md).
+ * Like the file store: no `creation-defer-length`; each PATCH's first bytes are checked against the type.
  */
-const noCache: KvStore<MetadataValue> = {
-  get: () => Promise.resolve(undefined),
-  set: () => Promise.resolve(),
-  delete: () => Promise.resolve(),
-};
-
-/** `{ Key }` or `{ Delete: { Objects: [{ Key }] } }` inputs, as the key-prefix middleware rewrites them. */
-interface KeyedInput {
-  Key?: unknown;
-  Delete?: { Objects?: Array<{ Key?: string }> };
-}
-
-/**
- * Resumable uploads as S3 multipart uploads (`@tus/s3-store`) in the blob store's bucket, under a prefix, so any
- * instance can continue or finish an upload another one started: offsets come from the store (ListParts plus
- * the pending `.part` object), never from process memory. Like the file store: no `creation-defer-length`, and
- * each PATCH's bytes pass `UploadChecks` (only the content check: finalize streams the object through the
- * ingest gate, which hashes it, so a running hash would save nothing).
- */
-export class CheckedS3Store extends S3Store {
+export class CheckedS3Store extends DataStore {
   readonly checks: UploadChecks;
+  readonly client: S3Client;
+  readonly bucket: string;
   private readonly prefix: string;
+  private readonly blobPrefix: string;
+  private readonly uploads: TusUploadStore;
+  private readonly expiryMs: number;
+  private readonly minPartSize: number;
+  private readonly maxParts: number;
+  private readonly queueSize: number;
 
   constructor(options: TusS3Options) {
-    super({
-      s3ClientConfig: { ...options.client, bucket: options.bucket },
-      partSize: options.partSizeBytes ?? 8 * 1024 * 1024,
-      ...(options.maxParts !== undefined && { maxMultipartParts: options.maxParts }),
-      expirationPeriodInMilliseconds: options.expiryMs,
-      // Tags are for bucket lifecycle rules, which this server does not rely on (it expires uploads itself), and
-      // Swift's s3api has no object tagging.
-      useTags: false,
-      cache: noCache,
-    });
-    this.prefix = options.prefix;
-    this.extensions = ['creation', 'creation-with-upload', 'termination', 'expiration'];
+    super();
+    this.client = new S3Client(options.client);
     addContentMd5ForDeleteObjects(this.client);
-    // `S3Store` has no key prefix of its own: add it to every key it sends (ids stay unprefixed in URLs).
-    this.client.middlewareStack.add(
-      (next) => async (args) => {
-        const input = args.input as KeyedInput;
-        let rewritten: KeyedInput | undefined;
-        if (typeof input.Key === 'string') rewritten = { ...input, Key: this.prefix + input.Key };
-        else if (input.Delete?.Objects) {
-          rewritten = {
-            ...input,
-            Delete: {
-              ...input.Delete,
-              Objects: input.Delete.Objects.map((object) => ({ ...object, Key: this.prefix + object.Key })),
-            },
-          };
-        }
-        return next(rewritten ? { ...args, input: rewritten as typeof args.input } : args);
-      },
-      { step: 'initialize', name: 'tusKeyPrefix', override: true },
-    );
+    this.bucket = options.bucket;
+    this.prefix = options.prefix;
+    this.blobPrefix = options.blobPrefix;
+    this.uploads = options.uploads;
+    this.expiryMs = options.expiryMs;
+    this.minPartSize = Math.max(5 * MiB, options.partSizeBytes ?? 8 * MiB);
+    this.maxParts = Math.max(1, options.maxParts ?? 10_000);
+    this.queueSize = Math.max(1, options.queueSize ?? 4);
+    this.extensions = ['creation', 'creation-with-upload', 'termination', 'expiration'];
     this.checks = new UploadChecks(
       {
-        declaredType: async (id) => (await this.getMetadata(id)).file.metadata?.contentType ?? '',
-        // Below the sniffed length an unfinished upload's bytes are all in its pending `.part` object (parts
-        // are at least 5 MiB, or the last one).
-        head: async (id, length) => {
-          const part = await this.getIncompletePart(id);
-          return part ? firstBytes(part, length) : Buffer.alloc(0);
-        },
+        declaredType: async (id) => (await this.state(id)).metadata.contentType ?? '',
+        head: async (id, length) => ((await this.state(id)).head ?? Buffer.alloc(0)).subarray(0, length),
       },
-      false,
+      true,
     );
+  }
+
+  override getExpiration(): number {
+    return this.expiryMs;
+  }
+
+  private async state(id: string): Promise<TusUploadState> {
+    const state = await this.uploads.get(id);
+    if (!state) throw tusError(ERRORS.FILE_NOT_FOUND);
+    return state;
+  }
+
+  private pendingKey(id: string, partNumber: number): string {
+    return `${this.prefix}${id}.p${partNumber}.part`;
+  }
+
+  /**
+   * Creates the multipart upload at the blob key of the file-to-be: `metadata.fileId` when the creation hook
+   * chose it (from the token's file name), else an id from the upload's own file name.
+   */
+  override async create(upload: Upload): Promise<Upload> {
+    const size = upload.size ?? 0;
+    const metadata = { ...(upload.metadata ?? {}) };
+    const fileId = metadata.fileId ?? newFileId(metadata.filename ?? '');
+    const blobKey = originalKey(fileId);
+    const partSize = Math.max(this.minPartSize, Math.ceil(size / this.maxParts / MiB) * MiB);
+    const created = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: this.blobPrefix + blobKey }),
+    );
+    if (!created.UploadId) throw new Error('S3 gave no UploadId');
+    upload.creation_date ??= new Date().toISOString();
+    await this.uploads.insert({
+      id: upload.id,
+      fileId,
+      blobKey,
+      multipartId: created.UploadId,
+      size,
+      partSize,
+      metadata,
+      createdAt: upload.creation_date,
+      received: 0,
+      parts: [],
+      head: undefined,
+    });
+    upload.offset = 0;
+    return upload;
+  }
+
+  override async getUpload(id: string): Promise<Upload> {
+    const state = await this.state(id);
+    return new Upload({
+      id,
+      size: state.size,
+      offset: state.received,
+      metadata: state.metadata,
+      creation_date: state.createdAt,
+    });
   }
 
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
-    return this.checks.write(readable, id, offset, (checked) => super.write(checked, id, offset));
-  }
-
-  /**
-   * `S3Store.remove` fails on a completed upload (aborting its multipart upload answers NoSuchUpload, so the
-   * object and its `.info` stay) and forgets the pending `.part`; this removes whatever there is.
-   */
-  override async remove(id: string): Promise<void> {
-    let uploadId: string | undefined;
-    try {
-      uploadId = (await this.getMetadata(id))['upload-id'];
-    } catch (error) {
-      // @tus/server's errors are plain `{status_code, body}` objects: its handler answers with them.
-      // eslint-disable-next-line @typescript-eslint/only-throw-error
-      if (isNotFound(error)) throw ERRORS.FILE_NOT_FOUND;
-      throw error;
-    }
-    if (uploadId) {
-      await this.client
-        .abortMultipartUpload({ Bucket: this.bucket, Key: id, UploadId: uploadId })
-        .catch((error: unknown) => {
-          if (!isNotFound(error)) throw error;
-        });
-    }
-    await this.client.deleteObjects({
-      Bucket: this.bucket,
-      Delete: {
-        Objects: [{ Key: id }, { Key: this.infoKey(id) }, { Key: this.partKey(id, true) }],
-        Quiet: true,
-      },
+    return this.checks.write(readable, id, offset, async (checked) => {
+      const state = await this.state(id);
+      if (state.received !== offset) throw tusError(ERRORS.INVALID_OFFSET);
+      const partNumber = Math.floor(offset / state.partSize) + 1;
+      const pendingLength = offset % state.partSize;
+      const pending = pendingLength > 0 ? await this.readPending(id, partNumber, pendingLength) : undefined;
+      let received: number;
+      try {
+        received = await writeParts(
+          {
+            client: this.client,
+            bucket: this.bucket,
+            objectKey: this.blobPrefix + state.blobKey,
+            queueSize: this.queueSize,
+            advance: (from, progress) => this.uploads.advance(id, from, progress),
+            putPending: async (number, bytes) => {
+              await this.client.send(
+                new PutObjectCommand({
+                  Bucket: this.bucket,
+                  Key: this.pendingKey(id, number),
+                  Body: bytes,
+                  ContentLength: bytes.length,
+                }),
+              );
+            },
+          },
+          state,
+          checked,
+          pending,
+        );
+      } catch (error) {
+        if (error instanceof UploadMovedError) throw tusError(ERRORS.INVALID_OFFSET);
+        throw error;
+      }
+      // The pending part this PATCH started from is in a whole part now (or in a longer pending object).
+      if (pending && Math.floor(received / state.partSize) + 1 !== partNumber) {
+        await this.deleteKeys([this.pendingKey(id, partNumber)]).catch(() => {});
+      }
+      return received;
     });
   }
 
+  /** The first `length` bytes of an upload's pending part. */
+  private async readPending(id: string, partNumber: number, length: number): Promise<Buffer> {
+    const answer = await this.client.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: this.pendingKey(id, partNumber) }),
+    );
+    if (!(answer.Body instanceof Readable)) throw new Error('S3 GetObject returned no stream');
+    const bytes = await firstBytes(answer.Body, length);
+    if (bytes.length < length) throw new Error(`The pending part of upload ${id} is shorter than recorded`);
+    return bytes;
+  }
+
+  /** What finalize needs of an upload: the file id it was made for, its size and first bytes. */
+  async finished(id: string): Promise<{ fileId: string; size: number; head: Buffer }> {
+    const state = await this.state(id);
+    return { fileId: state.fileId, size: state.size, head: state.head ?? Buffer.alloc(0) };
+  }
+
   /**
-   * Removes uploads older than the expiry. `S3Store.deleteExpired` lists every multipart upload of the bucket
-   * (the blob store's too) and leaves completed-but-never-finalized uploads behind for good; this one looks
-   * under the prefix only, and at objects as well as multipart uploads.
+   * Completes a finished upload's multipart upload, making the blob under `key` (the upload's own blob key, or
+   * another one: then copied server-side and the first removed). Repeatable: an upload completed before (a
+   * finalize that died after it) is found as its object.
+   */
+  async complete(id: string, key: string): Promise<void> {
+    const state = await this.state(id);
+    const objectKey = this.blobPrefix + state.blobKey;
+    try {
+      await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: objectKey,
+          UploadId: state.multipartId,
+          MultipartUpload: {
+            Parts: [...state.parts]
+              .sort((a, b) => a[0] - b[0])
+              .map(([PartNumber, ETag]) => ({ PartNumber, ETag })),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      const head = await this.client
+        .send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }))
+        .catch(() => undefined);
+      if (head?.ContentLength !== state.size) throw error;
+    }
+    if (key !== state.blobKey) await this.copy(objectKey, this.blobPrefix + key, state.size);
+  }
+
+  /** Server-side copy (UploadPartCopy, so any size), then removes the source. */
+  private async copy(from: string, to: string, size: number): Promise<void> {
+    const created = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: to }),
+    );
+    const uploadId = created.UploadId!;
+    try {
+      const parts: Array<{ PartNumber: number; ETag: string }> = [];
+      for (let start = 0, n = 1; start < size; start += COPY_PART, n++) {
+        const end = Math.min(size, start + COPY_PART) - 1;
+        const copied = await this.client.send(
+          new UploadPartCopyCommand({
+            Bucket: this.bucket,
+            Key: to,
+            UploadId: uploadId,
+            PartNumber: n,
+            CopySource: encodeURI(`${this.bucket}/${from}`),
+            CopySourceRange: `bytes=${start}-${end}`,
+          }),
+        );
+        parts.push({ PartNumber: n, ETag: copied.CopyPartResult!.ETag! });
+      }
+      await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: to,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
+      );
+    } catch (error) {
+      await this.client
+        .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: to, UploadId: uploadId }))
+        .catch(() => {});
+      throw error;
+    }
+    await this.deleteKeys([from]);
+  }
+
+  /** The SHA-256 of a completed upload's blob, read back (when it was not hashed as it arrived). */
+  async hashBlob(key: string): Promise<string> {
+    const answer = await this.client.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: this.blobPrefix + key }),
+    );
+    if (!(answer.Body instanceof Readable)) throw new Error('S3 GetObject returned no stream');
+    const hash = createHash('sha256');
+    for await (const chunk of answer.Body as AsyncIterable<Buffer>) hash.update(chunk);
+    return hash.digest('hex');
+  }
+
+  /** Removes an upload: aborts its multipart upload (a completed one's blob stays), its pending parts, its row. */
+  override async remove(id: string): Promise<void> {
+    const state = await this.uploads.get(id);
+    if (!state) {
+      // An upload of the store before this one (`.info`, `.part` and a multipart upload under the prefix).
+      const keys = await this.keysOf(id);
+      if (keys.length === 0) throw tusError(ERRORS.FILE_NOT_FOUND);
+      await this.deleteKeys(keys);
+      return;
+    }
+    await this.abort(this.blobPrefix + state.blobKey, state.multipartId);
+    await this.deleteKeys(await this.keysOf(id));
+    await this.uploads.delete(id);
+  }
+
+  private async abort(key: string, uploadId: string): Promise<void> {
+    await this.client
+      .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }))
+      .catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
+  }
+
+  /** Objects under the prefix that belong to an upload (its pending parts; `.info` of the older store). */
+  private async keysOf(id: string): Promise<string[]> {
+    const page = await this.client.send(
+      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + id }),
+    );
+    return (page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
+  }
+
+  private async deleteKeys(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.client.send(
+      new DeleteObjectsCommand({
+        Bucket: this.bucket,
+        Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+  }
+
+  /**
+   * Removes uploads older than the expiry: the database knows them (and their multipart uploads, under the
+   * blob keys), the prefix holds their pending parts and what the older store left.
    */
   override async deleteExpired(): Promise<number> {
     if (this.getExpiration() === 0) return 0;
@@ -140,34 +351,46 @@ export class CheckedS3Store extends S3Store {
   }
 
   /**
-   * Uploads older than the expiry as of `now`, whatever is left of them: a multipart upload initiated before
-   * it, or objects (`<id>`, `.info`, `.part`) written before it; an upload's `.info` is written when it is
-   * created, so its age is the upload's.
+   * Uploads older than the expiry as of `now`, whatever is left of them: a row created before it; under the
+   * prefix, a multipart upload initiated before it or objects written before it (an upload's objects are all
+   * written after its creation, so they are at least as old as the upload).
    */
   async findLeftovers(now: number): Promise<TusLeftover[]> {
     const before = now - this.getExpiration();
     const found = new Map<string, TusLeftover>();
-    const add = (id: string, reason: string, uploadId?: string) => {
+    const add = (id: string, reason: string, more: Partial<TusLeftover> = {}) => {
       const known = found.get(id);
-      if (!known) found.set(id, { id, reason, ...(uploadId !== undefined && { uploadId }) });
-      else if (uploadId !== undefined) known.uploadId = uploadId;
+      if (!known) found.set(id, { id, reason, ...more });
+      else Object.assign(known, more);
     };
+    // The oldest 10,000 at most: a later cleanup takes the rest.
+    for (const row of await this.uploads.createdBefore(new Date(before).toISOString(), 10_000)) {
+      add(row.id, `not finalized, expired (created ${row.createdAt})`, {
+        uploadId: row.multipartId,
+        key: this.blobPrefix + row.blobKey,
+      });
+    }
 
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     for (;;) {
-      const page = await this.client.listMultipartUploads({
-        Bucket: this.bucket,
-        Prefix: this.prefix,
-        KeyMarker: keyMarker,
-        UploadIdMarker: uploadIdMarker,
-      });
+      const page = await this.client.send(
+        new ListMultipartUploadsCommand({
+          Bucket: this.bucket,
+          Prefix: this.prefix,
+          KeyMarker: keyMarker,
+          UploadIdMarker: uploadIdMarker,
+        }),
+      );
       for (const upload of page.Uploads ?? []) {
         if (!upload.Key?.startsWith(this.prefix) || !upload.UploadId) continue;
         const initiated = upload.Initiated?.getTime() ?? now;
         if (initiated < before) {
           const when = new Date(initiated).toISOString();
-          add(upload.Key.slice(this.prefix.length), `unfinished, expired (started ${when})`, upload.UploadId);
+          add(upload.Key.slice(this.prefix.length), `unfinished, expired (started ${when})`, {
+            uploadId: upload.UploadId,
+            key: upload.Key,
+          });
         }
       }
       if (!page.IsTruncated) break;
@@ -176,16 +399,14 @@ export class CheckedS3Store extends S3Store {
     }
     let token: string | undefined;
     for (;;) {
-      const page = await this.client.listObjectsV2({
-        Bucket: this.bucket,
-        Prefix: this.prefix,
-        ContinuationToken: token,
-      });
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }),
+      );
       for (const object of page.Contents ?? []) {
         if (!object.Key?.startsWith(this.prefix)) continue;
         const written = object.LastModified?.getTime() ?? now;
         if (written >= before) continue;
-        const id = object.Key.slice(this.prefix.length).replace(/\.(info|part)$/, '');
+        const id = object.Key.slice(this.prefix.length).replace(/(\.p\d+)?\.(info|part)$/, '');
         add(id, `not finalized, expired (written ${new Date(written).toISOString()})`);
       }
       if (!page.IsTruncated) break;
@@ -194,28 +415,12 @@ export class CheckedS3Store extends S3Store {
     return [...found.values()];
   }
 
-  /** Removes what `findLeftovers` found: aborts their multipart uploads, deletes their objects. */
+  /** Removes what `findLeftovers` found: aborts their multipart uploads, deletes their objects and rows. */
   async removeLeftovers(leftovers: readonly TusLeftover[]): Promise<void> {
-    for (const { id, uploadId } of leftovers) {
-      if (uploadId === undefined) continue;
-      await this.client
-        .abortMultipartUpload({ Bucket: this.bucket, Key: id, UploadId: uploadId })
-        .catch(() => {});
-    }
-    const ids = leftovers.map((leftover) => leftover.id);
-    for (let i = 0; i < ids.length; i += 300) {
-      const batch = ids.slice(i, i + 300);
-      await this.client.deleteObjects({
-        Bucket: this.bucket,
-        Delete: {
-          Objects: batch.flatMap((id) => [
-            { Key: id },
-            { Key: this.infoKey(id) },
-            { Key: this.partKey(id, true) },
-          ]),
-          Quiet: true,
-        },
-      });
+    for (const { id, uploadId, key } of leftovers) {
+      if (uploadId !== undefined && key !== undefined) await this.abort(key, uploadId).catch(() => {});
+      await this.deleteKeys([this.prefix + id, ...(await this.keysOf(id))]);
+      await this.uploads.delete(id);
     }
   }
 

@@ -494,6 +494,49 @@ export class UploadService {
   }
 
   /**
+   * Turns a finished upload already in the blob store's bucket (a tus upload on S3: its multipart upload was
+   * made at the blob key of `blob.fileId`) into a file: the checks of the ingest gate on what was recorded as
+   * the bytes arrived (first bytes, size, hash), then `place` completes the blob under the key of the file's id
+   * (the same key unless the final name changes the id's extension), then the row. `hash` is undefined when the
+   * bytes were not hashed as they arrived: `hashOf` reads the placed blob once.
+   */
+  async ingestPlacedBlob(
+    params: UploadParams,
+    blob: { fileId: string; size: number; head: Buffer; hash: string | undefined },
+    fileNameParam: string | undefined,
+    place: (key: string) => Promise<void>,
+    hashOf: (key: string) => Promise<string>,
+    claim?: UploadClaim,
+  ): Promise<string> {
+    const fileName = this.fileNameOf(params, fileNameParam);
+    this.checkKnownSize(params, blob.size);
+    if (blob.size === 0) throw zeroFileSize();
+    const policy = this.policyOf(params);
+    checkMimeAllowed(params.mimeType, policy);
+    const mismatch = contentMismatch(params.mimeType, blob.head);
+    if (mismatch) {
+      throw new ApiError('MISMATCH_MIME_TYPE', mismatch.description, {
+        declaredMimeType: mismatch.declared,
+        detectedMimeType: mismatch.detected,
+      });
+    }
+    await this.checkQuotas(params, blob.size);
+    // The id keeps its random part; its extension follows the final name.
+    const fileId = newFileId(fileName).replace(/^[^.]*/, blob.fileId.replace(/\..*$/, ''));
+    const key = originalKey(fileId);
+    await place(key);
+    let hash: string;
+    try {
+      hash = blob.hash ?? (await hashOf(key));
+    } catch (error) {
+      await this.blobs.delete([key]);
+      throw error;
+    }
+    await this.register({ fileId, fileName, params, size: blob.size, hash, key }, blob.size, claim);
+    return fileId;
+  }
+
+  /**
    * Inserts the row of a file whose blob is stored under `key`, in its destination folder (made from
    * `filePath` when given), ending `claim` in the same transaction: a row is written only by the holder of
    * the token's claim, and the token is done with once it is. The blob is removed when the row cannot be written.

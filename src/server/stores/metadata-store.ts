@@ -13,6 +13,7 @@ import { StorageStore } from './storage-store.ts';
 import type { Db } from './sql-helpers.ts';
 import { ensureSlack, isSqliteFull, releaseSlack } from './sqlite.ts';
 import { TrashStore } from './trash-store.ts';
+import { TusUploadStore } from './tus-upload-store.ts';
 import { UploadTokenStore } from './upload-token-store.ts';
 import { UsageStore } from './usage-store.ts';
 import { ZipStore } from './zip-store.ts';
@@ -48,6 +49,7 @@ export class MetadataStore {
   readonly moderation: ModerationStore;
   /** The Storage page's aggregates (kept by triggers, migration 0015). */
   readonly storage: StorageStore;
+  readonly tusUploads: TusUploadStore;
 
   constructor(
     private readonly root: Kysely<Database>,
@@ -67,6 +69,7 @@ export class MetadataStore {
     this.replacements = new ReplaceStore(this);
     this.moderation = new ModerationStore(this);
     this.storage = new StorageStore(this);
+    this.tusUploads = new TusUploadStore(this);
   }
 
   /**

@@ -382,6 +382,29 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0017-tus-s3-uploads': {
+    async up(db: Kysely<unknown>) {
+      const text = textType(db);
+      // Resumable uploads on S3 (`tus-s3-store.ts`): the state every instance needs to continue one, read once per
+      // request from here instead of from the bucket. `received` and `parts` move together in one statement, so an
+      // instance that takes over resumes exactly where the last one stopped.
+      await db.schema
+        .createTable('tus_uploads')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('file_id', text, (c) => c.notNull())
+        .addColumn('blob_key', text, (c) => c.notNull())
+        .addColumn('multipart_id', text, (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('part_size', 'bigint', (c) => c.notNull())
+        .addColumn('metadata', text, (c) => c.notNull())
+        .addColumn('created_at', text, (c) => c.notNull())
+        .addColumn('received', 'bigint', (c) => c.notNull())
+        .addColumn('parts', text, (c) => c.notNull())
+        .addColumn('head', text)
+        .execute();
+      await db.schema.createIndex('tus_uploads_created').on('tus_uploads').column('created_at').execute();
+    },
+  },
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

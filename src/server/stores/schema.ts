@@ -232,6 +232,27 @@ export interface BulkOperationItemTable {
   after_date: string;
 }
 
+/** A resumable upload on S3 (`tus-s3-store.ts`): where its multipart upload is and how far it got. */
+export interface TusUploadTable {
+  id: string;
+  /** The file it becomes, chosen at creation: the multipart upload is made at that file's blob key. */
+  file_id: string;
+  blob_key: string;
+  /** S3's UploadId. */
+  multipart_id: string;
+  size: number;
+  part_size: number;
+  /** The tus metadata (JSON). */
+  metadata: string;
+  created_at: string;
+  /** Bytes stored: in parts, plus the pending part's object when it is not a whole part. */
+  received: number;
+  /** `[[partNumber, etag], ...]` of the parts uploaded, as JSON. */
+  parts: string;
+  /** The first bytes (base64, up to the sniffed length), for the content check of later PATCHes. */
+  head: string | null;
+}
+
 export interface Database {
   folders: FolderTable;
   files: FileTable;
@@ -248,6 +269,7 @@ export interface Database {
   storage_folders: StorageFoldersTable;
   storage_hashes: StorageHashesTable;
   storage_duplicates: StorageDuplicatesTable;
+  tus_uploads: TusUploadTable;
 }
 
 export type FolderRow = Selectable<FolderTable>;

@@ -63,7 +63,9 @@ export async function storedBlobs(t: TestApp): Promise<string[]> {
 /** Blobs being written: temp files on disk, multipart uploads on S3 (tus uploads left out). */
 export async function tempBlobs(t: TestApp): Promise<string[]> {
   if (t.blobs instanceof S3BlobStore) {
-    return (await t.blobs.pendingUploads()).filter((key) => !key.startsWith('tus/'));
+    // Resumable uploads under way are multipart uploads at their file's blob key: not blob writes.
+    const tus = new Set(await t.store.tusUploads.blobKeys());
+    return (await t.blobs.pendingUploads()).filter((key) => !key.startsWith('tus/') && !tus.has(key));
   }
   return filesBelow(path.join(t.dataDir, 'blobs', '.tmp'));
 }
@@ -81,10 +83,15 @@ export async function writesUnderWay(t: TestApp, count: number): Promise<boolean
   return (await tempBlobs(t)).length >= count;
 }
 
-/** Files of unfinished tus uploads (on disk: data and `.json` info; on S3: the `.info` and `.part` objects). */
+/**
+ * Files of unfinished tus uploads (on disk: data and `.json` info; on S3: the multipart uploads of the uploads
+ * the database knows, and the pending parts' objects).
+ */
 export async function tusFiles(t: TestApp): Promise<string[]> {
   if (t.blobs instanceof S3BlobStore) {
-    return (await t.blobs.keys()).filter((key) => key.startsWith('tus/'));
+    const tus = new Set(await t.store.tusUploads.blobKeys());
+    const multipart = (await t.blobs.pendingUploads()).filter((key) => tus.has(key));
+    return [...multipart, ...(await t.blobs.keys()).filter((key) => key.startsWith('tus/'))];
   }
   return filesBelow(path.join(t.dataDir, 'tus'));
 }
