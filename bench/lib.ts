@@ -83,17 +83,17 @@ export function buildServer(): void {
 }
 
 /**
- * Starts the built server (`buildServer()` first) in a child process as `npm start` starts it: its env
- * assignments and node flags, read from the `start` script, so that what is measured is the production server.
- * The investigation flags go after its own flags (for a flag given twice, the later one wins). `env` adds to
- * the environment (DATA_DIR, PORT, ...); the server listens on 127.0.0.1 and logs warnings only.
+ * Starts the built server (`buildServer()` first) in a child process as `npm start` starts it: through its
+ * launcher `scripts/start` (the glibc environment and V8 flags kept by the pooled benchmarks), so that what is
+ * measured is the production server. The investigation flags go after the launcher's own (for a flag given twice,
+ * the later one wins). `env` adds to the environment (DATA_DIR, PORT, ...); the server listens on 127.0.0.1 and
+ * logs warnings only. The launcher execs node: the child's pid is the server's.
  */
 export function spawnBuiltServer(env: Record<string, string>): ChildProcess {
-  const start = startCommand();
-  const args = [...start.args.slice(0, -1), ...investigationFlags('app'), ...start.args.slice(-1)];
-  return spawn(process.execPath, args, {
-    cwd: path.resolve(import.meta.dirname, '..'),
-    env: { ...process.env, ...start.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+  const root = path.resolve(import.meta.dirname, '..');
+  return spawn(path.join(root, 'scripts', 'start'), investigationFlags('app'), {
+    cwd: root,
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', process.env.BENCH_APP_FLAGS ? 'inherit' : 'ignore', 'inherit'],
   });
 }
@@ -103,22 +103,6 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** `npm start`'s script split into its env assignments and node's arguments ("node <flags> <entry>"). */
-function startCommand(): { env: Record<string, string>; args: string[] } {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    scripts: { start: string };
-  };
-  const words = pkg.scripts.start.trim().split(/\s+/);
-  const env: Record<string, string> = {};
-  while (words[0] && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
-    const [name, ...value] = words.shift()!.split('=');
-    env[name!] = value.join('=');
-  }
-  const [command, ...args] = words;
-  if (command !== 'node') throw new Error(`npm start does not run node: ${pkg.scripts.start}`);
-  return { env, args };
 }
 
 export interface Answer {

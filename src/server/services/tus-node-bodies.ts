@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Server, Upload } from '@tus/server';
 import { ERRORS, type CancellationContext, type DataStore } from '@tus/utils';
@@ -20,9 +23,53 @@ interface BodyHandler {
   ): Promise<number>;
 }
 
-/** The Node request behind a `@tus/server` (srvx) request, when it runs on Node. */
+/** The Node request behind a `@tus/server` (srvx) request. */
 function nodeRequestOf(req: Request): IncomingMessage | undefined {
   return (req as Request & { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
+}
+
+/**
+ * The versions this adapter was written against (pinned `~` in package.json). `tus-node-bodies.test.ts` fails on
+ * any other version, and `streamBodiesFromNode` refuses to start on one: whoever upgrades checks
+ * `BaseHandler.writeToStore` and the handlers' `send` of @tus/server, and srvx's `runtime.node.req`, then moves
+ * these.
+ */
+export const PINNED = { tusServer: '2.4.', srvx: '0.11.' } as const;
+
+function installedVersion(name: string): string {
+  const entry = createRequire(import.meta.url).resolve(name);
+  // Their `exports` hide their package.json: find it above the entry point.
+  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === name) return pkg.version ?? '';
+  }
+  return '';
+}
+
+/** The installed versions of what this adapter reaches into. */
+export function adaptedVersions(): { tusServer: string; srvx: string } {
+  return { tusServer: installedVersion('@tus/server'), srvx: installedVersion('srvx') };
+}
+
+/** Fails loudly (the server does not start) when the upstream shape is not the one this adapter replaces. */
+function checkShape(server: Server): void {
+  const versions = adaptedVersions();
+  const handlers = ['PATCH', 'POST'].map((method) => server.handlers[method as 'PATCH'] as unknown);
+  const shaped = handlers.every(
+    (handler) =>
+      typeof (handler as Partial<BodyHandler>)?.send === 'function' &&
+      typeof (handler as Partial<BodyHandler>)?.writeToStore === 'function' &&
+      (handler as Partial<BodyHandler>)?.store !== undefined,
+  );
+  if (!versions.tusServer.startsWith(PINNED.tusServer) || !versions.srvx.startsWith(PINNED.srvx) || !shaped) {
+    throw new Error(
+      `tus-node-bodies was written for @tus/server ${PINNED.tusServer}x and srvx ${PINNED.srvx}x ` +
+        `(found ${versions.tusServer} and ${versions.srvx}; handlers ${shaped ? 'as expected' : 'changed'}): ` +
+        'check the handlers it replaces, then update PINNED (src/server/services/tus-node-bodies.ts)',
+    );
+  }
 }
 
 /**
@@ -33,14 +80,22 @@ function nodeRequestOf(req: Request): IncomingMessage | undefined {
  * offsets. `writeNodeBody` is `BaseHandler.writeToStore` of @tus/server 2.4 without the web-stream round trip,
  * with one stream where it has two and no `stream.pipeline` (and without the POST_RECEIVE event, which this
  * server does not use).
+ *
+ * It replaces two methods of @tus/server's handlers that are not public (no public hook sees the body before the
+ * round trip: a custom `DataStore` gets the stream after it). Kept because the pooled A/B bench shows it pays
+ * (docs/benchmarks.md: tus uploads without it at about 0.6x); contained here, checked at start-up, pinned by
+ * `tus-node-bodies.test.ts`, and it fails (the server does not start, or the request answers 500) instead of
+ * quietly taking the slow path when the library's shape changes.
  */
 export function streamBodiesFromNode(server: Server): void {
+  checkShape(server);
   for (const method of ['PATCH', 'POST'] as const) {
     const handler = server.handlers[method] as unknown as BodyHandler;
     const send = handler.send.bind(handler);
     handler.send = (req, context, headers) => {
       const node = nodeRequestOf(req);
-      if (!node) return send(req, context, headers);
+      // No silent slow path: a request without its Node request means srvx changed.
+      if (!node) throw new Error('tus-node-bodies: the request has no `runtime.node.req` (srvx changed?)');
       const view = new Proxy(req, {
         get(target, key) {
           if (key === 'body') return new NodeBody(node);
@@ -53,11 +108,11 @@ export function streamBodiesFromNode(server: Server): void {
       });
       return send(view, context, headers);
     };
-    const writeToStore = handler.writeToStore.bind(handler);
-    handler.writeToStore = (body, upload, maxFileSize, context) =>
-      body instanceof NodeBody
-        ? writeNodeBody(handler.store, body.request, upload, maxFileSize, context)
-        : writeToStore(body, upload, maxFileSize, context);
+    handler.writeToStore = (body, upload, maxFileSize, context) => {
+      // The handler no longer passes on `req.body`: @tus/server changed (and would have read the web stream).
+      if (!(body instanceof NodeBody)) throw new Error('tus-node-bodies: the body is not the Node request');
+      return writeNodeBody(handler.store, body.request, upload, maxFileSize, context);
+    };
   }
 }
 

@@ -1,16 +1,11 @@
 import { Transform, type PassThrough, type Readable, type TransformCallback } from 'node:stream';
-import { createRequire } from 'node:module';
-import zlib from 'node:zlib';
 import { ZipFile } from 'yazl';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import { OldGenerationGuard } from '../old-generation-guard.ts';
+import { useNativeCrc32ForYazl } from './yazl-native-crc32.ts';
 
-// yazl computes each entry's CRC-32 with buffer-crc32, in JavaScript (~320 MB/s on the benchmark machine):
-// for stored entries that was the zip's bottleneck. zlib's native crc32 (Node >= 20.15) gives the same values
-// ~8x faster; yazl looks `unsigned` up at each call, so replacing it on the module yazl itself loaded suffices.
-const yazlRequire = createRequire(createRequire(import.meta.url).resolve('yazl'));
-const bufferCrc32 = yazlRequire('buffer-crc32') as { unsigned: (data: Buffer, previous?: number) => number };
-bufferCrc32.unsigned = (data, previous) => zlib.crc32(data, previous ?? 0);
+// yazl's CRC-32 in JavaScript was the bottleneck of stored entries (see `yazl-native-crc32.ts`).
+useNativeCrc32ForYazl();
 
 /** Files opened (and their first chunk read) ahead of the one being streamed. */
 export const ZIP_READ_AHEAD = 4;

@@ -1,7 +1,6 @@
 import Uppy, { type Meta, type UppyFile } from '@uppy/core';
 import GoldenRetriever, { type GoldenRetrieverOptions } from '@uppy/golden-retriever';
 import Tus from '@uppy/tus';
-import XHRUpload from '@uppy/xhr-upload';
 import type { QueryClient } from '@tanstack/react-query';
 import type { FileDescriptor } from '../../contract';
 import { folderKeys } from '../folders/api/folders';
@@ -9,6 +8,7 @@ import { fileKeys } from '../files/api/files';
 import { itemKeys } from '../files/api/items';
 import { apiClient, isApiError } from '../lib/api-client';
 import { chooseForDuplicates } from './duplicate-question';
+import { PlainPutUploader } from './plain-put-uploader';
 
 /** Files up to this size go by one plain PUT; larger ones by tus, resumable. */
 export const PLAIN_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
@@ -59,26 +59,6 @@ export function uploadErrorMessage(error: unknown): string {
 }
 
 /**
- * Registers an uploader for the files `accepts` picks: Uppy runs every uploader on every file, and this app
- * sends small files by plain PUT (XHRUpload) and large ones by tus. One Uppy instance, two routes.
- */
-function installFor(uppy: AppUppy, accepts: (file: AppUppyFile) => boolean, install: () => void) {
-  const addUploader = uppy.addUploader.bind(uppy);
-  uppy.addUploader = (fn) =>
-    addUploader((fileIDs, uploadID) =>
-      fn(
-        fileIDs.filter((id) => accepts(uppy.getFile(id))),
-        uploadID,
-      ),
-    );
-  try {
-    install();
-  } finally {
-    uppy.addUploader = addUploader;
-  }
-}
-
-/**
  * The app's one Uppy instance. Before uploading, each file gets its URL from the server (generate-upload-url, or
  * generate-resumable-upload-url for tus); after a tus upload the server is asked to finalize it. Golden
  * Retriever keeps unfinished uploads across a reload; tus then resumes from the server's offset.
@@ -90,30 +70,21 @@ export function createUploader(queryClient: QueryClient): AppUppy {
     allowMultipleUploadBatches: true,
   });
 
-  installFor(uppy, isPlain, () =>
-    uppy.use(XHRUpload, {
-      endpoint: (file) => (file as AppUppyFile).meta.uploadUrl ?? '',
-      method: 'PUT',
-      formData: false,
-      limit: 4,
-      headers: (file) => ({ 'Content-Type': file.type || 'application/octet-stream' }),
-      // Say why the server refused, in its own words (too big, wrong type, quota...).
-      onAfterResponse: (xhr) => {
-        if (xhr.status >= 400) throw new Error(uploadErrorMessage(`response text: ${xhr.responseText}`));
-      },
-    }),
-  );
-  installFor(
-    uppy,
-    (file) => !isPlain(file),
-    () =>
-      uppy.use(Tus, {
-        endpoint: '/upload/v1/tus',
-        limit: 3,
-        allowedMetaFields: ['filename', 'contentType', 'token'],
-        removeFingerprintOnSuccess: true,
-      }),
-  );
+  // Small files by one plain PUT, large ones by tus. The plain uploader goes first: tus leaves the files it has
+  // finished or failed alone (see `plain-put-uploader.ts`).
+  uppy.use(PlainPutUploader<UploadMeta, UploadBody>, {
+    accepts: isPlain,
+    url: (file) => file.meta.uploadUrl ?? '',
+    limit: 4,
+    // Say why the server refused, in its own words (too big, wrong type, quota...).
+    errorOf: (_status, text) => new Error(uploadErrorMessage(`response text: ${text}`)),
+  });
+  uppy.use(Tus, {
+    endpoint: '/upload/v1/tus',
+    limit: 3,
+    allowedMetaFields: ['filename', 'contentType', 'token'],
+    removeFingerprintOnSuccess: true,
+  });
   // Golden Retriever keeps a file's bytes in IndexedDB only up to `maxFileSize` (10 MiB by default): exactly the
   // files that go by plain PUT, which cannot resume anyway. Raise it so the tus uploads (above 10 MB) survive a
   // reload too; a file bigger still comes back as a ghost that must be chosen again.
