@@ -65,6 +65,7 @@ import { defaultOrder, FILTERABLE_TYPES, useViewState } from './view-state';
 import { usePendingPoll } from './use-pending-poll';
 import { useLinkedItem } from './use-linked-item';
 import { useScrollRestoration } from './use-scroll-restoration';
+import { useFarEnd } from './use-far-end';
 import { FolderCount, SelectionCount, useWholeFolder, WholeFolderBar } from './whole-folder';
 
 type Confirm = { kind: 'trash' | 'deleteForever' | 'emptyTrash'; items: Item[] } | null;
@@ -109,7 +110,9 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   };
   const listing = useInfiniteQuery(itemListQueryOptions(params));
   usePendingPoll(params, listing.data);
-  const items = useMemo(() => listing.data?.pages.flatMap((page) => page.items) ?? [], [listing.data]);
+  // A big folder is read from both ends: the scrollbar dragged to the bottom shows the end at once.
+  const farEnd = useFarEnd(params, listing);
+  const items = farEnd.items;
   const order = useMemo(() => items.map((i) => i.key), [items]);
   const byKey = useMemo(() => new Map(items.map((i) => [i.key, i])), [items]);
 
@@ -201,6 +204,13 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
     },
     [items, setView],
   );
+  // End pressed before the end was loaded: focus the last item once it is.
+  const [endWanted, setEndWanted] = useState(false);
+  useEffect(() => {
+    if (!endWanted || !farEnd.lastLoaded) return;
+    setEndWanted(false);
+    focus(items.length - 1, true);
+  }, [endWanted, farEnd.lastLoaded, items.length, focus]);
 
   const run = useCallback(
     (work: Promise<string>, failure: string) =>
@@ -309,9 +319,22 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
       PageUp: -columns * 4,
     };
     const step = moves[event.key];
+    if (event.key === 'End' && !farEnd.lastLoaded && farEnd.gap) {
+      // The end is not loaded: read it from the other end, then focus the last item (the effect below).
+      event.preventDefault();
+      farEnd.loadEnd();
+      setEndWanted(true);
+      return;
+    }
     if (step !== undefined) {
       event.preventDefault();
-      const next = Math.max(0, Math.min(items.length - 1, focusIndex < 0 ? 0 : current + step));
+      let next = Math.max(0, Math.min(items.length - 1, focusIndex < 0 ? 0 : current + step));
+      // Arrows and pages stop at the edge of the unloaded middle (it loads as it comes into view).
+      const gapAt = farEnd.gap?.at;
+      if (gapAt !== undefined && event.key !== 'Home' && event.key !== 'End') {
+        if (current < gapAt && next >= gapAt) next = gapAt - 1;
+        else if (current >= gapAt && next < gapAt) next = gapAt;
+      }
       const target = items[next];
       if (event.shiftKey && target)
         setSelection((s) =>
@@ -428,9 +451,10 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         selected={selection.selected}
         focusIndex={focusIndex < 0 ? 0 : focusIndex}
         focusRequest={focusRequest}
-        hasNextPage={listing.hasNextPage}
-        isFetchingNextPage={listing.isFetchingNextPage}
-        fetchNextPage={() => void listing.fetchNextPage()}
+        gap={farEnd.gap}
+        endLoaded={farEnd.endLoaded}
+        isFetching={farEnd.isFetching}
+        ensureLoaded={farEnd.ensureLoaded}
         onItemClick={onItemClick}
         onItemOpen={openItem}
         onKeyDown={onGridKeyDown}
