@@ -39,13 +39,13 @@ import {
   LazyNameDialog,
   LazyRenameDialog,
   LazyToolbarMoreMenu,
+  LazyTrashRule,
+  LazyUsedOnSiteWarning,
 } from './lazy-parts';
 import { ItemGrid } from './item-grid';
 import { singleSelection, usePicker } from '../picker/picker-context';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import { useLeaveLiveFolderInTrash } from './trash-navigation';
-import { TrashRule } from './trash-retention';
-import { UsedOnSiteWarning } from './used-on-site';
 import {
   emptySelection,
   prune,
@@ -620,7 +620,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         ) : (
           <Breadcrumb area={area} folderId={folderId} />
         )}
-        {inTrash ? <TrashRule /> : null}
+        {inTrash ? <LazyTrashRule /> : null}
         <FolderCount whole={whole} loaded={items.length} />
 
         {whole.active ? (
@@ -748,7 +748,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
             ) : (
               <>
                 {`${confirmText} will go to the trash${confirm?.items.some((i) => i.kind === 'folder') ? ' with everything inside' : ''}. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`}
-                <UsedOnSiteWarning items={confirm.items} />
+                <LazyUsedOnSiteWarning items={confirm.items} />
               </>
             )
           }

@@ -17,7 +17,7 @@ import { useLongPress } from './use-long-press';
 import { itemLabel } from './item-label';
 import { ListHeader, type ListSort } from './list-header';
 import { MEDIA_TYPE_LABELS } from './media-labels';
-import { TrashedDateCell, TrashedFrom, TrashedTileMeta } from './trash-retention';
+import { LazyTrashedDateCell, LazyTrashedFrom, LazyTrashedTileMeta } from './lazy-parts';
 import type { ViewMode } from './view-state';
 import { isPickable, usePicker } from '../picker/picker-context';
 import type { Gap } from './use-far-end';
@@ -390,7 +390,7 @@ function TileContent({ item, tileWidth, trashed }: { item: Item; tileWidth: numb
         {name}
       </span>
       {trashed ? (
-        <TrashedTileMeta item={item} />
+        <LazyTrashedTileMeta item={item} />
       ) : (
         <span className="tile__meta">
           {item.kind === 'folder' ? 'Folder' : formatBytes(item.file.sizeInBytes)}
@@ -419,7 +419,7 @@ function ListRowContent({ item, trashed }: { item: Item; trashed: boolean }) {
         <Thumbnail item={item} size="row" />
         <span className="list-row__text" title={name}>
           {name}
-          {trashed ? <TrashedFrom item={item} /> : null}
+          {trashed ? <LazyTrashedFrom item={item} /> : null}
         </span>
         <StatusBadge item={item} />
       </span>
@@ -429,7 +429,7 @@ function ListRowContent({ item, trashed }: { item: Item; trashed: boolean }) {
       <span className="muted">{item.kind === 'folder' ? '—' : formatBytes(item.file.sizeInBytes)}</span>
       <span className="muted">{dimensions(item) || '—'}</span>
       {trashed ? (
-        <TrashedDateCell item={item} formatted={formatDate(updated)} />
+        <LazyTrashedDateCell item={item} formatted={formatDate(updated)} />
       ) : (
         <span className="muted">{formatDate(updated)}</span>
       )}
