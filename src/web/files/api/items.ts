@@ -172,12 +172,12 @@ export function itemListQueryOptions(params: ListingParams) {
   });
 }
 
+const TAIL_START: PageParam = { phase: 'files', cursor: null };
+
 /**
  * The same listing read from its far end, for a jump to the end of a big folder (use-far-end.ts): files last to
  * first, then folders last to first. Each page holds its items in that backwards order.
  */
-const TAIL_START: PageParam = { phase: 'files', cursor: null };
-
 export function itemTailQueryOptions(params: ListingParams) {
   return infiniteQueryOptions({
     queryKey: itemKeys.tail(params),
