@@ -6,6 +6,7 @@ import { expect, itemCell, itemGrid, test } from './fixtures';
 import { seededName, seedPngs } from './seed';
 
 const COUNT = 1_000;
+const SCREENSHOTS = 'test-results/big-folder-end';
 
 /**
  * Counts the browser's requests for pages of files (GET of the file list, one per 100 files). Folder lists are
@@ -42,6 +43,18 @@ test('the end of a big folder: the scrollbar dragged to the bottom, and Ctrl+End
   await expect(itemCell(page, seededName(COUNT - 2))).toBeVisible();
   // The first page (folders, then files) and one page from the end: not the eight pages between.
   expect(requests.length, requests.join('\n')).toBeLessThanOrEqual(3);
+  await page.screenshot({ path: `${SCREENSHOTS}/end-desktop.png` });
+  // On a phone too (two columns): the end is where the scrollbar ends.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await itemGrid(page).evaluate((grid) => {
+    grid.scrollTop = grid.scrollHeight;
+  });
+  await expect(itemCell(page, seededName(COUNT - 1))).toBeInViewport({ timeout: 20_000 });
+  await page.screenshot({ path: `${SCREENSHOTS}/end-phone.png` });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await itemGrid(page).evaluate((grid) => {
+    grid.scrollTop = grid.scrollHeight;
+  });
 
   // Selection works among the items loaded from the end: a click, then a shift-click makes a range.
   await itemCell(page, seededName(COUNT - 1)).click();
