@@ -20,6 +20,14 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // Everything the first screen imports statically goes into one chunk: left to itself, Rolldown splits
+        // the modules the on-demand parts also use into ~30 small chunks, which gzip ~8 kB worse together than
+        // as one (bench/first-load-js.ts, docs/benchmarks.md). The on-demand parts import from that chunk.
+        codeSplitting: { groups: [{ name: 'first-screen', tags: ['$initial'] }] },
+      },
+    },
   },
   server: {
     host: '127.0.0.1',

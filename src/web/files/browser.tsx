@@ -40,14 +40,14 @@ import {
   LazyNameDialog,
   LazyRenameDialog,
   LazyToolbarMoreMenu,
+  LazyTrashRule,
+  LazyUsedOnSiteWarning,
 } from './lazy-parts';
 import { ItemGrid } from './item-grid';
 import { singleSelection, usePicker } from '../picker/picker-context';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import { useLeaveLiveFolderInTrash } from './trash-navigation';
-import { TrashRule } from './trash-retention';
 import { ReviewBar } from '../moderation/index';
-import { UsedOnSiteWarning } from './used-on-site';
 import {
   emptySelection,
   prune,
@@ -68,6 +68,7 @@ import { usePendingPoll } from './use-pending-poll';
 import { useLinkedItem } from './use-linked-item';
 import { useResultToast } from './undo-toast';
 import { useScrollRestoration } from './use-scroll-restoration';
+import { useFarEnd } from './use-far-end';
 import { FolderCount, SelectionCount, useWholeFolder, WholeFolderBar } from './whole-folder';
 
 type Confirm = { kind: 'trash' | 'deleteForever' | 'emptyTrash'; items: Item[] } | null;
@@ -113,7 +114,9 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
   };
   const listing = useInfiniteQuery(itemListQueryOptions(params));
   usePendingPoll(params, listing.data);
-  const items = useMemo(() => listing.data?.pages.flatMap((page) => page.items) ?? [], [listing.data]);
+  // A big folder is read from both ends: the scrollbar dragged to the bottom shows the end at once.
+  const farEnd = useFarEnd(params, listing);
+  const items = farEnd.items;
   const order = useMemo(() => items.map((i) => i.key), [items]);
   const byKey = useMemo(() => new Map(items.map((i) => [i.key, i])), [items]);
 
@@ -205,6 +208,13 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
     },
     [items, setView],
   );
+  // End pressed before the end was loaded: focus the last item once it is.
+  const [endWanted, setEndWanted] = useState(false);
+  useEffect(() => {
+    if (!endWanted || !farEnd.lastLoaded) return;
+    setEndWanted(false);
+    focus(items.length - 1, true);
+  }, [endWanted, farEnd.lastLoaded, items.length, focus]);
 
   const run = useCallback(
     (work: Promise<ActionResult | string>, failure: string) =>
@@ -313,9 +323,22 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
       PageUp: -columns * 4,
     };
     const step = moves[event.key];
+    if (event.key === 'End' && !farEnd.lastLoaded && farEnd.gap) {
+      // The end is not loaded: read it from the other end, then focus the last item (the effect below).
+      event.preventDefault();
+      farEnd.loadEnd();
+      setEndWanted(true);
+      return;
+    }
     if (step !== undefined) {
       event.preventDefault();
-      const next = Math.max(0, Math.min(items.length - 1, focusIndex < 0 ? 0 : current + step));
+      let next = Math.max(0, Math.min(items.length - 1, focusIndex < 0 ? 0 : current + step));
+      // Arrows and pages stop at the edge of the unloaded middle (it loads as it comes into view).
+      const gapAt = farEnd.gap?.at;
+      if (gapAt !== undefined && event.key !== 'Home' && event.key !== 'End') {
+        if (current < gapAt && next >= gapAt) next = gapAt - 1;
+        else if (current >= gapAt && next < gapAt) next = gapAt;
+      }
       const target = items[next];
       if (event.shiftKey && target)
         setSelection((s) =>
@@ -432,9 +455,10 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         selected={selection.selected}
         focusIndex={focusIndex < 0 ? 0 : focusIndex}
         focusRequest={focusRequest}
-        hasNextPage={listing.hasNextPage}
-        isFetchingNextPage={listing.isFetchingNextPage}
-        fetchNextPage={() => void listing.fetchNextPage()}
+        gap={farEnd.gap}
+        endLoaded={farEnd.endLoaded}
+        isFetching={farEnd.isFetching}
+        ensureLoaded={farEnd.ensureLoaded}
         onItemClick={onItemClick}
         onItemOpen={openItem}
         onKeyDown={onGridKeyDown}
@@ -600,7 +624,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         ) : (
           <Breadcrumb area={area} folderId={folderId} />
         )}
-        {inTrash ? <TrashRule /> : null}
+        {inTrash ? <LazyTrashRule /> : null}
         {area === 'visitor' ? <ReviewBar /> : null}
         <FolderCount whole={whole} loaded={items.length} />
 
@@ -729,7 +753,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
             ) : (
               <>
                 {`${confirmText} will go to the trash${confirm?.items.some((i) => i.kind === 'folder') ? ' with everything inside' : ''}. Public files keep working on your site until the trash is emptied, and you can restore them from Trash.`}
-                <UsedOnSiteWarning items={confirm.items} />
+                <LazyUsedOnSiteWarning items={confirm.items} />
               </>
             )
           }

@@ -1,4 +1,3 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   useEffect,
   useLayoutEffect,
@@ -19,10 +18,12 @@ import { useLongPress } from './use-long-press';
 import { itemLabel } from './item-label';
 import { ListHeader, type ListSort } from './list-header';
 import { MEDIA_TYPE_LABELS } from './media-labels';
-import { TrashedDateCell, TrashedFrom, TrashedTileMeta } from './trash-retention';
+import { LazyTrashedDateCell, LazyTrashedFrom, LazyTrashedTileMeta } from './lazy-parts';
 import type { ViewMode } from './view-state';
 import { isPickable, usePicker } from '../picker/picker-context';
 import { NewBadge } from '../moderation/index';
+import type { Gap } from './use-far-end';
+import { useFixedRows } from './use-fixed-rows';
 
 /** Narrow screens get smaller tiles, so a phone shows two columns. */
 const tileMinWidth = (width: number) => (width < 640 ? 140 : 168);
@@ -31,6 +32,8 @@ const TILE_HEIGHT = 196;
 /** Trash tiles have two more lines: where the item came from, and when it is deleted forever. */
 const TRASH_TILE_HEIGHT = 250;
 const ROW_HEIGHT = 48;
+/** The list view's sticky header row (`.list-header` in styles.css). */
+const LIST_HEADER_HEIGHT = 36;
 
 export interface ItemGridProps {
   items: Item[];
@@ -40,9 +43,13 @@ export interface ItemGridProps {
   focusIndex: number;
   /** Set when the focused item should take DOM focus (after a key press, not after a data refresh). */
   focusRequest: RefObject<boolean>;
-  hasNextPage: boolean;
-  isFetchingNextPage: boolean;
-  fetchNextPage: () => void;
+  /** The unloaded middle of a big folder read from both ends (use-far-end.ts): placeholders stand in for it. */
+  gap: Gap | null;
+  /** Whether `items` reach the end of the listing; else a loader row follows them. */
+  endLoaded: boolean;
+  isFetching: boolean;
+  /** Asks for the items of these grid positions (gap included) to be loaded. */
+  ensureLoaded: (first: number, last: number) => void;
   onItemClick: (event: MouseEvent, item: Item, index: number) => void;
   onItemOpen: (item: Item) => void;
   onKeyDown: (event: KeyboardEvent, columns: number) => void;
@@ -84,7 +91,7 @@ export interface GridPlace {
  * move it (the parent handles keys and tells which index is focused).
  */
 export function ItemGrid(props: ItemGridProps) {
-  const { items, view, focusIndex, hasNextPage, isFetchingNextPage, fetchNextPage } = props;
+  const { items, view, focusIndex, gap, endLoaded, ensureLoaded } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
 
@@ -98,34 +105,44 @@ export function ItemGrid(props: ItemGridProps) {
   }, []);
 
   const columns = view === 'list' ? 1 : Math.max(1, Math.floor((width - GAP) / (tileMinWidth(width) + GAP)));
-  const rowCount = Math.ceil(items.length / columns);
+  // Grid positions ("slots"): the loaded items, with the gap's placeholders between those from the top and
+  // those from the end. Item indexes (focus, clicks, data-index) stay indexes into `items`.
+  const gapSize = gap?.size ?? 0;
+  const slotCount = items.length + gapSize;
+  const slotOf = (index: number) => (gap && index >= gap.at ? index + gapSize : index);
+  const itemIndexAt = (slot: number) =>
+    !gap || slot < gap.at ? slot : slot < gap.at + gapSize ? -1 : slot - gapSize;
+  const rowCount = Math.ceil(slotCount / columns);
+  const loaderRow = !gap && !endLoaded;
   const tileHeight = props.dateColumn === 'Deleted' ? TRASH_TILE_HEIGHT : TILE_HEIGHT;
   const rowHeight = view === 'list' ? ROW_HEIGHT : tileHeight + GAP;
   // What a tile's picture can take up: its thumbnails are asked for at this size (times the pixel ratio).
   const tileWidth = Math.max(0, (width - GAP) / columns - GAP);
 
-  const virtualizer = useVirtualizer({
-    count: rowCount + (hasNextPage ? 1 : 0),
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
+  const virtual = useFixedRows({
+    scrollRef,
+    count: rowCount + (loaderRow ? 1 : 0),
+    rowHeight,
     overscan: 3,
+    stickyTop: view === 'list' ? LIST_HEADER_HEIGHT : 0,
   });
-  useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
 
-  const virtualRows = virtualizer.getVirtualItems();
-  const lastRow = virtualRows.at(-1)?.index ?? 0;
+  // Load what is in view (and two rows around it): the next page as the end of what is loaded nears, or, in the
+  // gap, a page from whichever end is nearer.
+  const { first, last } = virtual.range;
   useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastRow >= rowCount - 2) fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, lastRow, rowCount, fetchNextPage]);
+    if (last < 0) return;
+    ensureLoaded((first - 2) * columns, (last + 3) * columns - 1);
+  }, [first, last, columns, items.length, gapSize, endLoaded, props.isFetching, ensureLoaded]);
 
   // Back/Forward or a link: go to the saved place (or the linked item) once the grid knows its columns.
   const placeTarget = props.place?.target ?? null;
   useEffect(() => {
     const element = scrollRef.current;
     if (!placeTarget || !element || width === 0 || placeTarget.index >= items.length) return;
-    const row = Math.floor(placeTarget.index / columns);
+    const row = Math.floor(slotOf(placeTarget.index) / columns);
     // A linked item's row goes to the top: on a phone the details sheet covers the lower half.
-    if (placeTarget.offset === null) virtualizer.scrollToIndex(row, { align: 'start' });
+    if (placeTarget.offset === null) virtual.scrollToRow(row, 'start');
     else element.scrollTop = row * rowHeight + placeTarget.offset;
     props.place?.onRestored();
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -133,9 +150,10 @@ export function ItemGrid(props: ItemGridProps) {
 
   // When the user moves the focus with the keyboard, bring that item into view and give it DOM focus. Only
   // then: a page loading in while the user scrolls must never pull the view back to the focused item.
+  const focusSlot = slotOf(focusIndex);
   useEffect(() => {
     if (!props.focusRequest.current || focusIndex < 0 || focusIndex >= items.length) return;
-    virtualizer.scrollToIndex(Math.floor(focusIndex / columns), { align: 'auto' });
+    virtual.scrollToRow(Math.floor(focusSlot / columns), 'auto');
     const frame = requestAnimationFrame(() => {
       const element = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${focusIndex}"]`);
       if (element) {
@@ -144,8 +162,9 @@ export function ItemGrid(props: ItemGridProps) {
       }
     });
     return () => cancelAnimationFrame(frame);
+    // Again when the rows in view change: the focused item's row may not be rendered until the scroll lands.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [focusIndex, columns, items.length]);
+  }, [focusIndex, focusSlot, columns, items.length, first, last]);
 
   return (
     <div
@@ -154,37 +173,43 @@ export function ItemGrid(props: ItemGridProps) {
       role="grid"
       aria-label={props.label}
       aria-multiselectable="true"
-      aria-rowcount={hasNextPage ? -1 : rowCount + (view === 'list' ? 1 : 0)}
+      aria-rowcount={loaderRow ? -1 : rowCount + (view === 'list' ? 1 : 0)}
       aria-colcount={columns}
+      aria-busy={gap ? true : undefined}
       onKeyDown={(event) => props.onKeyDown(event, columns)}
       onScroll={(event) => {
         const top = event.currentTarget.scrollTop;
         const row = Math.floor(top / rowHeight);
-        props.place?.onScroll({ index: row * columns, offset: top - row * rowHeight });
+        // The place is kept as a loaded item: in the gap, the last one loaded from the top.
+        const index = itemIndexAt(row * columns);
+        props.place?.onScroll({
+          index: index >= 0 ? index : Math.max(0, (gap?.at ?? 1) - 1),
+          offset: top - row * rowHeight,
+        });
       }}
     >
       {view === 'list' ? <ListHeader sort={props.sort} dateColumn={props.dateColumn} /> : null}
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {virtualRows.map((row) => {
-          const start = row.index * columns;
-          const rowItems = items.slice(start, start + columns);
+      <div style={{ height: virtual.totalSize, position: 'relative' }}>
+        {virtual.rows.map((row) => {
           if (row.index >= rowCount) {
             return (
               <div
                 key="loader"
                 className="grid-loader"
-                style={{ position: 'absolute', top: row.start, height: row.size, left: 0, right: 0 }}
+                style={{ position: 'absolute', top: row.start, height: rowHeight, left: 0, right: 0 }}
                 role="row"
               >
                 <span role="gridcell" className="muted">
-                  {isFetchingNextPage ? 'Loading more…' : ''}
+                  {props.isFetching ? 'Loading more…' : ''}
                 </span>
               </div>
             );
           }
+          const start = row.index * columns;
+          const slots = Array.from({ length: Math.min(columns, slotCount - start) }, (_, i) => start + i);
           return (
             <div
-              key={row.key}
+              key={row.index}
               role="row"
               aria-rowindex={row.index + (view === 'list' ? 2 : 1)}
               className={view === 'list' ? 'list-row-wrap' : 'tile-row'}
@@ -197,16 +222,29 @@ export function ItemGrid(props: ItemGridProps) {
                 gridTemplateColumns: view === 'list' ? undefined : `repeat(${columns}, minmax(0, 1fr))`,
               }}
             >
-              {rowItems.map((item, offset) => (
-                <ItemCell
-                  key={item.key}
-                  item={item}
-                  index={start + offset}
-                  column={offset + 1}
-                  tileWidth={tileWidth}
-                  grid={props}
-                />
-              ))}
+              {slots.map((slot, offset) => {
+                const index = itemIndexAt(slot);
+                const item = index >= 0 ? items[index] : undefined;
+                return item ? (
+                  <ItemCell
+                    key={item.key}
+                    item={item}
+                    index={index}
+                    column={offset + 1}
+                    tileWidth={tileWidth}
+                    grid={props}
+                  />
+                ) : (
+                  <div
+                    key={`slot:${slot}`}
+                    role="gridcell"
+                    aria-colindex={offset + 1}
+                    aria-busy="true"
+                    aria-label="Loading"
+                    className={view === 'list' ? 'list-row is-placeholder' : 'tile is-placeholder'}
+                  />
+                );
+              })}
             </div>
           );
         })}
@@ -360,7 +398,7 @@ function TileContent({ item, tileWidth, trashed }: { item: Item; tileWidth: numb
         {name}
       </span>
       {trashed ? (
-        <TrashedTileMeta item={item} />
+        <LazyTrashedTileMeta item={item} />
       ) : (
         <span className="tile__meta">
           {item.kind === 'folder' ? 'Folder' : formatBytes(item.file.sizeInBytes)}
@@ -389,7 +427,7 @@ function ListRowContent({ item, trashed }: { item: Item; trashed: boolean }) {
         <Thumbnail item={item} size="row" />
         <span className="list-row__text" title={name}>
           {name}
-          {trashed ? <TrashedFrom item={item} /> : null}
+          {trashed ? <LazyTrashedFrom item={item} /> : null}
         </span>
         <StatusBadge item={item} />
       </span>
@@ -399,7 +437,7 @@ function ListRowContent({ item, trashed }: { item: Item; trashed: boolean }) {
       <span className="muted">{item.kind === 'folder' ? '—' : formatBytes(item.file.sizeInBytes)}</span>
       <span className="muted">{dimensions(item) || '—'}</span>
       {trashed ? (
-        <TrashedDateCell item={item} formatted={formatDate(updated)} />
+        <LazyTrashedDateCell item={item} formatted={formatDate(updated)} />
       ) : (
         <span className="muted">{formatDate(updated)}</span>
       )}

@@ -1,5 +1,6 @@
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { onDemandMenu } from '../components/ui/on-demand-menu';
+import type { Item } from './api/items';
 import type { MoreMenuProps } from './toolbar-more-menu';
 
 // Parts of the browser that are not on its first screen load when first shown: the dialogs (with Radix Dialog
@@ -39,3 +40,19 @@ export const LazyToolbarMoreMenu = onDemandMenu<MoreMenuProps>(
     children: <span aria-hidden="true">⋯</span>,
   }),
 );
+
+// Trash-only parts (retention rule, where an item came from, when it goes for good) and the confirm dialog's
+// "used on site" warning: only the trash and a confirmation need them, not the first screen of a folder.
+export const LazyTrashRule = onDemand(async () => (await import('./trash-retention')).TrashRule);
+export const LazyTrashedTileMeta = onDemand(async () => (await import('./trash-retention')).TrashedTileMeta);
+export const LazyTrashedFrom = onDemand(async () => (await import('./trash-retention')).TrashedFrom);
+const TrashedDateCell = onDemand(async () => (await import('./trash-retention')).TrashedDateCell);
+/** Until its code loads, the trash date cell shows the date alone. */
+export function LazyTrashedDateCell(props: { item: Item; formatted: string }) {
+  return (
+    <Suspense fallback={<span className="muted">{props.formatted}</span>}>
+      <TrashedDateCell {...props} />
+    </Suspense>
+  );
+}
+export const LazyUsedOnSiteWarning = onDemand(async () => (await import('./used-on-site')).UsedOnSiteWarning);
