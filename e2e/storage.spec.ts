@@ -50,6 +50,11 @@ test('the Storage page shows where the bytes are, the largest files and duplicat
   await page.getByRole('link', { name: 'Storage' }).click();
   await expect(page).toHaveURL(/\/storage$/);
   await expect(page.getByRole('heading', { name: 'Storage', level: 1 })).toBeVisible();
+  // A page of its own: no folder of the sidebar is the current one, the Storage link is.
+  await expect(page.getByRole('link', { name: 'Storage' })).toHaveAttribute('aria-current', 'page');
+  await expect(
+    page.getByRole('tree', { name: 'Site Files folders' }).getByRole('treeitem', { selected: true }),
+  ).toHaveCount(0);
 
   // The workspace is a top-level folder of Site Files: it leads the top folders with its subtree's bytes.
   const folders = page.getByRole('region', { name: 'Top folders' });

@@ -11,10 +11,12 @@ import { NewUploadsBadge } from '../moderation/index';
 import { CopiesIcon, StorageIcon, TrashIcon } from './ui/icons';
 import { AREAS, folderPath, type Area } from '../folders/paths';
 
-function areaOf(pathname: string): Area {
+/** The area a page belongs to; null for pages of their own (Storage, Duplicates): no folder is current there. */
+function areaOf(pathname: string): Area | null {
   if (pathname.startsWith('/visitor-uploads')) return 'visitor';
   if (pathname.startsWith('/trash')) return 'trash';
-  return 'files';
+  if (pathname === '/' || pathname.startsWith('/files/')) return 'files';
+  return null;
 }
 
 /** The frame of every signed-in page: header, the sidebar (areas and folder trees), then the page. */
@@ -88,10 +90,10 @@ function Sidebar({ open, onNavigate }: { open: boolean; onNavigate: () => void }
   const navigate = useNavigate();
   const { folderId } = useParams();
   const area = areaOf(location.pathname);
-  const current = folderId ?? AREAS[area].root;
+  const current = folderId ?? (area ? AREAS[area].root : null);
   const path = useQuery({
-    ...folderPathQueryOptions(current),
-    enabled: folderId !== undefined && area !== 'trash',
+    ...folderPathQueryOptions(current ?? AREAS.files.root),
+    enabled: folderId !== undefined && area !== null && area !== 'trash',
   });
   const expandIds = path.data?.folders.map((f) => f.id) ?? [];
   const go = (target: Area) => (folder: { id: string }) => {
