@@ -113,10 +113,10 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
     type: view.type,
   };
   const listing = useInfiniteQuery(itemListQueryOptions(params));
-  usePendingPoll(params, listing.data);
   // A big folder is read from both ends: the scrollbar dragged to the bottom shows the end at once.
   const farEnd = useFarEnd(params, listing);
   const items = farEnd.items;
+  usePendingPoll(params, items);
   const order = useMemo(() => items.map((i) => i.key), [items]);
   const byKey = useMemo(() => new Map(items.map((i) => [i.key, i])), [items]);
 
@@ -422,7 +422,7 @@ export function Browser({ area, folderId }: { area: Area; folderId: string }) {
         onRetry={() => void listing.refetch()}
       />
     );
-  } else if (items.length === 0 && !listing.hasNextPage) {
+  } else if (items.length === 0 && farEnd.endLoaded) {
     content = (
       <EmptyState
         title={

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { GET_FILES_MAX, type FileDescriptor } from '../../contract';
 import { apiClient } from '../lib/api-client';
 import { FILES_PATH } from './api/files';
-import { itemKeys, type ItemPage, type ListingParams } from './api/items';
+import { isListKey, itemKeys, type Item, type ItemPage, type ListingParams } from './api/items';
 
 export const PENDING_POLL_MS = 3000;
 
@@ -13,16 +13,13 @@ export const PENDING_POLL_MS = 3000;
  * asks the contract's `get-files` for the PENDING files only, puts each answer in place in the cached pages
  * (same position), and stops once none is left.
  */
-export function usePendingPoll(params: ListingParams, data: InfiniteData<ItemPage> | undefined): void {
+export function usePendingPoll(params: ListingParams, items: readonly Item[]): void {
   const client = useQueryClient();
+  // The items shown, whether read from the top of the listing or from its far end (use-far-end.ts).
   const pendingIds = useMemo(
     () =>
-      data?.pages.flatMap((page) =>
-        page.items.flatMap((i) =>
-          i.kind === 'file' && i.file.operationStatus === 'PENDING' ? [i.file.id] : [],
-        ),
-      ) ?? [],
-    [data],
+      items.flatMap((i) => (i.kind === 'file' && i.file.operationStatus === 'PENDING' ? [i.file.id] : [])),
+    [items],
   );
   const key = pendingIds.join(',');
   const listKey = JSON.stringify(params);
@@ -54,8 +51,12 @@ export function usePendingPoll(params: ListingParams, data: InfiniteData<ItemPag
         setTick((t) => t + 1);
         const changed = [...fresh.values()].some((f) => f.operationStatus !== 'PENDING');
         if (!changed) return;
-        client.setQueryData<InfiniteData<ItemPage>>(
-          itemKeys.list(JSON.parse(listKey) as ListingParams),
+        // The listing's key is a prefix of its far end's: both are patched.
+        client.setQueriesData<InfiniteData<ItemPage>>(
+          {
+            queryKey: itemKeys.list(JSON.parse(listKey) as ListingParams),
+            predicate: (query) => isListKey(query.queryKey),
+          },
           (old) =>
             old && {
               ...old,
