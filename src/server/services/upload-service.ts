@@ -532,8 +532,8 @@ export class UploadService {
       await this.blobs.delete([key]);
       throw error;
     }
-    await this.register({ fileId, fileName, params, size: blob.size, hash, key }, blob.size, claim);
-    return fileId;
+    // The id of the file the upload ends as: this one, or an existing one with these bytes (`onDuplicate`).
+    return this.register({ fileId, fileName, params, size: blob.size, hash, key }, blob.size, claim);
   }
 
   /**
