@@ -37,6 +37,7 @@ const option = (name: string, fallback: string) => options(name).at(-1) ?? fallb
 const ROUNDS = Number(option('rounds', '30'));
 const REQUESTS = Number(option('requests', '300'));
 const CLIENTS = Number(option('clients', '4'));
+const RENDERS = Number(option('renders', '0'));
 const KEY = 'bench-api-key-images';
 const root = path.resolve(import.meta.dirname, '..');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -195,6 +196,15 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     const rotated = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
     const order = round % 2 ? rotated.reverse() : rotated;
+    // `--renders n`: each arm first renders n variants never asked for (what the full bench's cold phase
+    // leaves behind in the server before its cached-path measure).
+    for (const arm of arms) {
+      for (let i = 0; i < RENDERS; i++) {
+        const fresh = arm.path.replace('q_80', `q_${20 + ((round * RENDERS + i) % 60)},blur_${round + 1}`);
+        const answer = await get(`http://127.0.0.1:${arm.port}${fresh}`);
+        if (answer.status !== 200) throw new Error(`${arm.name}: render answered ${answer.status}`);
+      }
+    }
     for (const c of order) c.rates.push(await load(`http://127.0.0.1:${c.port}${c.path}`));
     const loadavg = os.loadavg()[0]!;
     loads.push(loadavg);
