@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { MetadataStore } from './metadata-store.ts';
 import type { Database, FileTable, FocalPointColumn, ImageVariantRow } from './schema.ts';
 
@@ -11,11 +11,19 @@ export interface StoredFocalPoint {
   y: number;
 }
 
+/** What a transformation needs of a file. */
+export type TransformSourceRow = Pick<
+  FileTable & FocalPointColumn,
+  'id' | 'private' | 'hash' | 'media_type' | 'blob_key' | 'focal_point'
+>;
+
 /**
  * SQL of image transformations: the cached variants (`image_variants`) and files' focal points. Runs on the
  * metadata store's connection, so it joins the store's transactions.
  */
 export class ImageStore {
+  private transformSourceQuery: CompiledQuery | undefined;
+
   constructor(private readonly store: MetadataStore) {}
 
   private get db(): Kysely<ImageDatabase> {
@@ -23,12 +31,22 @@ export class ImageStore {
   }
 
   /** What a transformation needs of a file, in one query. */
-  transformSource(fileId: string) {
-    return this.db
+  async transformSource(fileId: string): Promise<TransformSourceRow | undefined> {
+    // PostgreSQL rejects a parameter holding a NUL; no id can hold one, so it names no file (as the
+    // PostgreSQL plugin `NulMatchesNothing` makes it for built queries, which this one is not).
+    if (fileId.includes('\0')) return undefined;
+    this.transformSourceQuery ??= this.db
       .selectFrom('files')
       .select(['id', 'private', 'hash', 'media_type', 'blob_key', 'focal_point'])
-      .where('id', '=', fileId)
-      .executeTakeFirst();
+      .where('id', '=', '')
+      .compile();
+    // Every cached image hit runs this: the SQL is built and compiled once, only the id changes. The same
+    // text runs in or out of a transaction (`this.db` is either).
+    const result = await this.db.executeQuery<TransformSourceRow>({
+      ...this.transformSourceQuery,
+      parameters: [fileId],
+    });
+    return result.rows[0];
   }
 
   async focalPoint(fileId: string): Promise<StoredFocalPoint | null> {
