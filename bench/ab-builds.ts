@@ -17,14 +17,24 @@
  * ratios, and the ratio of the summed times) and the server's RSS peak over all rounds and at the end.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
-import { expectStatus, freePort, median, metadataHeader, request, rssMb, waitForPort } from './lib.ts';
+import {
+  expectStatus,
+  freePort,
+  median,
+  metadataHeader,
+  payloadDigest,
+  payloadSlice,
+  request,
+  rssMb,
+  waitForPort,
+} from './lib.ts';
 
 const MiB = 1024 ** 2;
 const API_KEY = 'bench-ab-key-0123456789abcdef0123';
@@ -156,25 +166,8 @@ function drain(url: string): Promise<number> {
 }
 
 const block = randomBytes(8 * MiB);
-function slice(startAt: number, length: number): Readable {
-  return Readable.from(
-    (function* () {
-      for (let at = startAt, end = startAt + length; at < end;) {
-        const from = at % block.length;
-        const n = Math.min(MiB, block.length - from, end - at);
-        yield block.subarray(from, from + n);
-        at += n;
-      }
-    })(),
-    { objectMode: false },
-  );
-}
-const digest = (() => {
-  const hash = createHash('sha256');
-  for (let at = 0; at < size; at += block.length)
-    hash.update(block.subarray(0, Math.min(block.length, size - at)));
-  return hash.digest('hex');
-})();
+const slice = (startAt: number, length: number): Readable => payloadSlice(block, startAt, length);
+const digest = payloadDigest(block, size);
 
 async function checkAndDelete(arm: Arm, text: string): Promise<void> {
   const { file } = JSON.parse(text) as { file: { id: string; hash: string; sizeInBytes: string } };

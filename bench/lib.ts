@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -151,4 +152,47 @@ export function metadataHeader(metadata: Record<string, string>): string {
   return Object.entries(metadata)
     .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
     .join(',');
+}
+
+/** The value of `--name value` or `--name=value` on the command line. */
+export function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0) return process.argv[i + 1];
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+}
+
+/** A size like `1G`, `8M`, `4.5G` or `512`, in bytes. */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([KMG]?)$/i.exec(text.trim());
+  if (!match) throw new Error(`bad size: ${text}`);
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[
+    match[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'
+  ];
+  return Math.round(Number(match[1]) * unit);
+}
+
+/**
+ * A byte range of a payload that is `block` repeated, as a stream of views into the block (at most 1 MiB each):
+ * the client reads no disk and spends next to no CPU making it.
+ */
+export function payloadSlice(block: Buffer, start: number, length: number): Readable {
+  return Readable.from(
+    (function* () {
+      for (let at = start, end = start + length; at < end;) {
+        const from = at % block.length;
+        const n = Math.min(1024 ** 2, block.length - from, end - at);
+        yield block.subarray(from, from + n);
+        at += n;
+      }
+    })(),
+    { objectMode: false },
+  );
+}
+
+/** SHA-256 of the first `size` bytes of `block` repeated. */
+export function payloadDigest(block: Buffer, size: number): string {
+  const hash = createHash('sha256');
+  for (let at = 0; at < size; at += block.length)
+    hash.update(block.subarray(0, Math.min(block.length, size - at)));
+  return hash.digest('hex');
 }

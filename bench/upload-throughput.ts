@@ -14,12 +14,11 @@
  * every other round); the table shows each scenario's median with the range. Goals: >= 0.85x the bare server, server RSS below 200 MB.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Readable } from 'node:stream';
 import {
   buildServer,
   expectStatus,
@@ -27,6 +26,10 @@ import {
   investigationFlags,
   median,
   metadataHeader,
+  option,
+  parseSize,
+  payloadDigest,
+  payloadSlice,
   request,
   RssSampler,
   spawnBuiltServer,
@@ -38,19 +41,6 @@ const CHUNK = 8 * MiB;
 const API_KEY = 'bench-upload-key-0123456789abcdef';
 const RATIO_GOAL = 0.85;
 const RSS_GOAL_MB = 200;
-
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0) return process.argv[i + 1];
-  return process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-}
-
-function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)([KMG]?)$/i.exec(text.trim());
-  if (!match) throw new Error(`bad size: ${text}`);
-  const unit = { '': 1, K: 1024, M: MiB, G: 1024 ** 3 }[match[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
-  return Math.round(Number(match[1]) * unit);
-}
 
 const BARE_SERVER = `
 const http = require('node:http');
@@ -69,21 +59,6 @@ const server = http.createServer((req, res) => {
 server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('ready'));
 process.on('SIGTERM', () => process.exit(0));
 `;
-
-/** A byte range of the payload (the block repeated) as a stream of views into the block, at most 1 MiB each. */
-function slice(block: Buffer, start: number, length: number): Readable {
-  return Readable.from(
-    (function* () {
-      for (let at = start, end = start + length; at < end;) {
-        const from = at % block.length;
-        const n = Math.min(MiB, block.length - from, end - at);
-        yield block.subarray(from, from + n);
-        at += n;
-      }
-    })(),
-    { objectMode: false },
-  );
-}
 
 interface Ctx {
   payload: Buffer;
@@ -145,7 +120,7 @@ async function barePut(ctx: Ctx): Promise<{ ms: number; verified: string }> {
     `${ctx.bareUrl}/put`,
     'PUT',
     { 'Content-Length': String(ctx.size) },
-    slice(ctx.payload, 0, ctx.size),
+    payloadSlice(ctx.payload, 0, ctx.size),
   );
   const ms = performance.now() - t0;
   expectStatus(answer, 200, 'bare PUT');
@@ -160,7 +135,7 @@ async function bareChunked(ctx: Ctx): Promise<{ ms: number; verified: string }> 
       `${ctx.bareUrl}/patch`,
       'PATCH',
       { 'Content-Length': String(length), 'Upload-Offset': String(offset) },
-      slice(ctx.payload, offset, length),
+      payloadSlice(ctx.payload, offset, length),
     );
     expectStatus(answer, 200, 'bare PATCH');
   }
@@ -179,7 +154,7 @@ async function appPlain(ctx: Ctx): Promise<{ ms: number; verified: string }> {
     uploadUrl,
     'PUT',
     { 'Content-Length': String(ctx.size), 'Content-Type': 'application/octet-stream' },
-    slice(ctx.payload, 0, ctx.size),
+    payloadSlice(ctx.payload, 0, ctx.size),
   );
   const ms = performance.now() - t0;
   expectStatus(answer, 200, 'app PUT');
@@ -219,7 +194,7 @@ function appTus(chunk: number): Timed {
           'Content-Type': 'application/offset+octet-stream',
           'Content-Length': String(length),
         },
-        slice(ctx.payload, offset, length),
+        payloadSlice(ctx.payload, offset, length),
       );
       expectStatus(answer, 204, 'tus PATCH');
       const next = Number(answer.headers['upload-offset']);
@@ -234,13 +209,6 @@ function appTus(chunk: number): Timed {
     const verified = await checkAndDelete(ctx, final.text);
     return { ms, verified: `${verified}; finalize ${(finalizeMs / 1000).toFixed(1)} s` };
   };
-}
-
-function digestOf(block: Buffer, size: number): string {
-  const hash = createHash('sha256');
-  for (let at = 0; at < size; at += block.length)
-    hash.update(block.subarray(0, Math.min(block.length, size - at)));
-  return hash.digest('hex');
 }
 
 /**
@@ -280,7 +248,7 @@ async function main(): Promise<void> {
     const bareDir = path.join(root, 'bare');
     fs.mkdirSync(bareDir);
     const payload = randomBytes(CHUNK);
-    const digest = digestOf(payload, size);
+    const digest = payloadDigest(payload, size);
 
     const barePort = await freePort();
     const bare = spawn(process.execPath, [...investigationFlags('bare'), '-e', BARE_SERVER], {

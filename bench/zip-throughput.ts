@@ -20,21 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from '../src/server/blobs/blob-store.ts';
 import type { MetadataStore } from '../src/server/stores/metadata-store.ts';
 import { ZipService, type ZipPlan } from '../src/server/services/zip-service.ts';
-
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0) return process.argv[i + 1];
-  return process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-}
-
-function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)([KMG]?)$/i.exec(text.trim());
-  if (!match) throw new Error(`Not a size: ${text}`);
-  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[
-    match[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'
-  ];
-  return Math.round(Number(match[1]) * unit);
-}
+import { option, parseSize } from './lib.ts';
 
 const sizes = (option('sizes') ?? '4.5G,64M,1K').split(',').map(parseSize);
 const verify = process.argv.includes('--verify');

@@ -1,15 +1,14 @@
 // Takes the README's screenshots: every page, light and dark, desktop (1440x900) and phone (390x844).
 // Usage: npm run build && npx tsx scripts/screenshots.ts [outDir=docs/screenshots]
 // Starts the real server over a temp data dir, fills it through the API with demo content, drives Chromium.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { onePagePdf } from '../src/server/testing/fixtures.ts';
+import { demoApi, demoMedia, freePort } from './screenshot-demo.ts';
 
 const outDir = path.resolve(process.argv[2] ?? 'docs/screenshots');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-shots-'));
@@ -23,81 +22,8 @@ const config = loadConfig(
 const { app } = await buildApp(config);
 await app.listen({ port, host: '127.0.0.1' });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port: free } = server.address() as net.AddressInfo;
-      server.close(() => resolve(free));
-    });
-  });
-}
-
-async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${base}/site-media/v1${url}`, {
-    method,
-    headers: { Authorization: key, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function folder(name: string, parent = 'media-root'): Promise<string> {
-  return (
-    await api<{ folder: { id: string } }>('POST', '/folders', { displayName: name, parentFolderId: parent })
-  ).folder.id;
-}
-
-async function upload(
-  fileName: string,
-  mimeType: string,
-  bytes: Buffer,
-  parentFolderId = 'media-root',
-  extra = {},
-) {
-  const { uploadUrl } = await api<{ uploadUrl: string }>('POST', '/files/generate-upload-url', {
-    mimeType,
-    fileName,
-    parentFolderId,
-    ...extra,
-  });
-  const response = await fetch(uploadUrl, {
-    method: 'PUT',
-    headers: { 'Content-Type': mimeType },
-    body: new Uint8Array(bytes),
-  });
-  if (!response.ok) throw new Error(`PUT ${fileName}: ${response.status}`);
-  return ((await response.json()) as { file: { id: string } }).file.id;
-}
-
-/** A real JPEG from ffmpeg's test pattern, so previews show a picture. */
-/** A media file made by ffmpeg from its lavfi test sources. */
-function ffmpegMade(name: string, args: string[]): Buffer {
-  const file = path.join(dataDir, name);
-  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', ...args, file]);
-  return fs.readFileSync(file);
-}
-
-function testImage(hue: number): Buffer {
-  const file = path.join(dataDir, `demo-${hue}.jpg`);
-  execFileSync('ffmpeg', [
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=800x600`,
-    '-frames:v',
-    '1',
-    '-vf',
-    `hue=h=${hue}`,
-    file,
-  ]);
-  return fs.readFileSync(file);
-}
+const { api, folder, upload } = demoApi(base, key);
+const { ffmpegMade, testImage } = demoMedia(dataDir);
 
 const photos = await folder('Photos');
 const summer = await folder('Summer 2026', photos);

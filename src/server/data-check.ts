@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { openTusS3Store, s3Options } from './app.ts';
+import { openTusS3Store, s3Options } from './app/storage.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import { DiskBlobStore } from './blobs/disk-blob-store.ts';
 import type { Config } from './config.ts';

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { UPLOAD_LABELS_MAX } from '../../contract/index.ts';
 import { ValidationError } from '../errors.ts';
 import type { ImportRequest, ImportService } from '../services/import-service.ts';
-import { externalInfo } from './upload-routes.ts';
+import { externalInfo, uploadLabels } from './upload-routes.ts';
 import { flexibleBoolean, id, mediaType, parse } from './validation.ts';
 
 const importRequest = z.object({
@@ -12,10 +11,7 @@ const importRequest = z.object({
   displayName: z.string().max(1000).optional(),
   parentFolderId: id.optional(),
   private: flexibleBoolean.optional(),
-  labels: z
-    .array(z.string().max(1000))
-    .max(UPLOAD_LABELS_MAX * 2)
-    .optional(),
+  labels: uploadLabels,
   mimeType: z.string().min(1).max(255).optional(),
   externalInfo,
   urlParams: z

@@ -14,16 +14,19 @@ export const externalInfo = z
   })
   .optional();
 
+/** Labels given with an upload or an import (their count and length are checked by the service). */
+export const uploadLabels = z
+  .array(z.string().max(1000))
+  .max(UPLOAD_LABELS_MAX * 2)
+  .optional();
+
 export const uploadRequest = z.object({
   mimeType: z.string().min(1).max(255),
   fileName: z.string().max(1000).optional(),
   sizeInBytes: flexibleInt(0, Number.MAX_SAFE_INTEGER).optional(),
   parentFolderId: id.optional(),
   private: flexibleBoolean.optional(),
-  labels: z
-    .array(z.string().max(1000))
-    .max(UPLOAD_LABELS_MAX * 2)
-    .optional(),
+  labels: uploadLabels,
   externalInfo,
   filePath: z.string().max(4000).optional(),
 });

@@ -20,6 +20,7 @@ import type { CursorCodec } from './cursors.ts';
 import { nameProblem } from './names.ts';
 import { pageOf, type Page, type PageRequest } from './paging.ts';
 import { folderToWire, rootFolder } from './serializers.ts';
+import { newNode } from './tree-nodes.ts';
 
 export const FOLDER_SORT_COLUMNS: Record<FolderSortField, FolderSortColumn> = {
   displayName: 'sort_name',
@@ -92,20 +93,7 @@ export class FolderService {
   }
 
   private newRow(displayName: string, parent: Destination): FolderRow {
-    const now = nowIso();
-    return {
-      id: newId(),
-      display_name: displayName,
-      sort_name: displayName.toLowerCase(),
-      parent_folder_id: parent.id,
-      location_id: parent.id,
-      root: parent.root,
-      scope: parent.root,
-      state: 'OK',
-      trash_batch: null,
-      created_date: now,
-      updated_date: now,
-    };
+    return newNode(newId(), displayName, parent, nowIso());
   }
 
   /**

@@ -3,7 +3,7 @@ import { invalid } from '../errors.ts';
 import { nameProblem } from './names.ts';
 import { checkUrl, FetchRefusedError } from './safe-fetch.ts';
 import { checkMimeAllowed, type UploadPolicy } from './upload-limits.ts';
-import { normaliseMime } from './upload-service.ts';
+import { normaliseMime } from './upload-tokens.ts';
 
 export interface ImportRequest {
   url: string;

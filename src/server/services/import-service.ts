@@ -22,7 +22,8 @@ import { mediaTypeOf } from './media-types.ts';
 import { FetchRefusedError, safeGet, type SafeFetchOptions } from './safe-fetch.ts';
 import { mimeEssence } from './sniff.ts';
 import { checkMimeAllowed, fileSizeOverLimit, zeroFileSize } from './upload-limits.ts';
-import { initialMedia, newFileId, originalKey, type UploadService } from './upload-service.ts';
+import { failPending, initialMedia, newFileId, newFileRow } from './file-rows.ts';
+import type { UploadService } from './upload-service.ts';
 
 export const IMPORT_JOB = 'import-file';
 export type { ImportRequest } from './import-requests.ts';
@@ -70,7 +71,8 @@ export class ImportService {
     jobs.register<ImportPayload>(IMPORT_JOB, {
       maxAttempts: 3,
       run: (payload, context) => this.fetch(payload, context),
-      onFailed: (payload, error) => this.markFailed(payload.fileId, reasonOf(error)),
+      // Its fetch is a change of the file: `updated_date` moves, as when it succeeds.
+      onFailed: (payload, error) => failPending(this.store, payload.fileId, reasonOf(error), true),
     });
   }
 
@@ -153,36 +155,21 @@ export class ImportService {
     if (request.filePath) parent = await this.folders.ensurePath(parent, request.filePath);
     const fileId = newFileId(displayName);
     const mime = mimeType ?? 'application/octet-stream';
-    const mediaType = request.mediaType ?? mediaTypeOf(mime, displayName);
-    const now = nowIso();
-    const row: FileRow = {
+    const row = newFileRow({
       id: fileId,
-      display_name: displayName,
-      sort_name: displayName.toLowerCase(),
-      search_text: searchTextOf(displayName, mime, labels),
-      parent_folder_id: parent.id,
-      location_id: parent.id,
-      root: parent.root,
-      scope: parent.root,
-      state: 'OK',
-      trash_batch: null,
-      mime_type: mime,
-      media_type: mediaType,
-      size_in_bytes: 0,
+      fileName: displayName,
+      parent,
+      mimeType: mime,
+      mediaType: request.mediaType ?? mediaTypeOf(mime, displayName),
+      labels,
+      private: request.private ?? false,
+      externalInfo: request.externalInfo === undefined ? null : JSON.stringify(request.externalInfo),
       // No bytes yet: an empty hash says so (the file's URLs answer 404 until it is READY).
+      size: 0,
       hash: '',
-      private: request.private ? 1 : 0,
-      labels: JSON.stringify(labels),
-      operation_status: 'PENDING',
-      failure_reason: null,
-      source_url: url.toString(),
-      media: JSON.stringify(initialMedia(mediaType, fileId, displayName, 0)),
-      external_info: request.externalInfo === undefined ? null : JSON.stringify(request.externalInfo),
-      blob_key: originalKey(fileId),
-      assets: '{}',
-      created_date: now,
-      updated_date: now,
-    };
+      operationStatus: 'PENDING',
+      sourceUrl: url.toString(),
+    });
     await this.store.files.insertFile(row);
     const payload: ImportPayload = {
       fileId,
@@ -284,17 +271,5 @@ export class ImportService {
       await this.blobs.delete([key]);
       throw error;
     }
-  }
-
-  private async markFailed(fileId: string, reason: string): Promise<void> {
-    await this.store.transaction(async (store) => {
-      const row = await store.files.getFile(fileId);
-      if (!row || row.operation_status !== 'PENDING') return;
-      await store.files.updateFile(fileId, {
-        operation_status: 'FAILED',
-        failure_reason: reason,
-        updated_date: nowIso(),
-      });
-    });
   }
 }

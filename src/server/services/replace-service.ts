@@ -1,7 +1,7 @@
 import { FILE_NAME_MAX, TRASH_ROOT_ID, type MediaType } from '../../contract/index.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import { nowIso } from '../clock.ts';
-import { ApiError, invalid } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 import { randomBytes } from 'node:crypto';
 import type { MetadataStore } from '../stores/metadata-store.ts';
 import type { RevisedFileRow } from '../stores/replace-store.ts';
@@ -12,16 +12,10 @@ import { extensionOf, mediaTypeOf } from './media-types.ts';
 import { assetBlobKeys, assetsOf } from './processing/assets.ts';
 import type { ProcessingService } from './processing/processing-service.ts';
 import type { UploadClaim } from './upload-claims.ts';
-import {
-  initialMedia,
-  newFileId,
-  normaliseMime,
-  originalKey,
-  type ReplacementCommitter,
-  type UploadParams,
-  type UploadService,
-} from './upload-service.ts';
-import { zeroFileSize } from './upload-limits.ts';
+import { initialMedia, newFileId, originalKey } from './file-rows.ts';
+import { checkReceivedSize } from './upload-checks.ts';
+import type { ReplacementCommitter, UploadService } from './upload-service.ts';
+import { normaliseMime, type UploadParams } from './upload-tokens.ts';
 
 /** Removes blobs nothing owns any more once a replace committed (the replaced renditions and variants). */
 export const REPLACE_CLEANUP_JOB = 'replace-cleanup';
@@ -105,7 +99,7 @@ export class ReplaceService implements ReplacementCommitter {
       false,
       { replaceFileId: row.id },
     );
-    return { uploadUrl: `${this.uploads.options.publicUrl}/upload/v1/${token}` };
+    return { uploadUrl: this.uploads.plainUrl(token) };
   }
 
   /** Refuses a replace of a trashed file, or by bytes of another media type. */
@@ -126,10 +120,7 @@ export class ReplaceService implements ReplacementCommitter {
   ): Promise<void> {
     const fileId = params.replaceFileId!;
     try {
-      if (stored.size === 0) throw zeroFileSize();
-      if (params.sizeInBytes !== null && stored.size !== params.sizeInBytes) {
-        throw invalid('sizeInBytes', `expected ${params.sizeInBytes} bytes, received ${stored.size}`);
-      }
+      checkReceivedSize(stored.size, params.sizeInBytes);
       await this.store.transaction(async (store) => {
         const row = await store.replacements.getFile(fileId);
         if (!row) throw new ApiError('RESOURCE_NOT_FOUND', `File not found: ${fileId}`, { id: fileId });

@@ -49,7 +49,7 @@ export function blobKeysOf(row: Pick<FileRow, 'blob_key' | 'assets'>): string[] 
   return [row.blob_key, ...assetBlobKeys(assetsOf(row))];
 }
 
-/** `originals/ab/<id>` (`originalKey` in upload-service.ts) and `renditions/ab/<id>/...` (`renditionPrefix`). */
+/** `originals/ab/<id>` (`originalKey` in file-rows.ts) and `renditions/ab/<id>/...` (`renditionPrefix`). */
 const OWNED_KEY = /^(?:originals\/([^/]{2})\/([^/]+)|renditions\/([^/]{2})\/([^/]+)\/.+)$/;
 
 /**

@@ -6,6 +6,7 @@ import type { FileMedia } from '../../../contract/index.ts';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { MetadataStore } from '../../stores/metadata-store.ts';
 import type { FileRow, RevisionColumn } from '../../stores/schema.ts';
+import { failPending } from '../file-rows.ts';
 import { PermanentJobError, type JobContext, type JobRunner } from '../job-runner.ts';
 import { assetBlobKeys, renditionPrefix, type FileAssets } from './assets.ts';
 import { isProcessable, processFile, type Processed } from './media-processors.ts';
@@ -233,14 +234,8 @@ export class ProcessingService {
       error instanceof PermanentJobError
         ? error.message
         : 'Processing failed repeatedly; the server log has the details';
-    await this.store.transaction(async (store) => {
-      const row = await store.files.getFile(fileId);
-      if (!row || row.operation_status !== 'PENDING') return;
-      await store.files.updateFile(fileId, {
-        operation_status: 'FAILED',
-        failure_reason: reason,
-      });
-    });
+    // Processing is not a change of the file: `updated_date` stays (as when it succeeds).
+    await failPending(this.store, fileId, reason, false);
   }
 }
 
