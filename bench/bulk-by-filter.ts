@@ -137,6 +137,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < 10; i++) await request(smallAgent, port, 'GET', small[i % 2]!);
     const idle = await smallLoop(() => true, 200);
 
+    const loadBefore = os
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' / ');
     const started = performance.now();
     const startRes = await request(pollAgent, port, 'POST', '/site-media-ext/v1/bulk-operations', {
       action: 'RESTORE',
@@ -171,6 +175,12 @@ async function main(): Promise<void> {
     const differences = aggregateDifferences(kept, fresh);
 
     console.log(`\n### Bulk by filter, ${FILES.toLocaleString('en')} files (SQLite)\n`);
+    console.log(
+      `load average (1/5/15 min) at the start: ${loadBefore}, at the end: ${os
+        .loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' / ')}\n`,
+    );
     console.log(
       `Restore every image in the trash: ${images.toLocaleString('en')} files of ${Math.round(FILES * TRASHED).toLocaleString('en')} trashed; status ${finished?.status}, ${JSON.stringify(finished)}`,
     );

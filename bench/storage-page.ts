@@ -1,6 +1,7 @@
 /**
  * The Storage page's endpoint at 1M files (issue 17): `npx tsx bench/storage-page.ts [--files 1000000]
- * [--rounds 30] [--per-round 10] [--keep]`. Seeds a library straight into the app's SQLite database (see
+ * [--rounds 30] [--per-round 10] [--keep] [--data-dir <dir>]`. With `--data-dir`, a library seeded there before
+ * (by this bench or bulk-by-filter.ts) is reused as it is, else one is seeded there and kept. Seeds a library straight into the app's SQLite database (see
  * library-seed.ts: rows first, indexes after, then the aggregates recomputed as the migration's backfill does), builds the real server
  * over it, listens on 127.0.0.1:0 and times `GET /site-media-ext/v1/storage` over keep-alive HTTP: 5 warm-up
  * requests, then `--rounds` rounds of `--per-round` sequential requests, pooled (p50/p95/max) and per round
@@ -27,6 +28,8 @@ const FILES = Number(option('files') ?? 1_000_000);
 const ROUNDS = Number(option('rounds') ?? 30);
 const PER_ROUND = Number(option('per-round') ?? 10);
 const KEEP = process.argv.includes('--keep');
+/** Reused when it holds a seeded library (seeding 1M files takes minutes); else seeded and kept. */
+const DATA_DIR = option('data-dir');
 const CEILING_MS = 200;
 const API_KEY = 'bench-api-key-0123456789';
 
@@ -53,7 +56,9 @@ async function main(): Promise<void> {
   console.error(
     `storage-page: ${FILES.toLocaleString('en')} files; node ${process.version}, ${os.cpus().length} CPUs`,
   );
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-bench-storage-'));
+  const dataDir = DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'smm-bench-storage-'));
+  const dbFile = path.join(dataDir, 'metadata.sqlite');
+  const reuse = DATA_DIR !== undefined && fs.existsSync(dbFile);
   const config = loadConfig(
     {},
     {
@@ -66,25 +71,40 @@ async function main(): Promise<void> {
       trashRetentionDays: 0,
     },
   );
-  // Migrate an empty database, close, seed through a second connection, start again on the seeded library.
-  await (await buildApp(config)).app.close();
-  const seeded = seedLibrary(path.join(dataDir, 'metadata.sqlite'), { ...DEFAULT_SHAPE, files: FILES });
-  const dbMb = fs.statSync(path.join(dataDir, 'metadata.sqlite')).size / 1024 ** 2;
-  console.error(`  seeding took ${seeded.seconds.toFixed(1)} s; metadata.sqlite is ${dbMb.toFixed(0)} MB`);
-
-  const built = await buildApp(config);
-  // The seeding left the aggregates to be built (library-seed.ts): what the migration's backfill does.
-  const recomputeStarted = performance.now();
-  await built.store.storage.recompute();
-  const backfillSeconds = (performance.now() - recomputeStarted) / 1000;
-  console.error(`  aggregates recomputed from scratch in ${backfillSeconds.toFixed(1)} s`);
+  let seeding = 'reused a library seeded before';
+  let backfillSeconds: number | undefined;
+  let built: Awaited<ReturnType<typeof buildApp>>;
+  if (reuse) {
+    built = await buildApp(config);
+  } else {
+    // Migrate an empty database, close, seed through a second connection, start again on the seeded library.
+    if (DATA_DIR) fs.mkdirSync(DATA_DIR, { recursive: true });
+    await (await buildApp(config)).app.close();
+    const seeded = seedLibrary(dbFile, { ...DEFAULT_SHAPE, files: FILES });
+    seeding = `${seeded.seconds.toFixed(1)} s (${Math.round(FILES / seeded.seconds).toLocaleString('en')} rows/s, indexes built after), ${seeded.siteFolders.length + seeded.visitorFolders.length} folders`;
+    built = await buildApp(config);
+    // The seeding left the aggregates to be built (library-seed.ts): what the migration's backfill does.
+    const recomputeStarted = performance.now();
+    await built.store.storage.recompute();
+    backfillSeconds = (performance.now() - recomputeStarted) / 1000;
+    console.error(`  aggregates recomputed from scratch in ${backfillSeconds.toFixed(1)} s`);
+  }
+  const dbMb = fs.statSync(dbFile).size / 1024 ** 2;
+  const load = () =>
+    os
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' / ');
+  const loadBefore = load();
   try {
     await built.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = built.app.server.address() as AddressInfo;
     const first = await get(port, '/site-media-ext/v1/storage');
     if (first.status !== 200) throw new Error(`storage answered ${first.status}: ${first.body}`);
     const summary = JSON.parse(first.body) as { total: { files: number; bytes: number } };
-    if (summary.total.files !== FILES) throw new Error(`summary counts ${summary.total.files} files`);
+    if (!reuse && summary.total.files !== FILES) {
+      throw new Error(`summary counts ${summary.total.files} files`);
+    }
 
     for (let i = 0; i < 5; i++) await get(port, '/site-media-ext/v1/storage');
     const pooled: number[] = [];
@@ -119,7 +139,8 @@ async function main(): Promise<void> {
     const http = stats(pooled);
     const rounds = stats(roundMedians);
     const local = stats(inProcess);
-    console.log(`\n### Storage page, ${FILES.toLocaleString('en')} files (SQLite)\n`);
+    console.log(`\n### Storage page, ${summary.total.files.toLocaleString('en')} files (SQLite)\n`);
+    console.log(`load average (1/5/15 min) before: ${loadBefore}, after: ${load()}\n`);
     console.log(`| measure | p50 | p95 | max | n | goal |`);
     console.log(`|---|---|---|---|---|---|`);
     console.log(
@@ -131,18 +152,16 @@ async function main(): Promise<void> {
     console.log(
       `| StorageService.summary (in process) | ${ms(local.p50)} | ${ms(local.p95)} | ${ms(local.max)} | ${local.n} | |`,
     );
+    console.log(`\nseeding: ${seeding}, metadata.sqlite ${dbMb.toFixed(0)} MB`);
     console.log(
-      `\nseeding: ${seeded.seconds.toFixed(1)} s (${Math.round(FILES / seeded.seconds).toLocaleString('en')} rows/s, indexes built after), ${seeded.siteFolders.length + seeded.visitorFolders.length} folders, metadata.sqlite ${dbMb.toFixed(0)} MB`,
-    );
-    console.log(
-      `maintained vs recomputed: ${differences.length === 0 ? 'equal' : `${differences.length} differences: ${differences.slice(0, 5).join('; ')}`} (full-scan comparison ${compareSeconds.toFixed(1)} s); recompute from scratch (the seeding's backfill) ${backfillSeconds.toFixed(1)} s`,
+      `maintained vs recomputed: ${differences.length === 0 ? 'equal' : `${differences.length} differences: ${differences.slice(0, 5).join('; ')}`} (full-scan comparison ${compareSeconds.toFixed(1)} s)${backfillSeconds === undefined ? '' : `; recompute from scratch (the seeding's backfill) ${backfillSeconds.toFixed(1)} s`}`,
     );
     console.log(`response: ${(first.body.length / 1024).toFixed(1)} kB`);
     if (differences.length > 0) process.exitCode = 1;
   } finally {
     await built.app.close();
     agent.destroy();
-    if (!KEEP) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!KEEP && !DATA_DIR) fs.rmSync(dataDir, { recursive: true, force: true });
     else console.error(`kept ${dataDir}`);
   }
 }
