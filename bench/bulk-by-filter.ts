@@ -123,6 +123,15 @@ async function main(): Promise<void> {
       ).n,
     );
 
+    const trashed = Number(
+      (
+        await built.store.db
+          .selectFrom('files')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('location_id', '=', 'trash-root')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     /** Small requests one after another until `until()` says stop (at least `min` of them). */
     const smallLoop = async (until: () => boolean, min: number) => {
       const samples: number[] = [];
@@ -182,10 +191,10 @@ async function main(): Promise<void> {
         .join(' / ')}\n`,
     );
     console.log(
-      `Restore every image in the trash: ${images.toLocaleString('en')} files of ${Math.round(FILES * TRASHED).toLocaleString('en')} trashed; status ${finished?.status}, ${JSON.stringify(finished)}`,
+      `Restore every image in the trash: ${images.toLocaleString('en')} files of ${trashed.toLocaleString('en')} trashed; status ${finished?.status}, ${JSON.stringify(finished)}`,
     );
     console.log(
-      `\n${seconds.toFixed(1)} s, ${Math.round(images / seconds).toLocaleString('en')} files/s (BULK_BATCH_SIZE ${config.bulkBatchSize}, BULK_BATCH_PAUSE_MS ${config.bulkBatchPauseMs})\n`,
+      `\n${seconds.toFixed(1)} s, ${Math.round(images / seconds).toLocaleString('en')} files/s (BULK_BATCH_SIZE ${config.bulkBatchSize} at most, BULK_BATCH_PAUSE_MS ${config.bulkBatchPauseMs})\n`,
     );
     console.log(`| small requests (page of 50 files, storage summary, in turn) | p50 | p95 | max | n |`);
     console.log(`|---|---|---|---|---|`);

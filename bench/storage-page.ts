@@ -18,6 +18,8 @@ import { performance } from 'node:perf_hooks';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { aggregateDifferences } from '../src/server/stores/storage-store.ts';
+import pg from 'pg';
+import { seedLibraryPostgres } from './library-seed-pg.ts';
 import { DEFAULT_SHAPE, seedLibrary, stats } from './library-seed.ts';
 
 function option(name: string): string | undefined {
@@ -30,6 +32,12 @@ const PER_ROUND = Number(option('per-round') ?? 10);
 const KEEP = process.argv.includes('--keep');
 /** Reused when it holds a seeded library (seeding 1M files takes minutes); else seeded and kept. */
 const DATA_DIR = option('data-dir');
+/**
+ * PostgreSQL instead of SQLite: the library goes into schema `--schema` (default `bench_storage`) of this
+ * database, seeded by library-seed-pg.ts unless it holds files already; dropped at the end unless `--keep`.
+ */
+const DATABASE_URL = option('database-url');
+const SCHEMA = option('schema') ?? 'bench_storage';
 const CEILING_MS = 200;
 const API_KEY = 'bench-api-key-0123456789';
 
@@ -58,11 +66,28 @@ async function main(): Promise<void> {
   );
   const dataDir = DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'smm-bench-storage-'));
   const dbFile = path.join(dataDir, 'metadata.sqlite');
-  const reuse = DATA_DIR !== undefined && fs.existsSync(dbFile);
+  let reuse = DATA_DIR !== undefined && fs.existsSync(dbFile);
+  let databaseUrl: string | undefined;
+  if (DATABASE_URL) {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`create schema if not exists ${SCHEMA}`);
+    const tables = await client.query(
+      `select 1 from information_schema.tables where table_schema = $1 and table_name = 'files'`,
+      [SCHEMA],
+    );
+    reuse =
+      tables.rowCount === 1 && (await client.query(`select 1 from ${SCHEMA}.files limit 1`)).rowCount === 1;
+    await client.end();
+    const url = new URL(DATABASE_URL);
+    url.searchParams.set('options', `-c search_path=${SCHEMA},public`);
+    databaseUrl = url.toString();
+  }
   const config = loadConfig(
     {},
     {
       dataDir,
+      databaseUrl,
       apiKey: API_KEY,
       staticDir: undefined,
       publicUrl: 'http://127.0.0.1',
@@ -80,8 +105,9 @@ async function main(): Promise<void> {
     // Migrate an empty database, close, seed through a second connection, start again on the seeded library.
     if (DATA_DIR) fs.mkdirSync(DATA_DIR, { recursive: true });
     await (await buildApp(config)).app.close();
-    const seeded = seedLibrary(dbFile, { ...DEFAULT_SHAPE, files: FILES });
-    seeding = `${seeded.seconds.toFixed(1)} s (${Math.round(FILES / seeded.seconds).toLocaleString('en')} rows/s, indexes built after), ${seeded.siteFolders.length + seeded.visitorFolders.length} folders`;
+    const shape = { ...DEFAULT_SHAPE, files: FILES };
+    const seeded = databaseUrl ? await seedLibraryPostgres(databaseUrl, shape) : seedLibrary(dbFile, shape);
+    seeding = `${seeded.seconds.toFixed(1)} s (${Math.round(FILES / seeded.seconds).toLocaleString('en')} rows/s, indexes built after), ${shape.topFolders * (shape.subfoldersEach + 1) + shape.visitorFolders} folders`;
     built = await buildApp(config);
     // The seeding left the aggregates to be built (library-seed.ts): what the migration's backfill does.
     const recomputeStarted = performance.now();
@@ -89,7 +115,8 @@ async function main(): Promise<void> {
     backfillSeconds = (performance.now() - recomputeStarted) / 1000;
     console.error(`  aggregates recomputed from scratch in ${backfillSeconds.toFixed(1)} s`);
   }
-  const dbMb = fs.statSync(dbFile).size / 1024 ** 2;
+  const dbMb = databaseUrl ? 0 : fs.statSync(dbFile).size / 1024 ** 2;
+  const dialect = databaseUrl ? 'PostgreSQL' : 'SQLite';
   const load = () =>
     os
       .loadavg()
@@ -139,7 +166,7 @@ async function main(): Promise<void> {
     const http = stats(pooled);
     const rounds = stats(roundMedians);
     const local = stats(inProcess);
-    console.log(`\n### Storage page, ${summary.total.files.toLocaleString('en')} files (SQLite)\n`);
+    console.log(`\n### Storage page, ${summary.total.files.toLocaleString('en')} files (${dialect})\n`);
     console.log(`load average (1/5/15 min) before: ${loadBefore}, after: ${load()}\n`);
     console.log(`| measure | p50 | p95 | max | n | goal |`);
     console.log(`|---|---|---|---|---|---|`);
@@ -152,7 +179,7 @@ async function main(): Promise<void> {
     console.log(
       `| StorageService.summary (in process) | ${ms(local.p50)} | ${ms(local.p95)} | ${ms(local.max)} | ${local.n} | |`,
     );
-    console.log(`\nseeding: ${seeding}, metadata.sqlite ${dbMb.toFixed(0)} MB`);
+    console.log(`\nseeding: ${seeding}${databaseUrl ? '' : `, metadata.sqlite ${dbMb.toFixed(0)} MB`}`);
     console.log(
       `maintained vs recomputed: ${differences.length === 0 ? 'equal' : `${differences.length} differences: ${differences.slice(0, 5).join('; ')}`} (full-scan comparison ${compareSeconds.toFixed(1)} s)${backfillSeconds === undefined ? '' : `; recompute from scratch (the seeding's backfill) ${backfillSeconds.toFixed(1)} s`}`,
     );
@@ -162,6 +189,12 @@ async function main(): Promise<void> {
     await built.app.close();
     agent.destroy();
     if (!KEEP && !DATA_DIR) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (DATABASE_URL && !KEEP) {
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      await client.query(`drop schema ${SCHEMA} cascade`);
+      await client.end();
+    } else if (DATABASE_URL) console.error(`kept schema ${SCHEMA}`);
     else console.error(`kept ${dataDir}`);
   }
 }
