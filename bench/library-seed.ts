@@ -49,7 +49,7 @@ export function rng(seed: number) {
   };
 }
 
-const KINDS: { weight: number; mime: string; ext: string; size: [number, number] }[] = [
+export const KINDS: { weight: number; mime: string; ext: string; size: [number, number] }[] = [
   { weight: 60, mime: 'image/jpeg', ext: 'jpg', size: [300_000, 12_000_000] },
   { weight: 10, mime: 'image/png', ext: 'png', size: [50_000, 4_000_000] },
   { weight: 10, mime: 'video/mp4', ext: 'mp4', size: [2_000_000, 900_000_000] },

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StorageSummary } from '../../contract/index.ts';
 import { aggregateDifferences } from '../stores/storage-store.ts';
@@ -84,6 +85,30 @@ describe('GET /site-media-ext/v1/storage', () => {
     expect(after.duplicates).toEqual({ duplicateFiles: 0, wastedBytes: 0 });
     expect(after.topFolders[0]).toMatchObject({ displayName: 'Photos', area: 'VISITOR_UPLOADS', bytes: 500 });
     await expectAggregatesMatch();
+  });
+
+  it('walks the top folders by the parent index also once the database has statistics (SQLite)', async () => {
+    t = await createTestApp();
+    if (t.store.dialect !== 'sqlite') return; // PostgreSQL plans its recursive step without automatic indexes
+    for (let top = 0; top < 4; top++) {
+      const folder = await t.createFolder(`Top ${top}`);
+      for (let sub = 0; sub < 6; sub++) await t.createFolder(`Sub ${top}.${sub}`, folder.id);
+      await t.upload('x'.repeat(10 + top), { parentFolderId: folder.id, fileName: `f${top}.txt` });
+    }
+    // What `PRAGMA optimize` or an operator's ANALYZE leaves: the planner then preferred an automatic index on
+    // `state` in the recursive step, built again for every folder walked (quadratic in the folders).
+    await sql`analyze`.execute(t.store.db);
+    const { rows } = await sql<{
+      detail: string;
+    }>`explain query plan ${t.store.storage.topFoldersQuery('media-root', 8)}`.execute(t.store.db);
+    const step = rows.map((r) => r.detail).filter((d) => / child\b/.test(d));
+    expect(step).toEqual(['SEARCH child USING INDEX folders_parent (parent_folder_id=?)']);
+    expect((await summary()).topFolders.map((f) => f.displayName)).toEqual([
+      'Top 3',
+      'Top 2',
+      'Top 1',
+      'Top 0',
+    ]);
   });
 
   it('keeps the aggregates equal to a recomputation through a random mix of operations', async () => {

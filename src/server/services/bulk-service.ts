@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MediaType } from '../../contract/index.ts';
 import { nowIso } from '../clock.ts';
@@ -20,8 +21,31 @@ interface BulkPayload {
   operationId: string;
 }
 
+/**
+ * What a batch's transaction should take. Store transactions run one at a time (SQLite's one connection,
+ * PostgreSQL's advisory lock), so every request waits for the batch under way: at 1M files a batch of 200
+ * restores took 1-3 s on a loaded machine and small requests waited up to 20 s meanwhile (docs/benchmarks.md).
+ * So the number of items per batch follows what the last batch took, up to `batchSize`.
+ */
+const BATCH_TARGET_MS = 50;
+/**
+ * The first batch's size (what an item costs is not known yet), and the least: a batch also has a fixed cost
+ * (reading the operation, recording its position), which on a loaded machine alone passed the target, and
+ * batches of one then crawled at a few items a second.
+ */
+const FIRST_BATCH = 8;
+
+/**
+ * The next batch's size after one of `size` items took `elapsedMs`: scaled to take `targetMs`, growing at most
+ * twofold per batch (one quick batch is not a trend), within `FIRST_BATCH`..`max`.
+ */
+export function nextBatchSize(size: number, elapsedMs: number, targetMs: number, max: number): number {
+  const scaled = elapsedMs > 0 ? Math.floor((size * targetMs) / elapsedMs) : size * 2;
+  return Math.min(max, Math.max(FIRST_BATCH, Math.min(size * 2, scaled)));
+}
+
 export interface BulkOptions {
-  /** Items per batch: each batch is one short transaction. */
+  /** Items per batch at most: each batch is one short transaction (see `BATCH_TARGET_MS`). */
   batchSize: number;
   /** Pause between batches, so other requests' transactions get their turn. */
   batchPauseMs: number;
@@ -241,9 +265,19 @@ export class BulkService {
 
   /** The job: batch after batch until the listing (as of the start) holds nothing more to act on. */
   private async run(operationId: string, context: JobContext): Promise<void> {
+    let size = Math.min(FIRST_BATCH, this.options.batchSize);
     for (;;) {
       context.signal.throwIfAborted();
-      const { more, blobKeys } = await this.store.transaction((store) => this.batch(store, operationId));
+      // Timed inside the transaction: the wait for its turn behind other requests is not the batch's cost
+      // (counting it shrank the batches to one item while small requests came one after another).
+      let elapsed = 0;
+      const { more, blobKeys } = await this.store.transaction(async (store) => {
+        const started = performance.now();
+        const result = await this.batch(store, operationId, size);
+        elapsed = performance.now() - started;
+        return result;
+      });
+      size = nextBatchSize(size, elapsed, BATCH_TARGET_MS, this.options.batchSize);
       // Bytes of purged files go after the commit (a crash here leaves orphans for the blob sweeper).
       await this.trash.removeBlobs(blobKeys);
       if (!more) return;
@@ -255,17 +289,18 @@ export class BulkService {
   private async batch(
     store: MetadataStore,
     operationId: string,
+    size: number,
   ): Promise<{ more: boolean; blobKeys: string[] }> {
     const bulk = new BulkStore(store);
     const op = await bulk.get(operationId);
     if (!op || op.status !== 'RUNNING' || op.phase === 'done') return { more: false, blobKeys: [] };
-    if (op.action === 'UNDO') return { more: await this.undoBatch(store, op), blobKeys: [] };
+    if (op.action === 'UNDO') return { more: await this.undoBatch(store, op, size), blobKeys: [] };
     const filter = JSON.parse(op.filter) as BulkFilter;
     const now = nowIso();
     const cursor: KeysetCursor | null =
       op.cursor_date !== null && op.cursor_id !== null ? { date: op.cursor_date, id: op.cursor_id } : null;
     const phase = op.phase;
-    const rows = await bulk.nextBatch(phase, filter, op.started_at, cursor, this.options.batchSize);
+    const rows = await bulk.nextBatch(phase, filter, op.started_at, cursor, size);
     if (rows.length === 0) {
       if (phase === 'folders') await bulk.advance(op.id, 'files', null, { folders: 0, files: 0 }, now);
       else await bulk.finish(op.id, 'DONE', null, now);
@@ -290,13 +325,13 @@ export class BulkService {
    * One batch of an UNDO: the next items its operation changed, each put back unless changed since. The
    * cursor is the last `item_id` done (`cursor_date` only marks it set).
    */
-  private async undoBatch(store: MetadataStore, op: BulkOperationRow): Promise<boolean> {
+  private async undoBatch(store: MetadataStore, op: BulkOperationRow, size: number): Promise<boolean> {
     const bulk = new BulkStore(store);
     const now = nowIso();
     const original = op.undo_of === null ? undefined : await bulk.get(op.undo_of);
     const phase = op.phase === 'files' ? 'files' : 'folders';
     const items = original
-      ? await new BulkUndoStore(store).nextItems(original.id, phase, op.cursor_id, this.options.batchSize)
+      ? await new BulkUndoStore(store).nextItems(original.id, phase, op.cursor_id, size)
       : [];
     if (items.length === 0) {
       if (phase === 'folders') await bulk.advance(op.id, 'files', null, { folders: 0, files: 0 }, now);

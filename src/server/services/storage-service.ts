@@ -25,7 +25,8 @@ const byBytes = (a: { bytes: number }, b: { bytes: number }) => b.bytes - a.byte
 /**
  * The Storage page's summary. It reads only the aggregates the database keeps (`StorageStore`) and
  * index-bounded queries, so it costs the same at 1,000 files as at 1,000,000 (the top folders walk the live
- * folders, not the files). One transaction, so the figures agree with each other.
+ * folders, not the files). One read-only transaction, so the figures agree with each other without waiting for
+ * writers (see `MetadataStore.readTransaction`).
  */
 export class StorageService {
   constructor(
@@ -34,7 +35,7 @@ export class StorageService {
   ) {}
 
   summary(): Promise<StorageSummary> {
-    return this.store.transaction(async (store) => {
+    return this.store.readTransaction(async (store) => {
       const totals = await store.storage.totals();
       const areas: StorageAreaFigure[] = (['SITE_FILES', 'VISITOR_UPLOADS', 'TRASH'] as const).map((area) => {
         const rows = totals.filter((t) => AREA_OF[t.scope] === area);

@@ -112,6 +112,22 @@ export class MetadataStore {
   }
 
   /**
+   * Runs read-only `work` in one transaction, so its reads agree with each other, without serializing it
+   * behind the writers: on PostgreSQL a `repeatable read, read only` transaction (one snapshot) that does not
+   * take the advisory lock of `transaction` (a read that checks nothing before a write has nothing to guard,
+   * and must not wait for a bulk operation's batches); on SQLite, whose one connection runs one transaction at
+   * a time anyway, a deferred transaction that never takes the write lock. Nested in an open transaction, it
+   * joins it.
+   */
+  async readTransaction<T>(work: (store: MetadataStore) => Promise<T>): Promise<T> {
+    if (this.currentTransaction.getStore()) return work(this);
+    let builder = this.root.transaction();
+    if (this.dialect === 'postgres')
+      builder = builder.setIsolationLevel('repeatable read').setAccessMode('read only');
+    return builder.execute((trx) => this.currentTransaction.run(trx, () => work(this)));
+  }
+
+  /**
    * Makes the SQLite slack file again when it was used up and the volume has room (see `SqliteSlack`); nothing
    * on PostgreSQL.
    */
