@@ -34,6 +34,8 @@ const knownCrossings = [
   ['src/web/files/trash-navigation', 'src/web/folders/paths'],
   ['src/web/files/unique-names', 'src/web/folders/paths'],
   ['src/web/files/use-upload-here', 'src/web/folders/paths'],
+  ['src/web/files/use-upload-target', 'src/web/folders/paths'],
+  ['src/web/files/use-item-commands', 'src/web/folders/paths'],
   // The browser page embeds other features' widgets.
   ['src/web/files/browser', 'src/web/folders/breadcrumb'],
   ['src/web/files/browser', 'src/web/preview/viewer'],
