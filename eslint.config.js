@@ -58,6 +58,7 @@ const knownCrossings = [
   ['src/web/moderation/review-viewer', 'src/web/folders/paths'],
   ['src/web/moderation/review-viewer', 'src/web/preview/media-preview'],
   ['src/web/moderation/review-viewer', 'src/web/preview/failed-notice'],
+  ['src/web/moderation/review-viewer', 'src/web/preview/viewer-steps'],
 ].map(([from, to]) => ({ from, to }));
 
 export default defineConfig(
