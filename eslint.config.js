@@ -34,6 +34,8 @@ const knownCrossings = [
   ['src/web/files/trash-navigation', 'src/web/folders/paths'],
   ['src/web/files/unique-names', 'src/web/folders/paths'],
   ['src/web/files/use-upload-here', 'src/web/folders/paths'],
+  ['src/web/files/use-upload-target', 'src/web/folders/paths'],
+  ['src/web/files/use-item-commands', 'src/web/folders/paths'],
   // The browser page embeds other features' widgets.
   ['src/web/files/browser', 'src/web/folders/breadcrumb'],
   ['src/web/files/browser', 'src/web/preview/viewer'],
@@ -56,6 +58,7 @@ const knownCrossings = [
   ['src/web/moderation/review-viewer', 'src/web/folders/paths'],
   ['src/web/moderation/review-viewer', 'src/web/preview/media-preview'],
   ['src/web/moderation/review-viewer', 'src/web/preview/failed-notice'],
+  ['src/web/moderation/review-viewer', 'src/web/preview/viewer-steps'],
 ].map(([from, to]) => ({ from, to }));
 
 export default defineConfig(

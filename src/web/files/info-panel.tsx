@@ -13,7 +13,7 @@ import { MediaPreview } from '../preview/media-preview';
 import { fileQueryOptions } from './api/files';
 import { useItemActions } from './api/mutations';
 import type { Item } from './api/items';
-import { Thumbnail } from './item-grid';
+import { Thumbnail } from './thumbnail';
 import { MEDIA_TYPE_LABELS } from './media-labels';
 import { OriginalLocation } from './trash-navigation';
 import { AltTextField } from './alt-text-field';

@@ -90,3 +90,6 @@ export function useViewState(): [
 }
 
 export { FILTERABLE_TYPES };
+
+/** Changes some of the view state (in the URL); `replace` keeps it out of the history. */
+export type SetViewState = ReturnType<typeof useViewState>[1];

@@ -12,6 +12,7 @@ import { apiClient, isApiError } from '../lib/api-client';
 import { formatBytes } from '../lib/format';
 import { FailedNotice } from '../preview/failed-notice';
 import { MediaPreview } from '../preview/media-preview';
+import { useStepKeys, ViewerStep } from '../preview/viewer-steps';
 import { MODERATION_PATH, moderationKeys, moderationQueryOptions, type ModerationState } from './api';
 
 type Target = { id: string; name: string };
@@ -93,17 +94,16 @@ export function ReviewViewer({ queue: initial, onClose }: { queue: string[]; onC
   const previous = index > 0;
   const next = index < queue.length - 1;
 
+  const toPrevious = previous ? () => setIndex(index - 1) : undefined;
+  const toNext = next ? () => setIndex(index + 1) : undefined;
+  const stepKeys = useStepKeys(toPrevious, toNext);
   const onKeyDown = (event: KeyboardEvent) => {
     // The folder dialog's keys are its own (React hands them up through the portal).
     if (choosing || event.altKey || event.ctrlKey || event.metaKey) return;
-    const tag = (event.target as HTMLElement).tagName;
-    const media = tag === 'VIDEO' || tag === 'AUDIO';
     const key = event.key.toLowerCase();
     if (key === 'a') approve();
     else if (key === 'r') reject();
-    else if (event.key === 'ArrowLeft' && previous && !media) setIndex(index - 1);
-    else if (event.key === 'ArrowRight' && next && !media) setIndex(index + 1);
-    else return;
+    else return stepKeys(event);
     event.preventDefault();
   };
 
@@ -128,15 +128,7 @@ export function ReviewViewer({ queue: initial, onClose }: { queue: string[]; onC
             </RadixDialog.Close>
           </header>
           <div className="viewer__body">
-            <button
-              type="button"
-              className="viewer__step viewer__step--previous"
-              aria-label="Previous new file"
-              disabled={!previous}
-              onClick={() => setIndex(index - 1)}
-            >
-              ‹
-            </button>
+            <ViewerStep direction="previous" label="Previous new file" onStep={toPrevious} />
             <div className="viewer__stage">
               {current ? <MediaPreview key={current.id} file={current} mode="viewer" /> : null}
               {current ? <FailedNotice file={current} /> : null}
@@ -147,15 +139,7 @@ export function ReviewViewer({ queue: initial, onClose }: { queue: string[]; onC
                 <p role="alert">This file could not be loaded: {messageOf(file.error)}</p>
               ) : null}
             </div>
-            <button
-              type="button"
-              className="viewer__step viewer__step--next"
-              aria-label="Next new file"
-              disabled={!next}
-              onClick={() => setIndex(index + 1)}
-            >
-              ›
-            </button>
+            <ViewerStep direction="next" label="Next new file" onStep={toNext} />
           </div>
           <footer className="review__actions">
             <Button variant="danger" disabled={busy || fileId === undefined} onClick={reject}>

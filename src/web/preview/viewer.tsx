@@ -1,10 +1,10 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
-import type { KeyboardEvent } from 'react';
 import type { FileDescriptor } from '../../contract';
 import { formatBytes } from '../lib/format';
 import { DownloadMenu } from './download-menu';
 import { FailedNotice } from './failed-notice';
 import { MediaPreview } from './media-preview';
+import { useStepKeys, ViewerStep } from './viewer-steps';
 
 /**
  * Focus goes back to the grid's current item: the one stepped to, not the one the viewer was opened from
@@ -35,18 +35,9 @@ export function Viewer({
   const previous = index > 0 ? files[index - 1] : undefined;
   const next = index >= 0 && index < files.length - 1 ? files[index + 1] : undefined;
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    // Media controls keep their own arrow keys (seeking, volume).
-    const target = event.target as HTMLElement;
-    if (target.tagName === 'VIDEO' || target.tagName === 'AUDIO') return;
-    if (event.key === 'ArrowLeft' && previous) {
-      event.preventDefault();
-      onNavigate(previous.id);
-    } else if (event.key === 'ArrowRight' && next) {
-      event.preventDefault();
-      onNavigate(next.id);
-    }
-  };
+  const toPrevious = previous && (() => onNavigate(previous.id));
+  const toNext = next && (() => onNavigate(next.id));
+  const onKeyDown = useStepKeys(toPrevious, toNext);
 
   return (
     <RadixDialog.Root open onOpenChange={(open) => !open && onClose()}>
@@ -68,28 +59,12 @@ export function Viewer({
             </RadixDialog.Close>
           </header>
           <div className="viewer__body">
-            <button
-              type="button"
-              className="viewer__step viewer__step--previous"
-              aria-label="Previous file"
-              disabled={!previous}
-              onClick={() => previous && onNavigate(previous.id)}
-            >
-              ‹
-            </button>
+            <ViewerStep direction="previous" label="Previous file" onStep={toPrevious} />
             <div className="viewer__stage">
               {file ? <MediaPreview key={file.id} file={file} mode="viewer" /> : null}
               {file ? <FailedNotice file={file} /> : null}
             </div>
-            <button
-              type="button"
-              className="viewer__step viewer__step--next"
-              aria-label="Next file"
-              disabled={!next}
-              onClick={() => next && onNavigate(next.id)}
-            >
-              ›
-            </button>
+            <ViewerStep direction="next" label="Next file" onStep={toNext} />
           </div>
         </RadixDialog.Content>
       </RadixDialog.Portal>
