@@ -41,3 +41,15 @@ export class PartBuffers {
     }, this.idleMs).unref();
   }
 }
+
+const shared = new Map<number, PartBuffers>();
+
+/**
+ * The pool of buffers of `size` bytes that every upload of this process shares (the blob store's plain uploads,
+ * the tus store's PATCHes), keeping up to `keep` of them (the first caller's).
+ */
+export function partBuffersOf(size: number, keep: number): PartBuffers {
+  let buffers = shared.get(size);
+  if (!buffers) shared.set(size, (buffers = new PartBuffers(size, keep)));
+  return buffers;
+}

@@ -16,7 +16,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { DataStore, ERRORS, Upload } from '@tus/utils';
-import { PartBuffers } from '../blobs/part-buffers.ts';
+import { partBuffersOf, type PartBuffers } from '../blobs/part-buffers.ts';
 import { addContentMd5ForDeleteObjects } from '../blobs/s3-blob-store.ts';
 import type { TusUploadState, TusUploadStore } from '../stores/tus-upload-store.ts';
 import { firstBytes, UploadChecks } from './tus-checks.ts';
@@ -78,7 +78,7 @@ export class CheckedS3Store extends DataStore {
   private readonly minPartSize: number;
   private readonly maxParts: number;
   private readonly queueSize: number;
-  /** Part buffers for every PATCH of this instance: enough kept for one PATCH's window. */
+  /** Part buffers, shared with the blob store's uploads: enough kept for one PATCH's window. */
   private readonly buffers: PartBuffers;
 
   constructor(options: TusS3Options) {
@@ -93,7 +93,7 @@ export class CheckedS3Store extends DataStore {
     this.minPartSize = Math.max(5 * MiB, options.partSizeBytes ?? 8 * MiB);
     this.maxParts = Math.max(1, options.maxParts ?? 10_000);
     this.queueSize = Math.max(1, options.queueSize ?? 4);
-    this.buffers = new PartBuffers(this.minPartSize, this.queueSize + 1);
+    this.buffers = partBuffersOf(this.minPartSize, this.queueSize + 1);
     this.extensions = ['creation', 'creation-with-upload', 'termination', 'expiration'];
     this.checks = new UploadChecks(
       {
