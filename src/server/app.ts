@@ -48,7 +48,7 @@ import { MediaService } from './services/media-service.ts';
 import { assetsOf } from './services/processing/assets.ts';
 import { ProcessingService } from './services/processing/processing-service.ts';
 import { withRevision, type UrlBuilder } from './services/serializers.ts';
-import { ResumableUploads } from './services/resumable-uploads.ts';
+import { ResumableUploads } from './services/tus/resumable-uploads.ts';
 import { StorageGuard } from './services/storage-guard.ts';
 import { TrashService } from './services/trash-service.ts';
 import { TrashRetention } from './services/trash-retention.ts';
@@ -138,7 +138,7 @@ export const TUS_S3_PREFIX = 'tus/';
 export async function openTusS3Store(config: Config, uploads: TusUploadStore) {
   if (!config.s3) return undefined;
   const [{ CheckedS3Store }, { s3ClientConfig }] = await Promise.all([
-    import('./services/tus-s3-store.ts'),
+    import('./services/tus/s3-store.ts'),
     import('./blobs/s3-blob-store.ts'),
   ]);
   return new CheckedS3Store({

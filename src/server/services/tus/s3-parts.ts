@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { PartBuffers } from '../blobs/part-buffers.ts';
-import type { TusUploadState } from '../stores/tus-upload-store.ts';
-import { SNIFF_BYTES } from './sniff.ts';
+import type { PartBuffers } from '../../blobs/part-buffers.ts';
+import type { TusUploadState } from '../../stores/tus-upload-store.ts';
+import { SNIFF_BYTES } from '../sniff.ts';
 
 /** What a PATCH's writer needs of the store around it. */
 export interface PartSink {

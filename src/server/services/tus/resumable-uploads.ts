@@ -7,19 +7,19 @@ import { FileConfigstore, FileStore } from '@tus/file-store';
 import { ERRORS, EVENTS, MemoryLocker, Server, type Upload } from '@tus/server';
 import type { KvStore, Lock, Locker } from '@tus/utils';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
-import type { ErrorBody, FileDescriptor } from '../../contract/index.ts';
-import { isoIn, nowIso } from '../clock.ts';
-import { FileSink, pipeToSink } from '../blobs/file-sink.ts';
-import { ApiError, ValidationError } from '../errors.ts';
-import { storageFailure } from '../storage-errors.ts';
-import { sha256 } from '../secrets.ts';
-import type { MetadataStore } from '../stores/metadata-store.ts';
-import type { FileService } from './file-service.ts';
-import { errorBody, TusResponseError, UploadChecks, type TusError } from './tus-checks.ts';
-import { streamBodiesFromNode } from './tus-node-bodies.ts';
-import type { CheckedS3Store } from './tus-s3-store.ts';
-import { checkMimeAllowed } from './upload-limits.ts';
-import { newFileId, TUS_PATH, type UploadParams, type UploadService } from './upload-service.ts';
+import type { ErrorBody, FileDescriptor } from '../../../contract/index.ts';
+import { isoIn, nowIso } from '../../clock.ts';
+import { FileSink, pipeToSink } from '../../blobs/file-sink.ts';
+import { ApiError, ValidationError } from '../../errors.ts';
+import { storageFailure } from '../../storage-errors.ts';
+import { sha256 } from '../../secrets.ts';
+import type { MetadataStore } from '../../stores/metadata-store.ts';
+import type { FileService } from '../file-service.ts';
+import { errorBody, TusResponseError, UploadChecks, type TusError } from './checks.ts';
+import { streamBodiesFromNode } from './node-bodies.ts';
+import type { CheckedS3Store } from './s3-store.ts';
+import { checkMimeAllowed } from '../upload-limits.ts';
+import { newFileId, TUS_PATH, type UploadParams, type UploadService } from '../upload-service.ts';
 
 function isTusError(error: unknown): error is TusError {
   return (
@@ -228,7 +228,7 @@ export interface ResumableOptions {
   directory: string;
   /**
    * Set: unfinished uploads live in S3 instead, where every instance of the server sees them. Made by the
-   * caller (`tus-s3-store.ts`, loaded only when S3 is configured: the AWS SDK is memory the default does not
+   * caller (`s3-store.ts`, loaded only when S3 is configured: the AWS SDK is memory the default does not
    * need), with the same `expiryMs`.
    */
   s3Store?: CheckedS3Store | undefined;

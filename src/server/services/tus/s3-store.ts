@@ -16,13 +16,13 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { DataStore, ERRORS, Upload } from '@tus/utils';
-import { partBuffersOf, type PartBuffers } from '../blobs/part-buffers.ts';
-import { addContentMd5ForDeleteObjects } from '../blobs/s3-blob-store.ts';
-import type { TusUploadState, TusUploadStore } from '../stores/tus-upload-store.ts';
-import { firstBytes, UploadChecks } from './tus-checks.ts';
-import type { TusLeftover } from './tus-leftovers.ts';
-import { UploadMovedError, writeParts } from './tus-s3-parts.ts';
-import { newFileId, originalKey } from './upload-service.ts';
+import { partBuffersOf, type PartBuffers } from '../../blobs/part-buffers.ts';
+import { addContentMd5ForDeleteObjects } from '../../blobs/s3-blob-store.ts';
+import type { TusUploadState, TusUploadStore } from '../../stores/tus-upload-store.ts';
+import { firstBytes, UploadChecks } from './checks.ts';
+import type { TusLeftover } from './leftovers.ts';
+import { UploadMovedError, writeParts } from './s3-parts.ts';
+import { newFileId, originalKey } from '../upload-service.ts';
 
 export interface TusS3Options {
   client: S3ClientConfig;
@@ -58,7 +58,7 @@ function tusError(error: { status_code: number; body: string }): Error {
  * every request and left the bytes under a key of its own, so finalize read them back and wrote them again).
  * - The multipart upload is made at the blob key of the file the upload will become (its id is chosen when the
  *   upload is created), so finalize completes it in place: every byte crosses the store once.
- * - Each PATCH's bytes go up in parts, several at a time from memory (`tus-s3-parts.ts`).
+ * - Each PATCH's bytes go up in parts, several at a time from memory (`s3-parts.ts`).
  * - The state (offset, parts, first bytes) is a row of the metadata database, read once per request, so any
  *   instance continues or finalizes any upload.
  * - The SHA-256 runs in process memory as the bytes pass (`UploadChecks`); an upload continued by another
