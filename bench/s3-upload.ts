@@ -42,6 +42,8 @@ function option(name: string, fallback: string): string {
 }
 const sizeText = option('size', '1G');
 const rounds = Math.max(1, Number(option('rounds', '1')));
+/** `--only 1,2`: run these scenarios only (by number; for profiling one path). */
+const only = option('only', '').split(',').filter(Boolean).map(Number);
 const size =
   Number(/^(\d+)/.exec(sizeText)![1]) * { K: 1024, M: MiB, G: 1024 ** 3 }[sizeText.slice(-1) as 'G'];
 const { S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION } = process.env;
@@ -187,12 +189,14 @@ try {
     return 'hash ok';
   };
   const SDK = '(1) AWS SDK multipart upload (8 MiB parts, 4 at a time)';
-  const scenarios: Array<[string, () => Promise<string>]> = [
-    [SDK, sdk],
-    ['(2) app tus on S3, one PATCH + finalize', tus(Infinity)],
-    ['(3) app tus on S3, 8 MiB PATCHes + finalize', tus(8 * MiB)],
-    ['(4) app plain PUT', plain],
-  ];
+  const scenarios = (
+    [
+      [SDK, sdk],
+      ['(2) app tus on S3, one PATCH + finalize', tus(Infinity)],
+      ['(3) app tus on S3, 8 MiB PATCHes + finalize', tus(8 * MiB)],
+      ['(4) app plain PUT', plain],
+    ] as Array<[string, () => Promise<string>]>
+  ).filter((_, i) => only.length === 0 || only.includes(i + 1));
   rss.reset();
   for (let round = 1; round <= rounds; round++) {
     console.log(`round ${round} of ${rounds}`);

@@ -14,7 +14,7 @@ import type { ImageTransformService } from './services/images/image-transform-se
 import type { ImportService } from './services/import-service.ts';
 import type { JobRunner } from './services/job-runner.ts';
 import type { ProcessingService } from './services/processing/processing-service.ts';
-import type { ResumableUploads } from './services/resumable-uploads.ts';
+import type { ResumableUploads } from './services/tus/resumable-uploads.ts';
 import type { ShareService } from './services/share-service.ts';
 import type { StorageService } from './services/storage-service.ts';
 import type { TrashRetention } from './services/trash-retention.ts';

@@ -5,7 +5,7 @@ import { DiskBlobStore } from './blobs/disk-blob-store.ts';
 import type { Config } from './config.ts';
 import { BlobSweeper } from './services/blob-sweeper.ts';
 import { DataCheckService, type DataCheckLimits } from './services/data-check-service.ts';
-import { DiskTusLeftovers, s3TusLeftovers, type TusLeftoverSource } from './services/tus-leftovers.ts';
+import { DiskTusLeftovers, s3TusLeftovers, type TusLeftoverSource } from './services/tus/leftovers.ts';
 import { IntegrityStore } from './stores/integrity-store.ts';
 import { openMetadataDb } from './stores/metadata-db.ts';
 import { MetadataStore } from './stores/metadata-store.ts';

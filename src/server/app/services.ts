@@ -19,7 +19,7 @@ import { ModerationService } from '../services/moderation-service.ts';
 import { assetsOf } from '../services/processing/assets.ts';
 import { ProcessingService } from '../services/processing/processing-service.ts';
 import { ReplaceService } from '../services/replace-service.ts';
-import { ResumableUploads } from '../services/resumable-uploads.ts';
+import { ResumableUploads } from '../services/tus/resumable-uploads.ts';
 import { withRevision, type UrlBuilder } from '../services/serializers.ts';
 import { ShareService } from '../services/share-service.ts';
 import { StorageService } from '../services/storage-service.ts';

@@ -33,7 +33,7 @@ export const TUS_S3_PREFIX = 'tus/';
 export async function openTusS3Store(config: Config, uploads: TusUploadStore) {
   if (!config.s3) return undefined;
   const [{ CheckedS3Store }, { s3ClientConfig }] = await Promise.all([
-    import('../services/tus-s3-store.ts'),
+    import('../services/tus/s3-store.ts'),
     import('../blobs/s3-blob-store.ts'),
   ]);
   return new CheckedS3Store({

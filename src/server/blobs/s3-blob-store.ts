@@ -16,7 +16,6 @@ import {
   type S3ClientConfig,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import contentDisposition from 'content-disposition';
 import {
@@ -27,6 +26,8 @@ import {
   blobNotFound,
   checkBlobKey,
 } from './blob-store.ts';
+import { partBuffersOf } from './part-buffers.ts';
+import { putStream } from './s3-multipart.ts';
 
 export interface S3BlobStoreOptions {
   /** `http://127.0.0.1:8580`, `https://s3.example.com`; unset: AWS itself (from `region`). */
@@ -119,7 +120,8 @@ export class S3BlobStore implements BlobStore {
     this.bucket = options.bucket;
     this.prefix = options.keyPrefix ?? '';
     this.partSize = Math.max(5 * MiB, options.partSizeBytes ?? 8 * MiB);
-    this.queueSize = Math.max(1, options.queueSize ?? 2);
+    // As the tus store's PATCHes: 4 parts in flight.
+    this.queueSize = Math.max(1, options.queueSize ?? 4);
     this.maxParts = Math.max(1, options.maxParts ?? S3_MAX_PARTS);
   }
 
@@ -144,26 +146,13 @@ export class S3BlobStore implements BlobStore {
   }
 
   async put(key: string, source: Readable): Promise<number> {
-    const objectKey = this.objectKey(key);
-    let size = 0;
-    // Count what the upload reads, without a second pass or a buffer of our own. (A 'data' listener would not do:
-    // it would start the stream flowing before the upload reads it.)
-    async function* counted(): AsyncGenerator<Buffer> {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        yield chunk;
-      }
-    }
-    const body = Readable.from(counted(), { objectMode: false });
     try {
-      await this.upload(objectKey, body, this.partSize);
+      return await this.upload(this.objectKey(key), source, this.partSize);
     } catch (error) {
       // Like the disk store's pipeline: a failed put leaves no source (a request) open.
-      body.destroy();
       source.destroy();
       throw error;
     }
-    return size;
   }
 
   async putFile(key: string, localPath: string): Promise<number> {
@@ -173,28 +162,26 @@ export class S3BlobStore implements BlobStore {
     const partSize = Math.max(this.partSize, Math.ceil(size / this.maxParts));
     const body = fs.createReadStream(localPath);
     try {
-      await this.upload(objectKey, body, partSize, size);
+      await this.upload(objectKey, body, partSize);
     } finally {
       body.destroy();
     }
     return size;
   }
 
-  private async upload(objectKey: string, body: Readable, partSize: number, size?: number): Promise<void> {
-    const upload = new Upload({
-      client: this.client,
-      params: {
-        Bucket: this.bucket,
-        Key: objectKey,
-        Body: body,
-        ...(size !== undefined && { ContentLength: size }),
+  /** The bytes of `body` into one object (a multipart upload when they pass one part); their number. */
+  private upload(objectKey: string, body: Readable, partSize: number): Promise<number> {
+    return putStream(
+      {
+        client: this.client,
+        bucket: this.bucket,
+        key: objectKey,
+        partSize,
+        queueSize: this.queueSize,
+        buffers: partBuffersOf(partSize, this.queueSize + 1),
       },
-      partSize,
-      queueSize: this.queueSize,
-      // On any failure (the source's included) lib-storage aborts the multipart upload: no object, no parts.
-      leavePartsOnError: false,
-    });
-    await upload.done();
+      body,
+    );
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {

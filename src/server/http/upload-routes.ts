@@ -3,7 +3,7 @@ import { HEADERS, MAX_AGE, TUS_RESUMABLE } from '@tus/server';
 import { z } from 'zod';
 import { ID_MAX, UPLOAD_LABELS_MAX, UPLOAD_PROTOCOLS } from '../../contract/index.ts';
 import { invalid } from '../errors.ts';
-import type { ResumableUploads } from '../services/resumable-uploads.ts';
+import type { ResumableUploads } from '../services/tus/resumable-uploads.ts';
 import { TUS_PATH, type UploadService } from '../services/upload-service.ts';
 import { flexibleBoolean, flexibleInt, id, parse } from './validation.ts';
 

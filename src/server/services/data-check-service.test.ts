@@ -8,7 +8,7 @@ import { listen, storedBlobs, tusFiles } from '../testing/helpers.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { formatDataCheckReport, MISSING_BYTES_REASON } from './data-check-service.ts';
 import { blobKeysOf } from './processing/assets.ts';
-import { DiskTusLeftovers } from './tus-leftovers.ts';
+import { DiskTusLeftovers } from './tus/leftovers.ts';
 
 const HOUR_MS = 3600_000;
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import type { BlobStore } from '../blobs/blob-store.ts';
 import type { CheckedFileRow, IntegrityStore } from '../stores/integrity-store.ts';
 import type { BlobSweeper } from './blob-sweeper.ts';
-import type { TusLeftoverSource } from './tus-leftovers.ts';
+import type { TusLeftoverSource } from './tus/leftovers.ts';
 
 /** What a file whose bytes are gone says to its owner (`failureReason`); also how fsck knows it marked it. */
 export const MISSING_BYTES_REASON =

@@ -19,7 +19,7 @@ const migrations: Record<string, Migration> = {
   '0017-tus-s3-uploads': {
     async up(db: Kysely<unknown>) {
       const text = textType(db);
-      // Resumable uploads on S3 (`tus-s3-store.ts`): the state every instance needs to continue one, read once per
+      // Resumable uploads on S3 (`services/tus/s3-store.ts`): the state every instance needs to continue one, read once per
       // request from here instead of from the bucket. `received` and `parts` move together in one statement, so an
       // instance that takes over resumes exactly where the last one stopped.
       await db.schema

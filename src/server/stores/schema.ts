@@ -232,7 +232,7 @@ export interface BulkOperationItemTable {
   after_date: string;
 }
 
-/** A resumable upload on S3 (`tus-s3-store.ts`): where its multipart upload is and how far it got. */
+/** A resumable upload on S3 (`services/tus/s3-store.ts`): where its multipart upload is and how far it got. */
 export interface TusUploadTable {
   id: string;
   /** The file it becomes, chosen at creation: the multipart upload is made at that file's blob key. */

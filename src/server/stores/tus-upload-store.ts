@@ -36,7 +36,7 @@ function stateOf(row: TusUploadTable): TusUploadState {
 }
 
 /**
- * The state of resumable uploads on S3 (`tus-s3-store.ts`), shared by every instance: the metadata database
+ * The state of resumable uploads on S3 (`services/tus/s3-store.ts`), shared by every instance: the metadata database
  * already coordinates them, and one row read per request is cheaper than the `.info` object @tus/s3-store reads
  * from the bucket. Progress is one conditional update (`received` must be what the writer started from), so two
  * instances writing the same upload at once cannot both advance it.

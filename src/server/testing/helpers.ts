@@ -72,7 +72,7 @@ export async function tempBlobs(t: TestApp): Promise<string[]> {
 
 /**
  * Whether at least `count` blob writes are under way. On S3 a write shorter than a part shows nowhere until it
- * completes (lib-storage holds the first part in memory, then sends a single PutObject): give the transfers a
+ * completes (`putStream` holds the first part in memory, then sends a single PutObject): give the transfers a
  * moment to reach the store instead.
  */
 export async function writesUnderWay(t: TestApp, count: number): Promise<boolean> {

@@ -1,27 +1,23 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
-  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
-  UploadPartCopyCommand,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { DataStore, ERRORS, Upload } from '@tus/utils';
-import { addContentMd5ForDeleteObjects } from '../blobs/s3-blob-store.ts';
-import type { TusUploadState, TusUploadStore } from '../stores/tus-upload-store.ts';
-import { firstBytes, UploadChecks } from './tus-checks.ts';
-import type { TusLeftover } from './tus-leftovers.ts';
-import { UploadMovedError, writeParts } from './tus-s3-parts.ts';
-import { newFileId, originalKey } from './upload-service.ts';
+import { partBuffersOf, type PartBuffers } from '../../blobs/part-buffers.ts';
+import { addContentMd5ForDeleteObjects } from '../../blobs/s3-blob-store.ts';
+import type { TusUploadState, TusUploadStore } from '../../stores/tus-upload-store.ts';
+import { firstBytes, UploadChecks } from './checks.ts';
+import type { TusLeftover } from './leftovers.ts';
+import { findLeftovers, removeLeftovers, type ExpiryPlace } from './s3-expiry.ts';
+import { isNotFound, S3Objects } from './s3-objects.ts';
+import { UploadMovedError, writeParts } from './s3-parts.ts';
+import { newFileId, originalKey } from '../upload-service.ts';
 
 export interface TusS3Options {
   client: S3ClientConfig;
@@ -43,8 +39,6 @@ export interface TusS3Options {
 }
 
 const MiB = 1024 * 1024;
-/** Largest range of one UploadPartCopy (S3 takes up to 5 GiB). */
-const COPY_PART = 1024 * MiB;
 
 /** @tus/server's errors are plain `{status_code, body}` objects: its handler answers with them. */
 function tusError(error: { status_code: number; body: string }): Error {
@@ -57,7 +51,7 @@ function tusError(error: { status_code: number; body: string }): Error {
  * every request and left the bytes under a key of its own, so finalize read them back and wrote them again).
  * - The multipart upload is made at the blob key of the file the upload will become (its id is chosen when the
  *   upload is created), so finalize completes it in place: every byte crosses the store once.
- * - Each PATCH's bytes go up in parts, several at a time from memory (`tus-s3-parts.ts`).
+ * - Each PATCH's bytes go up in parts, several at a time from memory (`s3-parts.ts`).
  * - The state (offset, parts, first bytes) is a row of the metadata database, read once per request, so any
  *   instance continues or finalizes any upload.
  * - The SHA-256 runs in process memory as the bytes pass (`UploadChecks`); an upload continued by another
@@ -77,6 +71,10 @@ export class CheckedS3Store extends DataStore {
   private readonly minPartSize: number;
   private readonly maxParts: number;
   private readonly queueSize: number;
+  /** Part buffers, shared with the blob store's uploads: enough kept for one PATCH's window. */
+  private readonly buffers: PartBuffers;
+  /** The S3 requests on whole objects and uploads (copy, hash, delete, abort). */
+  private readonly objects: S3Objects;
 
   constructor(options: TusS3Options) {
     super();
@@ -90,6 +88,8 @@ export class CheckedS3Store extends DataStore {
     this.minPartSize = Math.max(5 * MiB, options.partSizeBytes ?? 8 * MiB);
     this.maxParts = Math.max(1, options.maxParts ?? 10_000);
     this.queueSize = Math.max(1, options.queueSize ?? 4);
+    this.objects = new S3Objects(this.client, this.bucket, this.prefix);
+    this.buffers = partBuffersOf(this.minPartSize, this.queueSize + 1);
     this.extensions = ['creation', 'creation-with-upload', 'termination', 'expiration'];
     this.checks = new UploadChecks(
       {
@@ -172,6 +172,7 @@ export class CheckedS3Store extends DataStore {
             bucket: this.bucket,
             objectKey: this.blobPrefix + state.blobKey,
             queueSize: this.queueSize,
+            buffers: this.buffers,
             advance: (from, progress) => this.uploads.advance(id, from, progress),
             putPending: async (number, bytes) => {
               await this.client.send(
@@ -194,7 +195,7 @@ export class CheckedS3Store extends DataStore {
       }
       // The pending part this PATCH started from is in a whole part now (or in a longer pending object).
       if (pending && Math.floor(received / state.partSize) + 1 !== partNumber) {
-        await this.deleteKeys([this.pendingKey(id, partNumber)]).catch(() => {});
+        await this.objects.deleteKeys([this.pendingKey(id, partNumber)]).catch(() => {});
       }
       return received;
     });
@@ -245,57 +246,12 @@ export class CheckedS3Store extends DataStore {
         .catch(() => undefined);
       if (head?.ContentLength !== state.size) throw error;
     }
-    if (key !== state.blobKey) await this.copy(objectKey, this.blobPrefix + key, state.size);
-  }
-
-  /** Server-side copy (UploadPartCopy, so any size), then removes the source. */
-  private async copy(from: string, to: string, size: number): Promise<void> {
-    const created = await this.client.send(
-      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: to }),
-    );
-    const uploadId = created.UploadId!;
-    try {
-      const parts: Array<{ PartNumber: number; ETag: string }> = [];
-      for (let start = 0, n = 1; start < size; start += COPY_PART, n++) {
-        const end = Math.min(size, start + COPY_PART) - 1;
-        const copied = await this.client.send(
-          new UploadPartCopyCommand({
-            Bucket: this.bucket,
-            Key: to,
-            UploadId: uploadId,
-            PartNumber: n,
-            CopySource: encodeURI(`${this.bucket}/${from}`),
-            CopySourceRange: `bytes=${start}-${end}`,
-          }),
-        );
-        parts.push({ PartNumber: n, ETag: copied.CopyPartResult!.ETag! });
-      }
-      await this.client.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: this.bucket,
-          Key: to,
-          UploadId: uploadId,
-          MultipartUpload: { Parts: parts },
-        }),
-      );
-    } catch (error) {
-      await this.client
-        .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: to, UploadId: uploadId }))
-        .catch(() => {});
-      throw error;
-    }
-    await this.deleteKeys([from]);
+    if (key !== state.blobKey) await this.objects.copy(objectKey, this.blobPrefix + key, state.size);
   }
 
   /** The SHA-256 of a completed upload's blob, read back (when it was not hashed as it arrived). */
-  async hashBlob(key: string): Promise<string> {
-    const answer = await this.client.send(
-      new GetObjectCommand({ Bucket: this.bucket, Key: this.blobPrefix + key }),
-    );
-    if (!(answer.Body instanceof Readable)) throw new Error('S3 GetObject returned no stream');
-    const hash = createHash('sha256');
-    for await (const chunk of answer.Body as AsyncIterable<Buffer>) hash.update(chunk);
-    return hash.digest('hex');
+  hashBlob(key: string): Promise<string> {
+    return this.objects.hash(this.blobPrefix + key);
   }
 
   /** Removes an upload: aborts its multipart upload (a completed one's blob stays), its pending parts, its row. */
@@ -303,40 +259,14 @@ export class CheckedS3Store extends DataStore {
     const state = await this.uploads.get(id);
     if (!state) {
       // An upload of the store before this one (`.info`, `.part` and a multipart upload under the prefix).
-      const keys = await this.keysOf(id);
+      const keys = await this.objects.keysOf(id);
       if (keys.length === 0) throw tusError(ERRORS.FILE_NOT_FOUND);
-      await this.deleteKeys(keys);
+      await this.objects.deleteKeys(keys);
       return;
     }
-    await this.abort(this.blobPrefix + state.blobKey, state.multipartId);
-    await this.deleteKeys(await this.keysOf(id));
+    await this.objects.abort(this.blobPrefix + state.blobKey, state.multipartId);
+    await this.objects.deleteKeys(await this.objects.keysOf(id));
     await this.uploads.delete(id);
-  }
-
-  private async abort(key: string, uploadId: string): Promise<void> {
-    await this.client
-      .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }))
-      .catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
-  }
-
-  /** Objects under the prefix that belong to an upload (its pending parts; `.info` of the older store). */
-  private async keysOf(id: string): Promise<string[]> {
-    const page = await this.client.send(
-      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + id }),
-    );
-    return (page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
-  }
-
-  private async deleteKeys(keys: readonly string[]): Promise<void> {
-    if (keys.length === 0) return;
-    await this.client.send(
-      new DeleteObjectsCommand({
-        Bucket: this.bucket,
-        Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
-      }),
-    );
   }
 
   /**
@@ -350,90 +280,22 @@ export class CheckedS3Store extends DataStore {
     return leftovers.length;
   }
 
-  /**
-   * Uploads older than the expiry as of `now`, whatever is left of them: a row created before it; under the
-   * prefix, a multipart upload initiated before it or objects written before it (an upload's objects are all
-   * written after its creation, so they are at least as old as the upload).
-   */
-  async findLeftovers(now: number): Promise<TusLeftover[]> {
-    const before = now - this.getExpiration();
-    const found = new Map<string, TusLeftover>();
-    const add = (id: string, reason: string, more: Partial<TusLeftover> = {}) => {
-      const known = found.get(id);
-      if (!known) found.set(id, { id, reason, ...more });
-      else Object.assign(known, more);
-    };
-    // The oldest 10,000 at most: a later cleanup takes the rest.
-    for (const row of await this.uploads.createdBefore(new Date(before).toISOString(), 10_000)) {
-      add(row.id, `not finalized, expired (created ${row.createdAt})`, {
-        uploadId: row.multipartId,
-        key: this.blobPrefix + row.blobKey,
-      });
-    }
-
-    let keyMarker: string | undefined;
-    let uploadIdMarker: string | undefined;
-    for (;;) {
-      const page = await this.client.send(
-        new ListMultipartUploadsCommand({
-          Bucket: this.bucket,
-          Prefix: this.prefix,
-          KeyMarker: keyMarker,
-          UploadIdMarker: uploadIdMarker,
-        }),
-      );
-      for (const upload of page.Uploads ?? []) {
-        if (!upload.Key?.startsWith(this.prefix) || !upload.UploadId) continue;
-        const initiated = upload.Initiated?.getTime() ?? now;
-        if (initiated < before) {
-          const when = new Date(initiated).toISOString();
-          add(upload.Key.slice(this.prefix.length), `unfinished, expired (started ${when})`, {
-            uploadId: upload.UploadId,
-            key: upload.Key,
-          });
-        }
-      }
-      if (!page.IsTruncated) break;
-      keyMarker = page.NextKeyMarker;
-      uploadIdMarker = page.NextUploadIdMarker;
-    }
-    let token: string | undefined;
-    for (;;) {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }),
-      );
-      for (const object of page.Contents ?? []) {
-        if (!object.Key?.startsWith(this.prefix)) continue;
-        const written = object.LastModified?.getTime() ?? now;
-        if (written >= before) continue;
-        const id = object.Key.slice(this.prefix.length).replace(/(\.p\d+)?\.(info|part)$/, '');
-        add(id, `not finalized, expired (written ${new Date(written).toISOString()})`);
-      }
-      if (!page.IsTruncated) break;
-      token = page.NextContinuationToken;
-    }
-    return [...found.values()];
+  /** Uploads expired as of `now`, whatever is left of them (`s3-expiry.ts`). */
+  findLeftovers(now: number): Promise<TusLeftover[]> {
+    return findLeftovers(this.expiryPlace, now - this.getExpiration(), now);
   }
 
   /** Removes what `findLeftovers` found: aborts their multipart uploads, deletes their objects and rows. */
-  async removeLeftovers(leftovers: readonly TusLeftover[]): Promise<void> {
-    for (const { id, uploadId, key } of leftovers) {
-      if (uploadId !== undefined && key !== undefined) await this.abort(key, uploadId).catch(() => {});
-      await this.deleteKeys([this.prefix + id, ...(await this.keysOf(id))]);
-      await this.uploads.delete(id);
-    }
+  removeLeftovers(leftovers: readonly TusLeftover[]): Promise<void> {
+    return removeLeftovers(this.expiryPlace, leftovers);
+  }
+
+  private get expiryPlace(): ExpiryPlace {
+    return { objects: this.objects, uploads: this.uploads, blobPrefix: this.blobPrefix };
   }
 
   /** Closes the client's kept-alive sockets. */
   destroy(): void {
     this.client.destroy();
   }
-}
-
-/** A missing object or multipart upload, as S3 and its lookalikes say it. */
-function isNotFound(error: unknown): boolean {
-  if (!(error instanceof S3ServiceException)) return false;
-  return (
-    ['NoSuchKey', 'NoSuchUpload', 'NotFound'].includes(error.name) || error.$metadata.httpStatusCode === 404
-  );
 }

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { TusUploadState } from '../stores/tus-upload-store.ts';
-import { SNIFF_BYTES } from './sniff.ts';
+import type { PartBuffers } from '../../blobs/part-buffers.ts';
+import type { TusUploadState } from '../../stores/tus-upload-store.ts';
+import { SNIFF_BYTES } from '../sniff.ts';
 
 /** What a PATCH's writer needs of the store around it. */
 export interface PartSink {
@@ -11,6 +12,8 @@ export interface PartSink {
   objectKey: string;
   /** Parts uploaded at once. */
   queueSize: number;
+  /** Where part buffers come from and go back to. */
+  buffers: PartBuffers;
   /** Records progress (conditional on `from`); false when another writer moved the upload meanwhile. */
   advance(from: number, progress: Pick<TusUploadState, 'received' | 'parts' | 'head'>): Promise<boolean>;
   /** Stores the bytes of an unfinished part (from its start), to be continued by a later PATCH. */
@@ -38,7 +41,7 @@ export async function writeParts(
   const { partSize, size } = state;
   const start = state.received;
   let partStart = start - (start % partSize);
-  let buffer = Buffer.allocUnsafe(Math.min(partSize, size - partStart));
+  let buffer = sink.buffers.take(Math.min(partSize, size - partStart));
   let filled = 0;
   if (pending) filled = pending.copy(buffer, 0, 0, start - partStart);
   let head = state.head;
@@ -84,6 +87,7 @@ export async function writeParts(
       .then(
         (answer) => {
           if (!answer.ETag) throw new Error(`S3 gave no ETag for part ${partNumber}`);
+          sink.buffers.give(bytes);
           finished.set(partNumber, answer.ETag);
           let received = committed;
           while (finished.has(nextPart)) {
@@ -119,7 +123,7 @@ export async function writeParts(
         if (filled === buffer.length) {
           send(partStart / partSize + 1, buffer);
           partStart += buffer.length;
-          buffer = Buffer.allocUnsafe(Math.max(0, Math.min(partSize, size - partStart)));
+          buffer = sink.buffers.take(Math.max(0, Math.min(partSize, size - partStart)));
           filled = 0;
         }
       }
@@ -160,12 +164,16 @@ export async function writeParts(
     } else {
       try {
         await sink.putPending(partStart / partSize + 1, buffer.subarray(0, filled));
+        sink.buffers.give(buffer);
         commit(partStart + filled);
       } catch (error) {
         failure = error;
       }
     }
     await commits;
+  } else {
+    // Never sent: nothing else holds it.
+    sink.buffers.give(buffer);
   }
   // What failed, as it was thrown (see `done`).
   // eslint-disable-next-line @typescript-eslint/only-throw-error

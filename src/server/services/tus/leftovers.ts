@@ -95,7 +95,7 @@ export class DiskTusLeftovers implements TusLeftoverSource {
   }
 }
 
-/** The part of the S3 tus store (`tus-s3-store.ts`, loaded only with S3) the leftovers need. */
+/** The part of the S3 tus store (`s3-store.ts`, loaded only with S3) the leftovers need. */
 interface S3TusStore {
   findLeftovers(now: number): Promise<TusLeftover[]>;
   removeLeftovers(leftovers: readonly TusLeftover[]): Promise<void>;

@@ -67,7 +67,7 @@ function checkShape(server: Server): void {
     throw new Error(
       `tus-node-bodies was written for @tus/server ${PINNED.tusServer}x and srvx ${PINNED.srvx}x ` +
         `(found ${versions.tusServer} and ${versions.srvx}; handlers ${shaped ? 'as expected' : 'changed'}): ` +
-        'check the handlers it replaces, then update PINNED (src/server/services/tus-node-bodies.ts)',
+        'check the handlers it replaces, then update PINNED (src/server/services/tus/node-bodies.ts)',
     );
   }
 }

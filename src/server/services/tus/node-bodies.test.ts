@@ -8,10 +8,10 @@ import { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adaptedVersions, PINNED, streamBodiesFromNode } from './tus-node-bodies.ts';
+import { adaptedVersions, PINNED, streamBodiesFromNode } from './node-bodies.ts';
 
 /**
- * The version pin of `tus-node-bodies.ts`, which replaces private methods of @tus/server's handlers: these fail,
+ * The version pin of `node-bodies.ts`, which replaces private methods of @tus/server's handlers: these fail,
  * and say why, when @tus/server or srvx is upgraded or the bodies stop reaching the store as Node streams.
  */
 describe('tus-node-bodies', () => {

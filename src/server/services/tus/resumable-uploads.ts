@@ -1,234 +1,31 @@
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { FileConfigstore, FileStore } from '@tus/file-store';
-import { ERRORS, EVENTS, MemoryLocker, Server, type Upload } from '@tus/server';
-import type { KvStore, Lock, Locker } from '@tus/utils';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ERRORS, EVENTS, Server, type Upload } from '@tus/server';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
-import type { ErrorBody, FileDescriptor } from '../../contract/index.ts';
-import { isoIn, nowIso } from '../clock.ts';
-import { FileSink, pipeToSink } from '../blobs/file-sink.ts';
-import { ApiError, ValidationError } from '../errors.ts';
-import { storageFailure } from '../storage-errors.ts';
-import { sha256 } from '../secrets.ts';
-import type { MetadataStore } from '../stores/metadata-store.ts';
-import type { FileService } from './file-service.ts';
-import { errorBody, TusResponseError, UploadChecks, type TusError } from './tus-checks.ts';
-import { streamBodiesFromNode } from './tus-node-bodies.ts';
-import type { CheckedS3Store } from './tus-s3-store.ts';
-import { checkMimeAllowed } from './upload-limits.ts';
-import { newFileId, TUS_PATH, type UploadParams, type UploadService } from './upload-service.ts';
-
-function isTusError(error: unknown): error is TusError {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as TusError).status_code === 'number' &&
-    typeof (error as TusError).body === 'string'
-  );
-}
-
-/** Our errors, as tus errors carrying the contract's error body. */
-function toTusError(error: unknown): TusResponseError | undefined {
-  if (error instanceof ApiError) {
-    return new TusResponseError(error.status, errorBody(error.code, error.message, error.data));
-  }
-  if (error instanceof ValidationError) {
-    const body: ErrorBody = {
-      message: error.message,
-      details: { validationError: { fieldViolations: error.fieldViolations } },
-    };
-    return new TusResponseError(400, JSON.stringify(body));
-  }
-  return undefined;
-}
-
-/** The contract's code for a tus protocol error status. */
-function codeOf(status: number): string {
-  if (status === 404 || status === 410) return 'RESOURCE_NOT_FOUND';
-  if (status === 413) return 'FILE_SIZE_OVER_LIMIT';
-  if (status === 409 || status === 412) return 'FAILED_PRECONDITION';
-  if (status === 403) return 'PERMISSION_DENIED';
-  // Extensions this server does not offer (deferred length, concatenation).
-  if (status === 501) return 'INVALID_ARGUMENT';
-  if (status >= 500) return 'INTERNAL';
-  return 'INVALID_ARGUMENT';
-}
+import type { FileDescriptor } from '../../../contract/index.ts';
+import { isoIn, nowIso } from '../../clock.ts';
+import { ApiError } from '../../errors.ts';
+import { sha256 } from '../../secrets.ts';
+import { storageFailure } from '../../storage-errors.ts';
+import type { MetadataStore } from '../../stores/metadata-store.ts';
+import type { FileService } from '../file-service.ts';
+import { checkMimeAllowed } from '../upload-limits.ts';
+import { newFileId, TUS_PATH, type UploadParams, type UploadService } from '../upload-service.ts';
+import { errorBody, type TusError } from './checks.ts';
+import { asContractError, codeOf, isTusError, toTusError } from './contract-errors.ts';
+import { CachedConfigstore, CheckedFileStore } from './file-store.ts';
+import { UncontendedFastLocker } from './locker.ts';
+import { streamBodiesFromNode } from './node-bodies.ts';
+import type { CheckedS3Store } from './s3-store.ts';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
-/**
- * @tus/server's `MemoryLocker` (one request at a time per upload; a newcomer asks the holder to let go), taking
- * an upload nobody holds at once. `MemoryLocker` races a 30 s timer against every acquisition and aborts an
- * `AbortController` when done; the `DOMException` that abort makes cost about 70 µs of CPU per PATCH and HEAD
- * (`--cpu-prof`). Only a contended lock goes that way now.
- */
-class UncontendedFastLocker implements Locker {
-  private readonly memory = new MemoryLocker();
-
-  newLock(id: string): Lock {
-    const { locks } = this.memory;
-    const waiting = this.memory.newLock(id);
-    return {
-      lock: async (signal, requestRelease) => {
-        if (!signal.aborted && !locks.has(id)) {
-          locks.set(id, { requestRelease });
-          return;
-        }
-        await waiting.lock(signal, requestRelease);
-      },
-      unlock: () => waiting.unlock(),
-    };
-  }
-}
-
-/**
- * A tus error answer in the contract's shape: `@tus/server` answers a few errors before any hook sees them
- * (a missing `Tus-Resumable`: 412; a malformed header: 400) with a plain-text body, and all with
- * `text/plain`. Same status and headers (tus clients read those), the body as JSON.
- */
-async function asContractError(response: Response): Promise<Response> {
-  const text = (await response.text()).trim();
-  const body = text.startsWith('{')
-    ? text
-    : errorBody(codeOf(response.status), text || STATUS_CODES[response.status] || 'Error');
-  const headers = new Headers(response.headers);
-  headers.set('Content-Type', 'application/json; charset=utf-8');
-  headers.set('Content-Length', String(Buffer.byteLength(body)));
-  return new Response(body, { status: response.status, statusText: response.statusText, headers });
-}
-
-/** Most upload records `CachedConfigstore` keeps; beyond it the oldest is dropped (read again when needed). */
-const CACHED_RECORDS_MAX = 10_000;
-
-/**
- * FileStore's record of each upload (its `<id>.json`: length, metadata, creation date), kept in memory once
- * read or written. FileStore reads the record at every request of an upload (each PATCH, each HEAD), and
- * reading a file is four trips through libuv's thread pool (open, fstat, read, close): on a busy two-core
- * host that was 0.4–0.6 ms of each 8 MiB PATCH. A record never changes after creation here (no deferred
- * length), and the upload's offset is not in it (FileStore still `stat`s the bytes at every request), so the
- * copy cannot go stale in a way that matters: an upload removed behind the store's back (another process
- * sharing the directory expiring it) has no bytes left to `stat`, and answers 410 as before.
- */
-class CachedConfigstore implements KvStore<Upload> {
-  private readonly records = new Map<string, Upload>();
-  private readonly file: FileConfigstore;
-  /** Bumped by every change: a read or write that another change overtook is not cached (it may be stale). */
-  private changes = 0;
-
-  constructor(directory: string) {
-    this.file = new FileConfigstore(directory);
-  }
-
-  async get(key: string): Promise<Upload | undefined> {
-    const cached = this.records.get(key);
-    if (cached) return cached;
-    const before = this.changes;
-    const record = await this.file.get(key);
-    if (record && this.changes === before) this.remember(key, record);
-    return record;
-  }
-
-  async set(key: string, value: Upload): Promise<void> {
-    this.records.delete(key);
-    const before = ++this.changes;
-    await this.file.set(key, value);
-    // What the file holds: FileStore goes on changing the object it passed (`storage`, `offset`).
-    if (this.changes === before) this.remember(key, JSON.parse(JSON.stringify(value)) as Upload);
-  }
-
-  async delete(key: string): Promise<void> {
-    this.records.delete(key);
-    this.changes++;
-    await this.file.delete(key);
-  }
-
-  list(): Promise<string[]> {
-    return this.file.list();
-  }
-
-  private remember(key: string, record: Upload): void {
-    if (this.records.size >= CACHED_RECORDS_MAX) {
-      const oldest = this.records.keys().next();
-      if (!oldest.done) this.records.delete(oldest.value);
-    }
-    this.records.set(key, record);
-  }
-}
-
-/**
- * The tus file store, without `creation-defer-length` (a resumable upload declares its length up front, so
- * limits and quota are checked before its first byte). Each PATCH's bytes pass `UploadChecks` (first bytes
- * against the declared type, running hash).
- */
-class CheckedFileStore extends FileStore {
-  readonly checks: UploadChecks;
-
-  constructor(options: ConstructorParameters<typeof FileStore>[0]) {
-    super(options);
-    this.extensions = ['creation', 'creation-with-upload', 'termination', 'expiration'];
-    this.checks = new UploadChecks(
-      {
-        declaredType: async (id) => (await this.configstore.get(id))?.metadata?.contentType ?? '',
-        head: async (id, length) => {
-          const before = Buffer.alloc(length);
-          const handle = await fsp.open(this.pathOf(id), 'r');
-          try {
-            await handle.read(before, 0, length, 0);
-          } finally {
-            await handle.close();
-          }
-          return before;
-        },
-      },
-      true,
-    );
-  }
-
-  /** The path of an upload's bytes. */
-  pathOf(id: string): string {
-    return path.join(this.directory, id);
-  }
-
-  /**
-   * FileStore's write through a `FileSink` instead of an `fs.WriteStream`: the PATCH's chunks go to disk in
-   * batches, one thread-pool trip each (see `file-sink.ts`), piped without `stream.pipeline`. Its byte-counting
-   * stage is gone too: the sink counts.
-   */
-  override async write(readable: Readable, id: string, offset: number): Promise<number> {
-    return this.checks.write(readable, id, offset, async (checked) => {
-      const sink = new FileSink(this.pathOf(id), { flags: 'r+', start: offset });
-      try {
-        await pipeToSink(checked, sink);
-      } catch (error) {
-        // Our refusals (the reserve was crossed) and a full disk go out as what they are; the bytes written
-        // so far stay, and the client resumes from the upload's offset once there is room.
-        if (error instanceof TusResponseError) throw error;
-        const storage = toTusError(storageFailure(error));
-        if (storage) throw storage;
-        // What FileStore throws: @tus/server answers 500 (or the cause, which `checks.write` rethrows).
-        // @tus/server's errors are plain `{status_code, body}` objects: its handler answers with them.
-        // eslint-disable-next-line @typescript-eslint/only-throw-error
-        throw ERRORS.FILE_WRITE_ERROR;
-      }
-      return offset + sink.bytesWritten;
-    });
-  }
-}
-
-// FileStore's constructor creates its directory asynchronously and throws from the callback when that fails
-// (an uncaught exception, e.g. when the data dir is removed meanwhile). ResumableUploads creates the directory
-// synchronously before constructing the store instead.
-Object.defineProperty(CheckedFileStore.prototype, 'checkOrCreateDirectory', { value: () => {} });
 
 export interface ResumableOptions {
   /** Where unfinished tus uploads live (kept across restarts, so uploads resume after one) without `s3`. */
   directory: string;
   /**
    * Set: unfinished uploads live in S3 instead, where every instance of the server sees them. Made by the
-   * caller (`tus-s3-store.ts`, loaded only when S3 is configured: the AWS SDK is memory the default does not
+   * caller (`s3-store.ts`, loaded only when S3 is configured: the AWS SDK is memory the default does not
    * need), with the same `expiryMs`.
    */
   s3Store?: CheckedS3Store | undefined;

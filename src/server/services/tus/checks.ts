@@ -1,8 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { ApiError } from '../errors.ts';
-import { contentMismatch, SNIFF_BYTES } from './sniff.ts';
-import type { SpaceMeter } from './storage-guard.ts';
+import { ApiError } from '../../errors.ts';
+import { contentMismatch, SNIFF_BYTES } from '../sniff.ts';
+import type { SpaceMeter } from '../storage-guard.ts';
 
 /** A tus error as `@tus/server` sends it: status and body. Ours carry the contract's JSON error body. */
 export interface TusError {
