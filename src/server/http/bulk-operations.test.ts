@@ -1,15 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PNG_1X1, storedBlobs, waitFor } from '../testing/helpers.ts';
-import { createTestApp, TEST_API_KEY, type TestApp } from '../testing/test-app.ts';
+import { extCall } from '../testing/ext-api.ts';
+import type { TestApp } from '../testing/test-app.ts';
+import { useTestApp } from '../testing/use-test-app.ts';
 
 let t: TestApp;
-beforeEach(async () => {
-  // Small batches: every operation below runs through several of them.
-  t = await createTestApp({ bulkBatchSize: 3, bulkBatchPauseMs: 0 });
-});
-afterEach(async () => {
-  await t.close();
-});
+// Small batches: every operation below runs through several of them.
+useTestApp((app) => (t = app), { bulkBatchSize: 3, bulkBatchPauseMs: 0 });
 
 interface Operation {
   id: string;
@@ -20,15 +17,7 @@ interface Operation {
   error: string | null;
 }
 
-async function ext(method: 'GET' | 'POST', path: string, body?: object) {
-  const response = await t.app.inject({
-    method,
-    url: `/site-media-ext/v1${path}`,
-    headers: { authorization: TEST_API_KEY },
-    ...(body ? { payload: body } : {}),
-  });
-  return { status: response.statusCode, json: response.json() };
-}
+const ext = (method: 'GET' | 'POST', path: string, body?: object) => extCall(t, method, path, body);
 
 async function start(body: object): Promise<Operation> {
   const { status, json } = await ext('POST', '/bulk-operations', body);

@@ -1,24 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, TEST_API_KEY, type TestApp } from '../testing/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { extCall } from '../testing/ext-api.ts';
+import type { TestApp } from '../testing/test-app.ts';
+import { useTestApp } from '../testing/use-test-app.ts';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await createTestApp();
-});
-afterEach(async () => {
-  await t.close();
-});
+useTestApp((app) => (t = app));
 
-/** A call to the admin extensions (`/site-media-ext/v1`), which Wix's API lacks. */
-async function ext(method: 'GET' | 'POST', path: string, body?: object) {
-  const response = await t.app.inject({
-    method,
-    url: `/site-media-ext/v1${path}`,
-    headers: { authorization: TEST_API_KEY },
-    ...(body ? { payload: body } : {}),
-  });
-  return { status: response.statusCode, json: response.json() };
-}
+const ext = (method: 'GET' | 'POST', path: string, body?: object) => extCall(t, method, path, body);
 
 describe('admin extensions: whole-folder count and trash', () => {
   it('counts a folder, then trashes all of it but the excepted items in one call', async () => {
