@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { MediaType } from '../../contract/index.ts';
 import type { MetadataStore } from './metadata-store.ts';
 import type { BulkOperationRow, BulkOperationTable, FileRow, FolderRow } from './schema.ts';
@@ -47,6 +48,18 @@ export class BulkStore {
     cursor: KeysetCursor | null,
     limit: number,
   ): Promise<(FileRow | FolderRow)[]> {
+    // Typed as files; for folders only the columns both tables share are read.
+    return this.nextBatchQuery(kind, filter, startedAt, cursor, limit).execute();
+  }
+
+  /** The query of `nextBatch` (tests read its plan). */
+  nextBatchQuery(
+    kind: 'folders' | 'files',
+    filter: BulkFilter,
+    startedAt: string,
+    cursor: KeysetCursor | null,
+    limit: number,
+  ) {
     const except = (kind === 'files' ? filter.exceptFileIds : filter.exceptFolderIds) ?? [];
     let q = this.store.db
       .selectFrom(kind as 'files')
@@ -54,18 +67,13 @@ export class BulkStore {
       .where('location_id', '=', filter.folderId)
       .where('state', '=', filter.state)
       .where('updated_date', '<=', startedAt);
-    if (cursor) {
-      q = q.where((eb) =>
-        eb.or([
-          eb('updated_date', '>', cursor.date),
-          eb.and([eb('updated_date', '=', cursor.date), eb('id', '>', cursor.id)]),
-        ]),
-      );
-    }
+    // A row value, not `date > d OR (date = d AND id > i)`: both databases seek the index to the pair, where the
+    // OR form seeks to the date only and walks again every item left behind at that date (items trashed
+    // together share one), so a batch cost more the further the operation went.
+    if (cursor) q = q.where(sql<boolean>`(updated_date, id) > (${cursor.date}, ${cursor.id})`);
     if (kind === 'files' && filter.mediaTypes?.length) q = q.where('media_type', 'in', filter.mediaTypes);
     if (except.length > 0) q = q.where('id', 'not in', except);
-    // Typed as files; for folders only the columns both tables share are read.
-    return q.orderBy('updated_date').orderBy('id').limit(limit).execute();
+    return q.orderBy('updated_date').orderBy('id').limit(limit);
   }
 
   /** Records a batch done: in the batch's own transaction, so the cursor never runs ahead of the changes. */
