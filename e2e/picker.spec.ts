@@ -1,3 +1,4 @@
+// Over 400 lines as one file on purpose: one job (the picker as a host page on another origin sees it), and the host page, its server and the frame helpers serve every test.
 // The media picker other sites embed (docs/picker.md): a host page on another origin (a small HTTP server of this
 // spec's own, allowed by PICKER_ALLOWED_ORIGINS in playwright.config.ts) opens it with /picker.js in an iframe
 // or a popup and receives the chosen files by postMessage.

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { createTestApp, TEST_API_KEY, type TestApp } from '../testing/test-app.ts';
+import { TEST_API_KEY, type TestApp } from '../testing/test-app.ts';
+import { useTestApp } from '../testing/use-test-app.ts';
 import {
   PUBLIC_URL,
   unzip,
@@ -21,15 +22,7 @@ import {
 
 describe('zip of several files', () => {
   let t: TestApp;
-
-  beforeEach(async () => {
-    t = await createTestApp({ publicUrl: PUBLIC_URL });
-  });
-
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await t.close();
-  });
+  useTestApp((app) => (t = app), { publicUrl: PUBLIC_URL });
 
   it('zips the files in the order given, stored, with their exact bytes; ids and media URIs alike', async () => {
     const binary = randomBytes(200_000);

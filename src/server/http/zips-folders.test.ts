@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZIP_READ_AHEAD } from '../services/zip-stream.ts';
-import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import type { TestApp } from '../testing/test-app.ts';
+import { useTestApp } from '../testing/use-test-app.ts';
 import {
   PUBLIC_URL,
   unzip,
@@ -19,15 +20,7 @@ import {
 
 describe('zip of a folder', () => {
   let t: TestApp;
-
-  beforeEach(async () => {
-    t = await createTestApp({ publicUrl: PUBLIC_URL });
-  });
-
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await t.close();
-  });
+  useTestApp((app) => (t = app), { publicUrl: PUBLIC_URL });
 
   it('keeps the tree of live items, relative to the folder; leaves out trash, private files and the rest', async () => {
     const album = await t.createFolder('Album');

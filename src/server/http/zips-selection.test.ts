@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, TEST_API_KEY, type TestApp } from '../testing/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { TEST_API_KEY, type TestApp } from '../testing/test-app.ts';
+import { useTestApp } from '../testing/use-test-app.ts';
 import { PUBLIC_URL, unzip, expectAppError, expectViolation, fetchZip, cloneFile } from '../testing/zips.ts';
 
 // Zip downloads, a zip of a selection of files and folders (the /site-media-ext/v1 extension).
@@ -7,14 +8,7 @@ import { PUBLIC_URL, unzip, expectAppError, expectViolation, fetchZip, cloneFile
 
 describe('zip of a selection (files and folders, /site-media-ext/v1 extension)', () => {
   let t: TestApp;
-
-  beforeEach(async () => {
-    t = await createTestApp({ publicUrl: PUBLIC_URL });
-  });
-
-  afterEach(async () => {
-    await t.close();
-  });
+  useTestApp((app) => (t = app), { publicUrl: PUBLIC_URL });
 
   const generate = (body: unknown, authorization: string | null = TEST_API_KEY) =>
     t.app.inject({

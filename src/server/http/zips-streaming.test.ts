@@ -2,8 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient } from '@wix/sdk';
 import { files as wixFiles, folders as wixFolders } from '@wix/media';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTestApp, TEST_API_KEY, type TestApp } from '../testing/test-app.ts';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { TEST_API_KEY, type TestApp } from '../testing/test-app.ts';
+import { useTestApp } from '../testing/use-test-app.ts';
 import { PUBLIC_URL, unzip, filesZipUrl, trackBlobs, patterned } from '../testing/zips.ts';
 
 // Zip downloads, streaming over a real connection: backpressure, large files, missing bytes, Wix's SDK.
@@ -13,15 +14,11 @@ describe('zip streaming over a real connection', () => {
   let t: TestApp;
   let base: string;
 
+  useTestApp((app) => (t = app), { publicUrl: PUBLIC_URL });
+
   beforeEach(async () => {
-    t = await createTestApp({ publicUrl: PUBLIC_URL });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  });
-
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await t.close();
   });
 
   function local(url: string): string {

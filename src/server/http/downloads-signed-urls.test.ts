@@ -1,84 +1,25 @@
-import type { LightMyRequestResponse } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type {
-  ApplicationErrorBody,
-  DownloadUrl,
-  FileDescriptor,
-  ListFilesResponse,
-  ValidationErrorBody,
-} from '../../contract/index.ts';
-import { createTestApp, type TestApp } from '../testing/test-app.ts';
-
-// ---- helpers ---------------------------------------------------------------------------------------------
-
-const CONTENT = Buffer.from('0123456789abcdefghij'); // 20 bytes
-
-function expectAppError(response: LightMyRequestResponse, status: number, code: string): void {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = response.json<ApplicationErrorBody>();
-  expect(typeof body.message).toBe('string');
-  expect(body.details.applicationError.code).toBe(code);
-}
-
-function expectViolation(response: LightMyRequestResponse, field: string): void {
-  expect(response.statusCode, response.body).toBe(400);
-  const body = response.json<ValidationErrorBody>();
-  expect(body.details.validationError.fieldViolations.map((v) => v.field)).toContain(field);
-}
-
-/** Path + query of an absolute URL, for `inject`. */
-function local(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.pathname}${parsed.search}`;
-}
-
-function fetchUrl(
-  t: TestApp,
-  url: string,
-  options: { method?: 'GET' | 'HEAD'; headers?: Record<string, string> } = {},
-): Promise<LightMyRequestResponse> {
-  return t.app.inject({ method: options.method ?? 'GET', url: local(url), headers: options.headers });
-}
-
-async function downloadUrls(t: TestApp, body: Record<string, unknown>): Promise<DownloadUrl[]> {
-  return (await t.ok<{ downloadUrls: DownloadUrl[] }>('POST', '/files/generate-file-download-url', body))
-    .downloadUrls;
-}
-
-async function downloadUrl(t: TestApp, body: Record<string, unknown>): Promise<string> {
-  const urls = await downloadUrls(t, body);
-  expect(urls.length).toBe(1);
-  return urls[0]!.url;
-}
-
-/** The same URL with one query field replaced (or removed when `value` is undefined). */
-function withQuery(url: string, key: string, value: string | undefined): string {
-  const parsed = new URL(url);
-  if (value === undefined) parsed.searchParams.delete(key);
-  else parsed.searchParams.set(key, value);
-  return parsed.toString();
-}
-
-function expectUserContentHeaders(response: LightMyRequestResponse): void {
-  expect(response.headers['x-content-type-options']).toBe('nosniff');
-  const csp = String(response.headers['content-security-policy']);
-  expect(csp.split(/[;\s]+/)).toContain('sandbox');
-}
-
-// ---- tests -----------------------------------------------------------------------------------------------
+// Signed download URLs (generate-file-download-url): what they serve, ranges and HEAD, tampering and expiry.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  CONTENT,
+  downloadUrl,
+  downloadUrls,
+  expectUserContentHeaders,
+  fetchUrl,
+  withQuery,
+} from '../testing/downloads.ts';
+import { expectAppError, expectViolation } from '../testing/helpers.ts';
+import type { ApplicationErrorBody, DownloadUrl, FileDescriptor } from '../../contract/index.ts';
+import type { TestApp } from '../testing/test-app.ts';
+import { useTestApp } from '../testing/use-test-app.ts';
 
 describe('signed file download URLs', () => {
   let t: TestApp;
   let file: FileDescriptor;
+  useTestApp((app) => (t = app));
 
   beforeEach(async () => {
-    t = await createTestApp();
     file = (await t.upload(CONTENT, { fileName: 'report.txt', mimeType: 'text/plain' })) as FileDescriptor;
-  });
-
-  afterEach(async () => {
-    vi.useRealTimers();
-    await t.close();
   });
 
   it('answers {downloadUrls: [{url, assetKey: "src"}]}', async () => {
@@ -403,211 +344,5 @@ describe('signed file download URLs', () => {
       404,
       'RESOURCE_NOT_FOUND',
     );
-  });
-});
-
-describe('stable file urls (/media/<id>) and private files', () => {
-  let t: TestApp;
-
-  beforeEach(async () => {
-    t = await createTestApp();
-  });
-
-  afterEach(async () => {
-    await t.close();
-  });
-
-  it('serves a public file at its stable url, inline, with ranges', async () => {
-    const file = (await t.upload(CONTENT, { fileName: 'pub.txt' })) as FileDescriptor;
-    expect(new URL(file.url).pathname).toBe(`/media/${encodeURIComponent(file.id)}`);
-    const response = await fetchUrl(t, file.url);
-    expect(response.statusCode).toBe(200);
-    expect(response.rawPayload.equals(CONTENT)).toBe(true);
-    expect(String(response.headers['content-disposition'])).toMatch(/^inline/);
-    expectUserContentHeaders(response);
-
-    const ranged = await fetchUrl(t, file.url, { headers: { range: 'bytes=-2' } });
-    expect(ranged.statusCode).toBe(206);
-    expect(ranged.body).toBe('ij');
-  });
-
-  // Guards HEAD of a public stable url: 200 with its length, no body.
-  it('answers HEAD of a public stable url with 200, its length and no body', async () => {
-    const file = (await t.upload(CONTENT, { fileName: 'pub.txt' })) as FileDescriptor;
-    const head = await fetchUrl(t, file.url, { method: 'HEAD' });
-    expect(head.statusCode).toBe(200);
-    expect(head.body).toBe('');
-    expect(head.headers['content-length']).toBe(String(CONTENT.length));
-  });
-
-  it('answers 404 for an unknown id', async () => {
-    expectAppError(await fetchUrl(t, 'http://media.test/media/no-such-file'), 404, 'RESOURCE_NOT_FOUND');
-  });
-
-  it('a private file: stable url 403, signed URL works, per-type urls empty', async () => {
-    const image = (await t.upload(Buffer.from('fake png'), {
-      fileName: 'secret.png',
-      mimeType: 'image/png',
-      private: true,
-    })) as FileDescriptor;
-    const doc = (await t.upload(CONTENT, {
-      fileName: 'secret.pdf',
-      mimeType: 'application/pdf',
-      private: true,
-    })) as FileDescriptor;
-
-    for (const file of [image, doc]) {
-      expect(file.private).toBe(true);
-      expect(file.url).toBeTruthy();
-      expect(file.thumbnailUrl).toBeTruthy();
-      const stable = await fetchUrl(t, file.url);
-      expectAppError(stable, 403, 'PERMISSION_DENIED');
-      expect(stable.rawPayload.includes(Buffer.from('fake png'))).toBe(false);
-      expect((await fetchUrl(t, file.url, { method: 'HEAD' })).statusCode).toBe(403);
-      expect((await fetchUrl(t, file.url, { headers: { range: 'bytes=0-1' } })).statusCode).toBe(403);
-
-      const signed = await fetchUrl(t, await downloadUrl(t, { fileId: file.id }));
-      expect(signed.statusCode).toBe(200);
-      expect(signed.headers['content-length']).toBe(file.sizeInBytes);
-    }
-    expect(image.media.image?.image.url).toBe('');
-    expect(doc.media.document?.url).toBe('');
-
-    // Every `url` anywhere inside `media` is empty, also as listed and as read back.
-    const listed = (await t.ok<ListFilesResponse>('GET', '/files')).files;
-    const read = await t.ok<{ file: FileDescriptor }>(
-      'GET',
-      `/files/get-file-by-id?fileId=${encodeURIComponent(image.id)}`,
-    );
-    for (const f of [...listed, read.file]) {
-      const urls: unknown[] = [];
-      JSON.stringify(f.media, (key, value: unknown) => {
-        if (key === 'url') urls.push(value);
-        return value;
-      });
-      expect(urls.length).toBeGreaterThan(0);
-      expect(urls.every((u) => u === '')).toBe(true);
-    }
-  });
-
-  it('a public file has its stable url inside media too', async () => {
-    const image = (await t.upload(Buffer.from('fake png'), {
-      fileName: 'open.png',
-      mimeType: 'image/png',
-    })) as FileDescriptor;
-    expect(image.media.image?.image.url).toBe(image.url);
-    expect((await fetchUrl(t, image.media.image!.image.url)).statusCode).toBe(200);
-  });
-
-  it.each([
-    ['text/html', 'page.html', '<html><script>alert(document.cookie)</script></html>'],
-    [
-      'image/svg+xml',
-      'drawing.svg',
-      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-    ],
-  ])('serves an uploaded %s with the sandbox CSP and nosniff', async (mimeType, fileName, content) => {
-    const file = (await t.upload(content, { fileName, mimeType })) as FileDescriptor;
-    const stable = await fetchUrl(t, file.url);
-    expect(stable.statusCode).toBe(200);
-    expect(stable.body).toBe(content);
-    expectUserContentHeaders(stable);
-
-    const inline = await fetchUrl(t, await downloadUrl(t, { fileId: file.id, contentDisposition: 'INLINE' }));
-    expect(inline.statusCode).toBe(200);
-    expectUserContentHeaders(inline);
-    const attachment = await fetchUrl(t, await downloadUrl(t, { fileId: file.id }));
-    expectUserContentHeaders(attachment);
-  });
-
-  it('answers a contract-shaped 404 when the bytes of a file are missing from the blob store', async () => {
-    const file = (await t.upload(CONTENT, { fileName: 'lost.txt' })) as FileDescriptor;
-    await t.blobs.delete([(await t.store.files.getFile(file.id))!.blob_key]);
-    expectAppError(await fetchUrl(t, file.url), 404, 'RESOURCE_NOT_FOUND');
-    expectAppError(await fetchUrl(t, await downloadUrl(t, { fileId: file.id })), 404, 'RESOURCE_NOT_FOUND');
-  });
-
-  it('keeps serving a trashed public file until it is purged', async () => {
-    const file = (await t.upload(CONTENT, { fileName: 'trashed.txt' })) as FileDescriptor;
-    await t.ok('POST', '/bulk/files/delete', { fileIds: [file.id] });
-    const trashed = await t.ok<{ file: FileDescriptor }>(
-      'GET',
-      `/files/get-file-by-id?fileId=${encodeURIComponent(file.id)}`,
-    );
-    expect(trashed.file.state).toBe('DELETED');
-
-    const response = await fetchUrl(t, file.url);
-    expect(response.statusCode).toBe(200);
-    expect(response.rawPayload.equals(CONTENT)).toBe(true);
-
-    await t.ok('POST', '/bulk/files/delete', { fileIds: [file.id], permanent: true });
-    expectAppError(await fetchUrl(t, file.url), 404, 'RESOURCE_NOT_FOUND');
-  });
-});
-
-describe('Wix media URIs as file ids', () => {
-  let t: TestApp;
-
-  beforeEach(async () => {
-    t = await createTestApp();
-  });
-
-  afterEach(async () => {
-    await t.close();
-  });
-
-  it('get-file-by-id accepts wix:image://v1/<id>/name.png#originWidth=1&originHeight=1', async () => {
-    const file = (await t.upload(Buffer.from('png'), {
-      fileName: 'name.png',
-      mimeType: 'image/png',
-    })) as FileDescriptor;
-    const uri = `wix:image://v1/${file.id}/name.png#originWidth=1&originHeight=1`;
-    const got = await t.ok<{ file: FileDescriptor }>(
-      'GET',
-      `/files/get-file-by-id?fileId=${encodeURIComponent(uri)}`,
-    );
-    expect(got.file.id).toBe(file.id);
-    expect(got.file.hash).toBe(file.hash);
-
-    const many = await t.ok<{ files: FileDescriptor[] }>('POST', '/files/get-files', {
-      fileIds: [uri, file.id],
-    });
-    expect(many.files.map((f) => f.id)).toEqual([file.id, file.id]);
-  });
-
-  it('accepts the other URI kinds and answers 404 for a URI of an unknown id', async () => {
-    const doc = (await t.upload('pdf', { fileName: 'a.pdf', mimeType: 'application/pdf' })) as FileDescriptor;
-    for (const kind of ['document', 'video', 'audio']) {
-      const uri = `wix:${kind}://v1/${doc.id}/a.pdf`;
-      const got = await t.ok<{ file: FileDescriptor }>(
-        'GET',
-        `/files/get-file-by-id?fileId=${encodeURIComponent(uri)}`,
-      );
-      expect(got.file.id).toBe(doc.id);
-    }
-    const unknown = await t.api(
-      'GET',
-      `/files/get-file-by-id?fileId=${encodeURIComponent('wix:image://v1/nope/x.png')}`,
-    );
-    expectAppError(unknown, 404, 'RESOURCE_NOT_FOUND');
-  });
-
-  it('update-file-descriptor and bulk delete accept a URI', async () => {
-    const file = (await t.upload(Buffer.from('png'), {
-      fileName: 'name.png',
-      mimeType: 'image/png',
-    })) as FileDescriptor;
-    const uri = `wix:image://v1/${file.id}/name.png#originWidth=1&originHeight=1`;
-    const updated = await t.ok<{ file: FileDescriptor }>('PATCH', '/files/update-file-descriptor', {
-      file: { id: uri, displayName: 'renamed.png' },
-    });
-    expect(updated.file.id).toBe(file.id);
-    expect(updated.file.displayName).toBe('renamed.png');
-    await t.ok('POST', '/bulk/files/delete', { fileIds: [uri] });
-    const trashed = await t.ok<{ file: FileDescriptor }>(
-      'GET',
-      `/files/get-file-by-id?fileId=${encodeURIComponent(file.id)}`,
-    );
-    expect(trashed.file.state).toBe('DELETED');
   });
 });
