@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextBatchSize } from './bulk-service.ts';
+import { nextBatchSize } from './bulk-batch-size.ts';
 
 // A bulk operation's batch is one store transaction, and every other request waits for it: its size follows
 // what the last batch took (at 1M files, fixed batches of 200 held the server for seconds).
