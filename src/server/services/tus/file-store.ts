@@ -126,8 +126,3 @@ export class CheckedFileStore extends FileStore {
     });
   }
 }
-
-// FileStore's constructor creates its directory asynchronously and throws from the callback when that fails
-// (an uncaught exception, e.g. when the data dir is removed meanwhile). ResumableUploads creates the directory
-// synchronously before constructing the store instead.
-Object.defineProperty(CheckedFileStore.prototype, 'checkOrCreateDirectory', { value: () => {} });
