@@ -4,6 +4,7 @@ import { testDatabases } from '../testing/test-databases.ts';
 import { BulkStore, type BulkFilter } from './bulk-store.ts';
 import { MetadataStore } from './metadata-store.ts';
 import type { FileRow } from './schema.ts';
+import { fileRow } from '../testing/file-row.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -15,15 +16,8 @@ const TRASHED_AT = '2026-03-01T10:00:00.000Z';
 
 function trashedFile(i: number): FileRow {
   const image = i % 3 === 0;
-  const name = `item ${i}`;
-  return {
-    id: `f${String(i).padStart(4, '0')}`,
-    display_name: name,
-    sort_name: name,
-    search_text: name,
-    parent_folder_id: 'media-root',
+  return fileRow(i, `item ${i}`, {
     location_id: 'trash-root',
-    root: 'MEDIA_ROOT',
     scope: 'TRASH_ROOT',
     state: 'DELETED',
     trash_batch: 'b1',
@@ -31,18 +25,9 @@ function trashedFile(i: number): FileRow {
     media_type: image ? 'IMAGE' : 'DOCUMENT',
     size_in_bytes: 1,
     hash: '',
-    private: 0,
-    labels: '[]',
-    operation_status: 'READY',
-    failure_reason: null,
-    source_url: null,
-    media: '{}',
-    external_info: null,
-    blob_key: `originals/${i}`,
-    assets: '{}',
     created_date: TRASHED_AT,
     updated_date: TRASHED_AT,
-  };
+  });
 }
 
 const images: BulkFilter = { folderId: 'trash-root', state: 'DELETED', mediaTypes: ['IMAGE'] };
