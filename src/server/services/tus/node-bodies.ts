@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { Server, Upload } from '@tus/server';
 import { ERRORS, type CancellationContext, type DataStore } from '@tus/utils';
 
@@ -134,7 +134,11 @@ class LimitedBody extends Transform {
   private received = 0;
   overLimit = false;
 
-  constructor(private readonly limit: number) {
+  constructor(
+    private readonly limit: number,
+    /** The request's Content-Length, when it has one. */
+    readonly declaredLength: number | undefined,
+  ) {
     super();
   }
 
@@ -148,6 +152,11 @@ class LimitedBody extends Transform {
     this.push(null);
     done();
   }
+}
+
+/** The length a PATCH's body declared (its Content-Length), for a body from `streamBodiesFromNode`. */
+export function declaredLengthOf(body: Readable): number | undefined {
+  return body instanceof LimitedBody ? body.declaredLength : undefined;
 }
 
 async function writeNodeBody(
@@ -164,7 +173,8 @@ async function writeNodeBody(
   // never destroys the request (the client would see a socket hang-up instead of the error answer). And no
   // `stream.pipeline` here at all: it makes and aborts an `AbortController` per call, a `DOMException` with its
   // stack trace (about 65 µs of CPU per PATCH, `--cpu-prof`).
-  const body = new LimitedBody(maxFileSize);
+  const contentLength = request.headers['content-length'];
+  const body = new LimitedBody(maxFileSize, contentLength === undefined ? undefined : Number(contentLength));
   let sourceError: unknown;
   const onSourceError = (error: unknown) => {
     sourceError = error;

@@ -20,6 +20,13 @@ export interface PartSink {
   putPending(partNumber: number, bytes: Buffer): Promise<void>;
 }
 
+/** The upload's first bytes with what `chunk` adds to them: the content check of a later PATCH needs them. */
+export function keepHead(head: Buffer | undefined, chunk: Buffer): Buffer | undefined {
+  const headLength = head?.length ?? 0;
+  if (headLength >= SNIFF_BYTES) return head;
+  return Buffer.concat([head ?? Buffer.alloc(0), chunk.subarray(0, SNIFF_BYTES - headLength)]);
+}
+
 /** Another writer moved the upload while this one wrote (two instances PATCHing it at once). */
 export class UploadMovedError extends Error {}
 
@@ -108,11 +115,7 @@ export async function writeParts(
 
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
-      // The first bytes are kept with the upload: the content check of a later PATCH needs them.
-      const headLength = head?.length ?? 0;
-      if (headLength < SNIFF_BYTES) {
-        head = Buffer.concat([head ?? Buffer.alloc(0), chunk.subarray(0, SNIFF_BYTES - headLength)]);
-      }
+      head = keepHead(head, chunk);
       let at = 0;
       while (at < chunk.length) {
         // More bytes than the upload's length: the caller's limit stops them first; never write past it.

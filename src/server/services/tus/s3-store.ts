@@ -16,7 +16,9 @@ import { firstBytes, UploadChecks } from './checks.ts';
 import type { TusLeftover } from './leftovers.ts';
 import { findLeftovers, removeLeftovers, type ExpiryPlace } from './s3-expiry.ts';
 import { isNotFound, S3Objects } from './s3-objects.ts';
-import { UploadMovedError, writeParts } from './s3-parts.ts';
+import { declaredLengthOf } from './node-bodies.ts';
+import { isOneWholePart, writeOnePart } from './s3-one-part.ts';
+import { UploadMovedError, writeParts, type PartSink } from './s3-parts.ts';
 import { newFileId, originalKey } from '../upload-service.ts';
 
 export interface TusS3Options {
@@ -158,37 +160,36 @@ export class CheckedS3Store extends DataStore {
   }
 
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
+    const declaredLength = declaredLengthOf(readable);
     return this.checks.write(readable, id, offset, async (checked) => {
       const state = await this.state(id);
       if (state.received !== offset) throw tusError(ERRORS.INVALID_OFFSET);
       const partNumber = Math.floor(offset / state.partSize) + 1;
       const pendingLength = offset % state.partSize;
       const pending = pendingLength > 0 ? await this.readPending(id, partNumber, pendingLength) : undefined;
+      const sink: PartSink = {
+        client: this.client,
+        bucket: this.bucket,
+        objectKey: this.blobPrefix + state.blobKey,
+        queueSize: this.queueSize,
+        buffers: this.buffers,
+        advance: (from, progress) => this.uploads.advance(id, from, progress),
+        putPending: async (number, bytes) => {
+          await this.client.send(
+            new PutObjectCommand({
+              Bucket: this.bucket,
+              Key: this.pendingKey(id, number),
+              Body: bytes,
+              ContentLength: bytes.length,
+            }),
+          );
+        },
+      };
       let received: number;
       try {
-        received = await writeParts(
-          {
-            client: this.client,
-            bucket: this.bucket,
-            objectKey: this.blobPrefix + state.blobKey,
-            queueSize: this.queueSize,
-            buffers: this.buffers,
-            advance: (from, progress) => this.uploads.advance(id, from, progress),
-            putPending: async (number, bytes) => {
-              await this.client.send(
-                new PutObjectCommand({
-                  Bucket: this.bucket,
-                  Key: this.pendingKey(id, number),
-                  Body: bytes,
-                  ContentLength: bytes.length,
-                }),
-              );
-            },
-          },
-          state,
-          checked,
-          pending,
-        );
+        received = isOneWholePart(state, declaredLength)
+          ? await writeOnePart(sink, state, checked)
+          : await writeParts(sink, state, checked, pending);
       } catch (error) {
         if (error instanceof UploadMovedError) throw tusError(ERRORS.INVALID_OFFSET);
         throw error;
