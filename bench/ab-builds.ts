@@ -2,7 +2,7 @@
  * A/B of server builds (or start commands) in the same run: does a speed trick pay for itself?
  *
  *   npx tsx bench/ab-builds.ts --arm old=.tmp/ab/old/main.mjs --arm new=.tmp/ab/new/main.mjs \
- *     [--rounds 30] [--scenarios zip-big,zip-small,plain,tus] [--size 256M]
+ *     [--rounds 30] [--scenarios zip-big,zip-small,plain,tus,tus1] [--size 256M]
  *
  * An arm is `name=<bundle entry>`, started as `npm start` starts the server (through `scripts/start`, its glibc
  * environment and V8 flags), or `name=<entry>|<command>` with its own command (`ENV=x node --flag`, the entry
@@ -10,7 +10,7 @@
  * (inside the checkout, so the bundles find `node_modules`). Every arm runs at once in its own child process,
  * over its own copy of the same data (seeded once through the first arm's API): zips of a folder of 32 random
  * 4 MiB files (`zip-big`) and of a folder of 1000 random 50 KiB files (`zip-small`, 3 zips a round), and
- * `--size` uploads from memory, plain PUT (`plain`) and tus in 8 MiB PATCHes with its finalize (`tus`), the
+ * `--size` uploads from memory, plain PUT (`plain`) and tus in 8 MiB PATCHes (`tus`) or one PATCH (`tus1`) with its finalize, the
  * hash checked and the file deleted for good afterwards. Each round runs every scenario on every arm, the arms'
  * order rotated each round, so the machine's load falls on all arms alike; uploads start after `sync`.
  * It prints, per scenario and arm, the median time, the pooled ratio to the first arm (median of the per-round
@@ -219,8 +219,8 @@ async function run(arm: Arm, scenario: string): Promise<number> {
     await checkAndDelete(arm, answer.text);
     return ms;
   }
-  if (scenario === 'tus') {
-    const chunk = 8 * MiB;
+  if (scenario === 'tus' || scenario === 'tus1') {
+    const chunk = scenario === 'tus' ? 8 * MiB : size;
     const { uploadUrl, uploadToken } = await api<{ uploadUrl: string; uploadToken: string }>(
       arm,
       '/files/generate-resumable-upload-url',

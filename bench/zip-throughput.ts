@@ -54,6 +54,7 @@ const blobs: BlobStore = {
   },
   put: () => Promise.reject(new Error('not used')),
   putFile: () => Promise.reject(new Error('not used')),
+  read: () => Promise.reject(new Error('not used')),
   size: () => Promise.resolve(undefined),
   delete: () => Promise.resolve(),
   // eslint-disable-next-line require-yield

@@ -125,8 +125,18 @@ export function describeBlobStore(name: string, makeStore: () => Promise<BlobSto
       TIMEOUT,
     );
 
-    it('has no size and no bytes for a missing key (get fails with ENOENT)', async () => {
+    it('reads a whole blob into memory', async () => {
+      const k = key('read-whole');
+      const data = randomBytes(300 * 1024 + 7);
+      await store.put(k, sourceOf(data, 64 * 1024));
+      expect((await store.read(k)).equals(data)).toBe(true);
+      await store.put(key('read-empty'), sourceOf(Buffer.alloc(0)));
+      expect((await store.read(key('read-empty'))).length).toBe(0);
+    });
+
+    it('has no size and no bytes for a missing key (get and read fail with ENOENT)', async () => {
       expect(await store.size(key('missing'))).toBeUndefined();
+      await expect(store.read(key('missing'))).rejects.toMatchObject({ code: 'ENOENT' });
       await expect(store.get(key('missing'))).rejects.toMatchObject({ code: 'ENOENT' });
       await expect(store.get(key('missing'), { start: 0, end: 9 })).rejects.toMatchObject({ code: 'ENOENT' });
     });

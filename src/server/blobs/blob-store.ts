@@ -25,6 +25,11 @@ export interface BlobStore {
   putFile(key: string, localPath: string): Promise<number>;
   /** Streams the blob, or the given range of it. */
   get(key: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * The whole blob in memory, read at the store's best pace (a file in one read, not in stream-sized chunks): for
+   * what a decoder needs whole, such as the source of an image rendered on request. Fails with ENOENT like `get`.
+   */
+  read(key: string): Promise<Buffer>;
   /** Size of the blob, or undefined when there is none. */
   size(key: string): Promise<number | undefined>;
   /** Removes blobs; keys without a blob are ignored. */

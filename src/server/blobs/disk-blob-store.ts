@@ -79,6 +79,10 @@ export class DiskBlobStore implements BlobStore {
     return stream;
   }
 
+  read(key: string): Promise<Buffer> {
+    return fsp.readFile(this.pathOf(key));
+  }
+
   async size(key: string): Promise<number | undefined> {
     try {
       return (await fsp.stat(this.pathOf(key))).size;

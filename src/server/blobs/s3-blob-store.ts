@@ -203,6 +203,12 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
+  async read(key: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await this.get(key)) as AsyncIterable<Buffer>) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
   async size(key: string): Promise<number | undefined> {
     try {
       const head = await this.client.send(

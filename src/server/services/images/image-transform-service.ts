@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { buffer as readAll } from 'node:stream/consumers';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { TransformConfig } from '../../config.ts';
 import { ApiError, invalid, notFound } from '../../errors.ts';
@@ -187,9 +186,8 @@ export class ImageTransformService {
     let data: Buffer | undefined;
     if (!payload) {
       try {
-        const stream = await this.blobs.get(entry.row.blob_key);
-        if (size <= MEMORY_ITEM_MAX) data = await readAll(stream);
-        payload = data ?? stream;
+        if (size <= MEMORY_ITEM_MAX) data = await this.blobs.read(entry.row.blob_key);
+        payload = data ?? (await this.blobs.get(entry.row.blob_key));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         // Evicted by another instance (or its blob lost): render again.
@@ -241,7 +239,7 @@ export class ImageTransformService {
     this.renders += 1;
     // The source is read inside the slot: waiting requests hold no image bytes.
     const rendered = await this.queue.run(async () => {
-      const source = await readAll(await this.blobs.get(sourceKey));
+      const source = await this.blobs.read(sourceKey);
       return renderImage(source, t, { ...options, maxInputPixels: this.config.maxInputPixels });
     });
     const blobKey = `variants/${key.slice(0, 2)}/${key}`;
