@@ -120,8 +120,9 @@ export class S3BlobStore implements BlobStore {
     this.bucket = options.bucket;
     this.prefix = options.keyPrefix ?? '';
     this.partSize = Math.max(5 * MiB, options.partSizeBytes ?? 8 * MiB);
-    // As the tus store's PATCHes: 4 parts in flight.
-    this.queueSize = Math.max(1, options.queueSize ?? 4);
+    // As the tus store's PATCHes: 3 parts in flight. 4 (the SDK's default) was no faster here and held 30 MB more
+    // at the peak of a 1 GiB upload (docs/benchmarks.md, issue 18).
+    this.queueSize = Math.max(1, options.queueSize ?? 3);
     this.maxParts = Math.max(1, options.maxParts ?? S3_MAX_PARTS);
   }
 

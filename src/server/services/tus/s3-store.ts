@@ -89,7 +89,7 @@ export class CheckedS3Store extends DataStore {
     this.expiryMs = options.expiryMs;
     this.minPartSize = Math.max(5 * MiB, options.partSizeBytes ?? 8 * MiB);
     this.maxParts = Math.max(1, options.maxParts ?? 10_000);
-    this.queueSize = Math.max(1, options.queueSize ?? 4);
+    this.queueSize = Math.max(1, options.queueSize ?? 3);
     this.objects = new S3Objects(this.client, this.bucket, this.prefix);
     this.buffers = partBuffersOf(this.minPartSize, this.queueSize + 1);
     this.extensions = ['creation', 'creation-with-upload', 'termination', 'expiration'];
