@@ -228,7 +228,8 @@ try {
           await sharp(source)
             .autoOrient()
             .resize(640, 480, { fit: 'cover' })
-            .jpeg({ quality: qs[i] })
+            // Progressive, as the server writes a `.jpg` unless the URL says `bl` (Wix's default too).
+            .jpeg({ quality: qs[i], progressive: true })
             .toBuffer();
         }
       }),
@@ -279,6 +280,13 @@ try {
   console.log(
     `warm, requests/s: server (cached variant) ${f(m.warm)}, @fastify/static ${f(m.static)} -> ${f(m.warm / m.static)}x; ipx (same URL) ${f(m.ipxWarm)} -> ${f(m.warm / m.ipxWarm)}x`,
   );
+  // The same pairs round by round: each ratio is measured under one moment's load, so their median moves less
+  // between runs than the ratio of the medians above.
+  const perRound = (a: number[], b: number[]) => f(median(a.map((x, i) => x / b[i]!)));
+  console.log(
+    `median of per-round ratios: cold/bare ${perRound(results.cold, results.bare)}x, cold/ipx ${perRound(results.cold, results.ipxCold)}x, cached/static ${perRound(results.warm, results.static)}x`,
+  );
+  if (TRACE) console.log(JSON.stringify(results));
 
   // Burst: 50 distinct large variants at once.
   const rss = new RssSampler(app.pid!);
