@@ -69,15 +69,16 @@ test('toasts: at most 3 at once, the newest replace the oldest, identical ones c
   await expect(notifications(page).filter({ hasText: /^Uploading [345] files to/ })).toHaveCount(3);
   await expect.poll(() => itemNames(page), { timeout: 20_000 }).toHaveLength(15);
 
-  // The same message again does not add a toast.
-  const paste = () =>
-    page.evaluate(() => {
+  // The same message again does not add a toast. The two files differ in content: the same bytes twice would
+  // ask "Already in your library" once the first had landed (a modal, and one file fewer).
+  const paste = (content: string) =>
+    page.evaluate((content) => {
       const transfer = new DataTransfer();
-      transfer.items.add(new File(['x'], 'same.txt', { type: 'text/plain' }));
+      transfer.items.add(new File([content], 'same.txt', { type: 'text/plain' }));
       window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer }));
-    });
-  await paste();
-  await paste();
+    }, content);
+  await paste('first');
+  await paste('second');
   await expect(notifications(page).filter({ hasText: /^Uploading 1 file/ })).toHaveCount(1);
   // Both uploads land before the test ends, so none outlives the workspace folder.
   await expect.poll(() => itemNames(page), { timeout: 20_000 }).toHaveLength(17);
