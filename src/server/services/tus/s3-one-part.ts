@@ -1,7 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { UploadPartCommand } from '@aws-sdk/client-s3';
 import type { TusUploadState } from '../../stores/tus-upload-store.ts';
-import { keepHead, UploadMovedError, type PartSink } from './s3-parts.ts';
+import { keepHead, UploadMovedError, uploadPart, type PartSink } from './s3-parts.ts';
 
 /**
  * Whether a PATCH is exactly the next whole part (it starts where a part starts and declares that part's length):
@@ -32,17 +31,7 @@ export async function writeOnePart(sink: PartSink, state: TusUploadState, body: 
   let head = state.head;
 
   const upload = (bytes: Buffer | Readable, signal?: AbortSignal) =>
-    sink.client.send(
-      new UploadPartCommand({
-        Bucket: sink.bucket,
-        Key: sink.objectKey,
-        UploadId: state.multipartId,
-        PartNumber: partNumber,
-        Body: bytes,
-        ContentLength: partLength,
-      }),
-      { abortSignal: signal },
-    );
+    uploadPart(sink, state, partNumber, bytes, partLength, signal);
   // Room for a few of the body's chunks, so the body is not paused at every chunk.
   const stream = new PassThrough({ highWaterMark: 1024 * 1024 });
   const cancel = new AbortController();

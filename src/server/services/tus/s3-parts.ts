@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
+import { UploadPartCommand, type S3Client, type UploadPartCommandOutput } from '@aws-sdk/client-s3';
 import type { PartBuffers } from '../../blobs/part-buffers.ts';
 import type { TusUploadState } from '../../stores/tus-upload-store.ts';
 import { SNIFF_BYTES } from '../sniff.ts';
@@ -25,6 +25,28 @@ export function keepHead(head: Buffer | undefined, chunk: Buffer): Buffer | unde
   const headLength = head?.length ?? 0;
   if (headLength >= SNIFF_BYTES) return head;
   return Buffer.concat([head ?? Buffer.alloc(0), chunk.subarray(0, SNIFF_BYTES - headLength)]);
+}
+
+/** Sends one part of the upload's multipart upload (`body` of `length` bytes). */
+export function uploadPart(
+  sink: PartSink,
+  state: TusUploadState,
+  partNumber: number,
+  body: Buffer | Readable,
+  length: number,
+  signal?: AbortSignal,
+): Promise<UploadPartCommandOutput> {
+  return sink.client.send(
+    new UploadPartCommand({
+      Bucket: sink.bucket,
+      Key: sink.objectKey,
+      UploadId: state.multipartId,
+      PartNumber: partNumber,
+      Body: body,
+      ContentLength: length,
+    }),
+    { abortSignal: signal },
+  );
 }
 
 /** Another writer moved the upload while this one wrote (two instances PATCHing it at once). */
@@ -80,17 +102,7 @@ export async function writeParts(
 
   const inFlight = new Set<Promise<void>>();
   const send = (partNumber: number, bytes: Buffer) => {
-    const sent = sink.client
-      .send(
-        new UploadPartCommand({
-          Bucket: sink.bucket,
-          Key: sink.objectKey,
-          UploadId: state.multipartId,
-          PartNumber: partNumber,
-          Body: bytes,
-          ContentLength: bytes.length,
-        }),
-      )
+    const sent = uploadPart(sink, state, partNumber, bytes, bytes.length)
       .then(
         (answer) => {
           if (!answer.ETag) throw new Error(`S3 gave no ETag for part ${partNumber}`);
