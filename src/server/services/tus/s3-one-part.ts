@@ -53,6 +53,11 @@ export async function writeOnePart(sink: PartSink, state: TusUploadState, body: 
       return undefined;
     },
   );
+  const abandonStream = async () => {
+    cancel.abort();
+    stream.destroy();
+    await streamed;
+  };
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -80,18 +85,14 @@ export async function writeOnePart(sink: PartSink, state: TusUploadState, body: 
       body.once('error', onError);
     });
   } catch (error) {
-    cancel.abort();
-    stream.destroy();
-    await streamed;
+    await abandonStream();
     sink.buffers.give(copy);
     throw error;
   }
 
   if (filled < partLength) {
     // Ended short: the part is not whole, its bytes are kept as the pending part.
-    cancel.abort();
-    stream.destroy();
-    await streamed;
+    await abandonStream();
     if (filled > 0) {
       await sink.putPending(partNumber, copy.subarray(0, filled));
       await advance(sink, state, start + filled, state.parts, head);
