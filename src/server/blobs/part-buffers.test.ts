@@ -1,5 +1,13 @@
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { PartBuffers } from './part-buffers.ts';
+
+/** V8's full collection (the flag set at run time reaches contexts made afterwards). */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 describe('PartBuffers', () => {
   it('gives back the same memory for the next part, shorter parts included', () => {
@@ -27,11 +35,25 @@ describe('PartBuffers', () => {
     expect(buffers.take(0).length).toBe(0);
   });
 
-  it('lets every buffer go once unused for its idle time', async () => {
+  it('takes a buffer let go after its idle time again while the collector has not taken it', async () => {
     const buffers = new PartBuffers(1024, 2, 20);
     const a = buffers.take(1024);
     buffers.give(a);
     await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(buffers.take(1024).buffer).not.toBe(a.buffer);
+    expect(buffers.take(1024).buffer).toBe(a.buffer);
+  });
+
+  it('lets every buffer go to the collector once unused for its idle time', async () => {
+    const buffers = new PartBuffers(1024, 2, 20);
+    let memory: WeakRef<ArrayBufferLike> | undefined;
+    (() => {
+      const a = buffers.take(1024);
+      memory = new WeakRef(a.buffer);
+      buffers.give(a);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    collectGarbage();
+    expect(memory.deref()).toBeUndefined();
+    expect(buffers.take(1024).length).toBe(1024);
   });
 });
