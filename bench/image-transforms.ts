@@ -10,7 +10,8 @@
  * noise falls on all of them alike; the medians of the rounds are printed side by side.
  *
  * - cold: 8 distinct 640x480 `fill` variants of a 12 MP JPEG, 4 clients (every request renders): the server
- *   vs the same sharp work in-process vs ipx (`s_640x480,fit_cover`).
+ *   vs the same sharp work in-process, from the originals and from the scaled copies the server renders these
+ *   from (made at processing), vs ipx (`s_640x480,fit_cover`).
  * - warm: a cached variant, 4 clients, 200 requests: the server vs @fastify/static serving the same bytes; and
  *   ipx asked 8 times for one URL (it keeps no rendered result, so warm is a render again).
  * - burst: 50 concurrent requests for distinct 4000x3000 variants; peak RSS of the server and the statuses.
@@ -34,6 +35,7 @@ import {
   spawnBuiltServer,
   waitForPort,
 } from './lib.ts';
+import { SCALED_PX } from '../src/server/services/processing/image-processor.ts';
 import { photoLike } from './photo-like.ts';
 
 function option(name: string): string | undefined {
@@ -137,6 +139,27 @@ function spawnRef(mode: 'ipx' | 'static', dir: string, port: number): ChildProce
   );
 }
 
+/** Renders/s of 8 640x480 fills by sharp in this process, 4 at a time, of `<prefix>0..3.jpg` in `srcDir`. */
+async function bareRenders(srcDir: string, prefix: string, qs: number[]): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < 8) {
+        const i = next++;
+        const source = await fs.promises.readFile(path.join(srcDir, `${prefix}${i % 4}.jpg`));
+        await sharp(source)
+          .autoOrient()
+          .resize(640, 480, { fit: 'cover' })
+          // Progressive, as the server writes a `.jpg` unless the URL says `bl` (Wix's default too).
+          .jpeg({ quality: qs[i], progressive: true })
+          .toBuffer();
+      }
+    }),
+  );
+  return 8 / ((performance.now() - started) / 1000);
+}
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'smm-bench-img-'));
 const children: ChildProcess[] = [];
 try {
@@ -146,6 +169,15 @@ try {
   const srcDir = path.join(work, 'src');
   fs.mkdirSync(srcDir);
   big.forEach((bytes, i) => fs.writeFileSync(path.join(srcDir, `p${i}.jpg`), bytes));
+  // The server's scaled copies of them, made as its processing makes them.
+  for (const [i, bytes] of big.entries()) {
+    await sharp(bytes)
+      .autoOrient()
+      .resize(SCALED_PX, SCALED_PX, { fit: 'inside', withoutEnlargement: true })
+      .keepIccProfile()
+      .jpeg({ quality: 92 })
+      .toFile(path.join(srcDir, `s${i}.jpg`));
+  }
   console.log(`12 MP sources: ${big.map((b) => (b.length / 1e6).toFixed(1)).join(', ')} MB`);
 
   buildServer();
@@ -194,6 +226,7 @@ try {
   const results = {
     cold: [] as number[],
     bare: [] as number[],
+    bareScaled: [] as number[],
     ipxCold: [] as number[],
     warm: [] as number[],
     static: [] as number[],
@@ -217,24 +250,10 @@ try {
     expectAll(cold, 200, 'cold');
     results.cold.push(8 / cold.seconds);
 
-    // The same work with sharp in this process, 4 at a time.
-    const bareStart = performance.now();
-    let bareNext = 0;
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        while (bareNext < 8) {
-          const i = bareNext++;
-          const source = await fs.promises.readFile(path.join(srcDir, `p${i % 4}.jpg`));
-          await sharp(source)
-            .autoOrient()
-            .resize(640, 480, { fit: 'cover' })
-            // Progressive, as the server writes a `.jpg` unless the URL says `bl` (Wix's default too).
-            .jpeg({ quality: qs[i], progressive: true })
-            .toBuffer();
-        }
-      }),
-    );
-    results.bare.push(8 / ((performance.now() - bareStart) / 1000));
+    // The same work with sharp in this process, 4 at a time: from the originals, and from the scaled copies
+    // the server renders these from (see `scaledCopy` in the server's image processing).
+    results.bare.push(await bareRenders(srcDir, 'p', qs));
+    results.bareScaled.push(await bareRenders(srcDir, 's', qs));
 
     const ipxPaths = qs.map((quality, i) => `/s_640x480,fit_cover,q_${quality},f_jpeg/p${i % 4}.jpg`);
     const ipxCold = await load(ipxBase, ipxPaths, CLIENTS);
@@ -275,7 +294,7 @@ try {
   >;
   const f = (n: number) => n.toFixed(2);
   console.log(
-    `cold 640x480 fill of 12 MP, renders/s (median of ${ROUNDS}): server ${f(m.cold)}, bare sharp ${f(m.bare)} -> ${f(m.cold / m.bare)}x; ipx ${f(m.ipxCold)} -> ${f(m.cold / m.ipxCold)}x`,
+    `cold 640x480 fill of 12 MP, renders/s (median of ${ROUNDS}): server ${f(m.cold)}, bare sharp ${f(m.bare)} -> ${f(m.cold / m.bare)}x; bare sharp from the scaled copy ${f(m.bareScaled)} -> ${f(m.cold / m.bareScaled)}x; ipx ${f(m.ipxCold)} -> ${f(m.cold / m.ipxCold)}x`,
   );
   console.log(
     `warm, requests/s: server (cached variant) ${f(m.warm)}, @fastify/static ${f(m.static)} -> ${f(m.warm / m.static)}x; ipx (same URL) ${f(m.ipxWarm)} -> ${f(m.warm / m.ipxWarm)}x`,
@@ -284,7 +303,7 @@ try {
   // between runs than the ratio of the medians above.
   const perRound = (a: number[], b: number[]) => f(median(a.map((x, i) => x / b[i]!)));
   console.log(
-    `median of per-round ratios: cold/bare ${perRound(results.cold, results.bare)}x, cold/ipx ${perRound(results.cold, results.ipxCold)}x, cached/static ${perRound(results.warm, results.static)}x`,
+    `median of per-round ratios: cold/bare ${perRound(results.cold, results.bare)}x, cold/bare-scaled ${perRound(results.cold, results.bareScaled)}x, cold/ipx ${perRound(results.cold, results.ipxCold)}x, cached/static ${perRound(results.warm, results.static)}x`,
   );
   if (TRACE) console.log(JSON.stringify(results));
 

@@ -14,7 +14,7 @@ export interface StoredFocalPoint {
 /** What a transformation needs of a file. */
 export type TransformSourceRow = Pick<
   FileTable & FocalPointColumn,
-  'id' | 'private' | 'hash' | 'media_type' | 'blob_key' | 'focal_point'
+  'id' | 'private' | 'hash' | 'media_type' | 'blob_key' | 'focal_point' | 'assets' | 'media'
 >;
 
 /**
@@ -37,7 +37,7 @@ export class ImageStore {
     if (fileId.includes('\0')) return undefined;
     this.transformSourceQuery ??= this.db
       .selectFrom('files')
-      .select(['id', 'private', 'hash', 'media_type', 'blob_key', 'focal_point'])
+      .select(['id', 'private', 'hash', 'media_type', 'blob_key', 'focal_point', 'assets', 'media'])
       .where('id', '=', '')
       .compile();
     // Every cached image hit runs this: the SQL is built and compiled once, only the id changes. The same

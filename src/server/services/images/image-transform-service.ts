@@ -4,11 +4,12 @@ import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { TransformConfig } from '../../config.ts';
 import { ApiError, invalid, notFound } from '../../errors.ts';
 import { hmac, safeEqual } from '../../secrets.ts';
-import type { ImageStore, StoredFocalPoint } from '../../stores/image-store.ts';
+import type { ImageStore, StoredFocalPoint, TransformSourceRow } from '../../stores/image-store.ts';
 import type { ImageVariantRow } from '../../stores/schema.ts';
 import { BoundedMemo } from './bounded-memo.ts';
 import { renderImage } from './render-image.ts';
 import { RenderQueue, SingleFlight } from './render-queue.ts';
+import { scaledSourceFor } from './scaled-source.ts';
 import {
   canonicalTransform,
   parseTransform,
@@ -124,9 +125,7 @@ export class ImageTransformService {
     const cached = await this.cached(key);
     if (cached) return { ...result, body: cached };
 
-    const rendered = await this.flights.run(key, () =>
-      this.render(key, file.id, file.blob_key, t, { formats, focal }),
-    );
+    const rendered = await this.flights.run(key, () => this.render(key, file, t, { formats, focal }));
     return {
       ...result,
       body: {
@@ -230,17 +229,22 @@ export class ImageTransformService {
 
   private async render(
     key: string,
-    fileId: string,
-    sourceKey: string,
+    file: TransformSourceRow,
     t: Transform,
     options: { formats: OutputFormat[]; focal: FocalPoint | undefined },
   ): Promise<ImageVariantRow & { data: Buffer }> {
+    const fileId = file.id;
     this.countRender(fileId);
     this.renders += 1;
+    const scaled = scaledSourceFor(t, file);
     // The source is read inside the slot: waiting requests hold no image bytes.
     const rendered = await this.queue.run(async () => {
-      const source = await this.blobs.read(sourceKey);
-      return renderImage(source, t, { ...options, maxInputPixels: this.config.maxInputPixels });
+      const source = await this.blobs.read(scaled?.asset.key ?? file.blob_key);
+      return renderImage(source, t, {
+        ...options,
+        maxInputPixels: this.config.maxInputPixels,
+        scaledFrom: scaled?.scaledFrom,
+      });
     });
     const blobKey = `variants/${key.slice(0, 2)}/${key}`;
     await this.blobs.put(blobKey, Readable.from([rendered.data]));

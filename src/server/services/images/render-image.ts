@@ -14,6 +14,11 @@ export interface RenderOptions {
   /** Where `fill` centres (fractions) when the URL gives no `fp_` and no alignment other than `c`. */
   focal: FocalPoint | undefined;
   maxInputPixels: number;
+  /**
+   * The source is a scaled copy of an image displayed at this size (`scaledSourceFor`): sizes are worked out on
+   * the image's own, so the result has the same geometry as from the original.
+   */
+  scaledFrom?: { width: number; height: number } | undefined;
 }
 
 export interface Rendered {
@@ -50,6 +55,24 @@ function clamp(value: number, min: number, max: number): number {
 }
 
 /**
+ * The size `fit` or `fill` scales a `width` x `height` image to: `fit` into the box, proportions kept, never
+ * larger than the image; `fill` to cover the box (then cut to it).
+ */
+export function resizedSize(
+  resize: NonNullable<Transform['resize']>,
+  width: number,
+  height: number,
+): { width: number; height: number } {
+  const { w, h } = resize;
+  if (resize.mode === 'fit') {
+    const scale = Math.min(w / width, h / height, 1);
+    return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+  }
+  const scale = Math.max(w / width, h / height);
+  return { width: Math.max(w, Math.round(width * scale)), height: Math.max(h, Math.round(height * scale)) };
+}
+
+/**
  * Renders one transformation with sharp. Everything heavy runs on libuv's threadpool (sharp's own threads);
  * the event loop only builds the pipeline. EXIF orientation is applied at load, metadata is stripped except the
  * ICC profile, animations keep their frames when the output format can hold them.
@@ -82,8 +105,8 @@ export async function renderImage(source: Buffer, t: Transform, options: RenderO
 
   // Displayed size (orientation applied); for an animation, one frame.
   const swap = (meta.orientation ?? 1) >= 5;
-  let width = swap ? pageHeight : meta.width;
-  let height = swap ? meta.width : pageHeight;
+  let width = options.scaledFrom?.width ?? (swap ? pageHeight : meta.width);
+  let height = options.scaledFrom?.height ?? (swap ? meta.width : pageHeight);
 
   let density: number | undefined;
   if (isSvg && t.resize && !t.crop) {
@@ -130,21 +153,18 @@ export async function renderImage(source: Buffer, t: Transform, options: RenderO
 
   let outW = width;
   let outH = height;
-  if (t.resize?.mode === 'fit') {
-    // Into the box, proportions kept, never larger than the original.
-    const scale = Math.min(t.resize.w / width, t.resize.h / height, 1);
-    outW = Math.max(1, Math.round(width * scale));
-    outH = Math.max(1, Math.round(height * scale));
-    if (outW !== width || outH !== height) image.resize(outW, outH, { fit: 'fill' });
-  } else if (t.resize?.mode === 'fill') {
+  const resized = t.resize && resizedSize(t.resize, width, height);
+  if (t.resize?.mode === 'fit' && resized) {
+    outW = resized.width;
+    outH = resized.height;
+    if (outW !== width || outH !== height || options.scaledFrom) image.resize(outW, outH, { fit: 'fill' });
+  } else if (t.resize?.mode === 'fill' && resized) {
     const { w, h } = t.resize;
     const point =
       t.resize.focal ??
       (t.resize.align && t.resize.align !== 'c' ? ALIGN_POINT[t.resize.align] : options.focal) ??
       ALIGN_POINT.c;
-    const scale = Math.max(w / width, h / height);
-    const rw = Math.max(w, Math.round(width * scale));
-    const rh = Math.max(h, Math.round(height * scale));
+    const { width: rw, height: rh } = resized;
     image.resize(rw, rh, { fit: 'fill' });
     if (rw !== w || rh !== h) {
       image.extract({
