@@ -5,8 +5,9 @@
  *
  * Makes `count` JPEG photos (ffmpeg's testsrc2 pattern with noise, so they compress like photos). The bare loop
  * runs, `WORKER_CONCURRENCY` files at a time (default: CPU cores, as the app), the sharp work the app does per
- * image: metadata, EXIF-oriented thumbnail (480 px WebP) and preview (1600 px WebP), for photos of 3000 px and
- * more the 2048 px JPEG copy transformations render from, stats and a 48 px palette sample. The app: the real
+ * image: metadata, for photos of 3000 px and more the 2048 px JPEG copy transformations render from (and the rest
+ * made from it), EXIF-oriented thumbnail (480 px WebP) and preview (1600 px WebP), stats and a 48 px palette
+ * sample. The app: the real
  * server in-process over a temp DATA_DIR, every image uploaded (plain PUT via `inject`) while its job runner is
  * stopped, then the runner started and timed until every file is READY; that adds the job queue, reading the
  * original from the blob store into a work dir, storing the renditions and the row updates. Prints thumbnails per second for both and the ratio; goal >= 0.8x.
@@ -50,7 +51,19 @@ const totalMb = files.reduce((n, f) => n + fs.statSync(f).size, 0) / 1024 ** 2;
 async function bareOne(file: string, outDir: string): Promise<void> {
   const source = sharp(file, { failOn: 'error' });
   const meta = await source.metadata();
-  const image = source.clone().autoOrient();
+  const displayed = source.clone().autoOrient();
+  let image = displayed;
+  // The scaled copy image transformations render from (large photos only), which the rest is then made from.
+  if (Math.max(meta.autoOrient.width, meta.autoOrient.height) >= SCALED_SOURCE_MIN_PX) {
+    const copy = path.join(outDir, `${path.basename(file)}.s.jpg`);
+    await displayed
+      .clone()
+      .resize(SCALED_PX, SCALED_PX, { fit: 'inside', withoutEnlargement: true })
+      .keepIccProfile()
+      .jpeg({ quality: 92 })
+      .toFile(copy);
+    image = sharp(copy, { failOn: 'error' });
+  }
   await image
     .clone()
     .resize(480, 480, { fit: 'inside', withoutEnlargement: true })
@@ -61,15 +74,6 @@ async function bareOne(file: string, outDir: string): Promise<void> {
     .resize(1600, 1600, { fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 80 })
     .toFile(path.join(outDir, `${path.basename(file)}.p.webp`));
-  // The scaled copy image transformations render from (large photos only).
-  if (Math.max(meta.autoOrient.width, meta.autoOrient.height) >= SCALED_SOURCE_MIN_PX) {
-    await image
-      .clone()
-      .resize(SCALED_PX, SCALED_PX, { fit: 'inside', withoutEnlargement: true })
-      .keepIccProfile()
-      .jpeg({ quality: 92 })
-      .toFile(path.join(outDir, `${path.basename(file)}.s.jpg`));
-  }
   await image.clone().stats();
   await image.clone().resize(48, 48, { fit: 'inside' }).removeAlpha().raw().toBuffer();
 }

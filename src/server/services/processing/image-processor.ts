@@ -138,9 +138,12 @@ export async function processImage(input: ProcessInput, kind: 'image' | 'vector'
   const width = Math.round(oriented.width * scale);
   const height = Math.round(oriented.height * scale);
   if (!width || !height) throw new Error('The image has no dimensions');
-  const image = source.clone().autoOrient();
-  const renditions = await stills(image, input.workDir);
-  if (kind === 'image') renditions.push(...(await scaledCopy(image, meta, input.workDir)));
+  const displayed = source.clone().autoOrient();
+  const scaled = kind === 'image' ? await scaledCopy(displayed, meta, input.workDir) : [];
+  // A large photo's renditions and colours come from its scaled copy: the original is decoded whole once, not
+  // for each of them (the statistics read every pixel).
+  const image = scaled[0] ? sharp(scaled[0].path, { failOn: 'error' }) : displayed;
+  const renditions = [...(await stills(image, input.workDir)), ...scaled];
   const { dominant } = await image.clone().stats();
   const palette = await paletteOf(image);
   const preview = renditions.find((r) => r.assetKey === 'preview')!;
