@@ -144,7 +144,7 @@ export function listScenarios(
         order: 'DESC',
         after: null,
       },
-      expectCount: PAGE,
+      expectCount: Math.min(PAGE, counts.trash),
     },
   ];
 }

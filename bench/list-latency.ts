@@ -94,6 +94,8 @@ async function runSize(
       staticDir: undefined,
       publicUrl: 'http://127.0.0.1',
       logLevel: 'warn',
+      // The seeded trash is as old as the seeded files: retention would purge it while the trash is measured.
+      trashRetentionDays: 0,
     },
   );
   let built: App | undefined;
