@@ -25,6 +25,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
+import { scaledCopyOf } from '../src/server/services/processing/image-processor.ts';
 import {
   buildServer,
   expectStatus,
@@ -35,7 +36,6 @@ import {
   spawnBuiltServer,
   waitForPort,
 } from './lib.ts';
-import { SCALED_PX } from '../src/server/services/processing/image-processor.ts';
 import { photoLike } from './photo-like.ts';
 
 function option(name: string): string | undefined {
@@ -171,12 +171,7 @@ try {
   big.forEach((bytes, i) => fs.writeFileSync(path.join(srcDir, `p${i}.jpg`), bytes));
   // The server's scaled copies of them, made as its processing makes them.
   for (const [i, bytes] of big.entries()) {
-    await sharp(bytes)
-      .autoOrient()
-      .resize(SCALED_PX, SCALED_PX, { fit: 'inside', withoutEnlargement: true })
-      .keepIccProfile()
-      .jpeg({ quality: 92 })
-      .toFile(path.join(srcDir, `s${i}.jpg`));
+    await scaledCopyOf(sharp(bytes).autoOrient()).toFile(path.join(srcDir, `s${i}.jpg`));
   }
   console.log(`12 MP sources: ${big.map((b) => (b.length / 1e6).toFixed(1)).join(', ')} MB`);
 

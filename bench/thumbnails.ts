@@ -7,10 +7,10 @@
  * runs, `WORKER_CONCURRENCY` files at a time (default: CPU cores, as the app), the sharp work the app does per
  * image: metadata, for photos of 3000 px and more the 2048 px JPEG copy transformations render from (and the rest
  * made from it), EXIF-oriented thumbnail (480 px WebP) and preview (1600 px WebP), stats and a 48 px palette
- * sample. The app: the real
- * server in-process over a temp DATA_DIR, every image uploaded (plain PUT via `inject`) while its job runner is
- * stopped, then the runner started and timed until every file is READY; that adds the job queue, reading the
- * original from the blob store into a work dir, storing the renditions and the row updates. Prints thumbnails per second for both and the ratio; goal >= 0.8x.
+ * sample. The app: the real server in-process over a temp DATA_DIR, every image uploaded (plain PUT via
+ * `inject`) while its job runner is stopped, then the runner started and timed until every file is READY; that
+ * adds the job queue, reading the original from the blob store into a work dir, storing the renditions and the
+ * row updates. Prints thumbnails per second for both and the ratio; goal >= 0.8x.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
-import { SCALED_PX, SCALED_SOURCE_MIN_PX } from '../src/server/services/processing/image-processor.ts';
+import { hasScaledCopy, scaledCopyOf } from '../src/server/services/processing/image-processor.ts';
 
 const GOAL = 0.8;
 
@@ -54,14 +54,9 @@ async function bareOne(file: string, outDir: string): Promise<void> {
   const displayed = source.clone().autoOrient();
   let image = displayed;
   // The scaled copy image transformations render from (large photos only), which the rest is then made from.
-  if (Math.max(meta.autoOrient.width, meta.autoOrient.height) >= SCALED_SOURCE_MIN_PX) {
+  if (hasScaledCopy(meta)) {
     const copy = path.join(outDir, `${path.basename(file)}.s.jpg`);
-    await displayed
-      .clone()
-      .resize(SCALED_PX, SCALED_PX, { fit: 'inside', withoutEnlargement: true })
-      .keepIccProfile()
-      .jpeg({ quality: 92 })
-      .toFile(copy);
+    await scaledCopyOf(displayed).toFile(copy);
     image = sharp(copy, { failOn: 'error' });
   }
   await image

@@ -93,19 +93,29 @@ export async function stills(image: Sharp, workDir: string): Promise<Rendition[]
  * fill of a 12 MP photo renders about 2.4x faster from this copy (`bench/image-transforms.ts`), with a mean
  * difference under one level of 255 against the same fill of the original. Quality 92, baseline (decodes faster
  * than progressive).
+ *
+ * Whether an image gets one: a large still opaque 8-bit image.
  */
-async function scaledCopy(image: Sharp, meta: Metadata, workDir: string): Promise<Rendition[]> {
+export function hasScaledCopy(meta: Metadata): boolean {
   const longSide = Math.max(meta.autoOrient.width, meta.autoOrient.height);
   // Like the original in every way but size: an animation, transparency, CMYK or more than 8 bits would not be.
   const plain = (meta.pages ?? 1) === 1 && !meta.hasAlpha && meta.space !== 'cmyk' && meta.depth === 'uchar';
-  if (!plain || longSide < SCALED_SOURCE_MIN_PX) return [];
-  const file = path.join(workDir, 'scaled.jpg');
-  const info = await image
+  return plain && longSide >= SCALED_SOURCE_MIN_PX;
+}
+
+/** The scaled copy of `image` (orientation applied), to be written out. */
+export function scaledCopyOf(image: Sharp): Sharp {
+  return image
     .clone()
     .resize(SCALED_PX, SCALED_PX, { fit: 'inside', withoutEnlargement: true })
     .keepIccProfile()
-    .jpeg({ quality: 92 })
-    .toFile(file);
+    .jpeg({ quality: 92 });
+}
+
+async function scaledCopy(image: Sharp, meta: Metadata, workDir: string): Promise<Rendition[]> {
+  if (!hasScaledCopy(meta)) return [];
+  const file = path.join(workDir, 'scaled.jpg');
+  const info = await scaledCopyOf(image).toFile(file);
   return [{ assetKey: 'scaled', path: file, mimeType: 'image/jpeg', width: info.width, height: info.height }];
 }
 
