@@ -170,6 +170,8 @@ test('downloading a folder and two files together zips the folder with its tree'
   });
 
   await page.goto(`/files/${workspace.id}?item=file:${x.id}`);
+  // The link selects x.txt once its listing is in; a click before that can lose to it (see the session note).
+  await expect(itemCell(page, 'x.txt')).toHaveAttribute('aria-selected', 'true');
   await selectOnly(page, 'Album');
   await itemCell(page, 'x.txt').click({ modifiers: ['ControlOrMeta'] });
   await itemCell(page, 'y.txt').click({ modifiers: ['ControlOrMeta'] });
