@@ -1,5 +1,5 @@
 import { type Page } from '@playwright/test';
-import { expect, itemCell, itemGrid, itemNames, test, uploadFile } from './fixtures';
+import { createFolder, expect, itemCell, itemGrid, itemNames, test, uploadFile } from './fixtures';
 
 const NAMES = ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt', 'f.txt'];
 
@@ -32,6 +32,36 @@ test.describe('selection', () => {
       });
       ids[name] = file.id;
     }
+  });
+
+  test('a click made while a linked item is still loading is kept', async ({
+    signedInPage: page,
+    api,
+    workspace,
+  }) => {
+    await createFolder(api, 'Album', workspace.id);
+    // The folders come first and the files page after them: hold the files so the owner can click Album before
+    // the linked a.txt arrives.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(
+      (url) =>
+        url.pathname === '/site-media/v1/files' && url.searchParams.get('parentFolderId') === workspace.id,
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+    );
+    await page.goto(`/files/${workspace.id}?sort=name&order=asc&item=file:${ids['a.txt']}`);
+    // The details column is open already (for a.txt, fetched by id), so the click does not reflow the grid.
+    await expect(page.getByRole('complementary', { name: 'Details of a.txt' })).toBeVisible();
+    const album = itemCell(page, 'Album');
+    await album.click();
+    await expect(album).toHaveAttribute('aria-selected', 'true');
+    release();
+    await expect.poll(() => itemNames(page)).toEqual(['Album', ...NAMES]);
+    await expectSelected(page, ['Album']);
+    await expect(page.getByRole('complementary', { name: 'Details of Album' })).toBeVisible();
   });
 
   test('click, Ctrl-click, Shift-click ranges, Ctrl+A and Esc', async ({ signedInPage: page, workspace }) => {

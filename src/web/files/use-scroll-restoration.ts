@@ -24,10 +24,12 @@ interface Plan {
   selection: Selection | null;
   /** A plan for a linked item (not a saved place) gives up at once when the item is not in this listing. */
   linked: boolean;
+  /** The selection when the plan was made: one the owner makes while the plan pages on replaces it. */
+  before: Selection;
   done: boolean;
 }
 
-function makePlan(listing: string, entry: string, item: string | null): Plan {
+function makePlan(listing: string, entry: string, item: string | null, before: Selection): Plan {
   const place = readPlace(entry);
   const saved = readSelection(entry);
   if (place?.listing === listing || saved?.listing === listing) {
@@ -43,6 +45,7 @@ function makePlan(listing: string, entry: string, item: string | null): Plan {
             : null,
       selection: { selected: new Set(keys), anchor: keys.at(-1) ?? null },
       linked: false,
+      before,
       done: false,
     };
   }
@@ -53,10 +56,11 @@ function makePlan(listing: string, entry: string, item: string | null): Plan {
       anchor: { key: item, offset: null },
       selection: selectOnly(item),
       linked: true,
+      before,
       done: false,
     };
   }
-  return { listing, entry, anchor: null, selection: null, linked: false, done: true };
+  return { listing, entry, anchor: null, selection: null, linked: false, before, done: true };
 }
 
 interface Options {
@@ -90,8 +94,8 @@ export function useScrollRestoration({
   const location = useLocation();
   // The key is kept in history.state (it survives a reload); the path tells apart two first entries of a tab.
   const entry = `${location.key}:${location.pathname}`;
-  const [plan, setPlan] = useState<Plan>(() => makePlan(listingKey, entry, item));
-  const current = plan.listing === listingKey ? plan : makePlan(listingKey, entry, item);
+  const [plan, setPlan] = useState<Plan>(() => makePlan(listingKey, entry, item, selection));
+  const current = plan.listing === listingKey ? plan : makePlan(listingKey, entry, item, selection);
   if (current !== plan) setPlan(current);
   const [target, setTarget] = useState<GridPlaceValue | null>(null);
 
@@ -99,6 +103,12 @@ export function useScrollRestoration({
   const { hasNextPage, isFetching, isPending, isError, fetchNextPage } = listing;
   useEffect(() => {
     if (current.done) return;
+    // The owner clicked or keyed a selection before the listing reached the item: theirs stands, and the grid
+    // stays where they are. (A new listing's selection is reset to empty first, so that is not the owner's.)
+    if (selection !== current.before && selection.selected.size > 0) {
+      setPlan({ ...current, done: true });
+      return;
+    }
     const loaded = new Set(order);
     const wanted = [...(current.anchor ? [current.anchor.key] : []), ...(current.selection?.selected ?? [])];
     const missing = wanted.filter((key) => !loaded.has(key));
@@ -117,6 +127,7 @@ export function useScrollRestoration({
     if (!isFetching) void fetchNextPage();
   }, [
     current,
+    selection,
     order,
     membership,
     hasNextPage,

@@ -82,7 +82,8 @@ export function SelectionCount({ whole, selected }: { whole: WholeFolder; select
     return (
       <>
         <span className="bulk-bar__count" aria-live="polite">
-          {number.format(selected)} loaded items selected, of {number.format(whole.total)}
+          {number.format(selected)} loaded {selected === 1 ? 'item' : 'items'} selected, of{' '}
+          {number.format(whole.total)}
         </span>
         <Button variant="ghost" onClick={whole.selectAll}>
           Select all {number.format(whole.total)}
