@@ -29,7 +29,7 @@ export interface FileSinkOptions {
  *
  * An accepted chunk is on disk only once its batch is written: ended, the stream writes everything; destroyed
  * (an error), it drops what waits here, up to a batch. A tus PATCH cut off by its client is ended, not
- * destroyed (`services/tus/node-bodies.ts`), so it keeps every byte received. Callers must not change a chunk after
+ * destroyed (`services/tus/request-body.ts`), so it keeps every byte received. Callers must not change a chunk after
  * writing it (none does: request bodies are fresh buffers).
  */
 export class FileSink extends Writable {

@@ -61,9 +61,11 @@ function watchBody(
     // A late check means this process was stalled, and a stalled server must not blame its clients.
     const late = now - lastCheck > 2 * checkMs;
     lastCheck = now;
-    // Bytes waiting in the request's buffer, or a paused stream: the server is the slow side (a disk or an S3
-    // part upload behind the route), not the client; nor has it started reading yet.
-    const serverBehind = req.readableLength > 0 || req.isPaused();
+    // Bytes waiting in the request's buffer, or a stream nobody reads (paused by a pipe's back-pressure, or not
+    // read yet): the server is the slow side (a disk or an S3 part upload behind the route), not the client. A
+    // reader of 'readable' events (tus bodies) counts as reading: its back-pressure shows as a full buffer.
+    const reading = req.readableFlowing === true || req.listenerCount('readable') > 0;
+    const serverBehind = req.readableLength > 0 || !reading;
     if (late || serverBehind || socket.bytesRead - bytesAtStart >= minBytes) {
       newWindow(now);
       return;

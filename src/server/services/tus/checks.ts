@@ -1,8 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { ERRORS } from '@tus/utils';
 import { ApiError } from '../../errors.ts';
 import { contentMismatch, SNIFF_BYTES } from '../sniff.ts';
 import type { SpaceMeter } from '../storage-guard.ts';
+import { currentBody } from './request-body.ts';
 
 /** A tus error as `@tus/server` sends it: status and body. Ours carry the contract's JSON error body. */
 export interface TusError {
@@ -173,6 +175,10 @@ export class UploadChecks {
         if (!oldest.done) this.hashes.delete(oldest.value);
       }
       this.hashes.set(id, running);
+    }
+    // The body ran past what the upload could take: the bytes that fit are stored, the request answers 413.
+    if (currentBody()?.overLimit) {
+      throw new TusResponseError(ERRORS.ERR_MAX_SIZE_EXCEEDED.status_code, ERRORS.ERR_MAX_SIZE_EXCEEDED.body);
     }
     return newOffset;
   }

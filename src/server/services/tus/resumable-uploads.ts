@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ERRORS, EVENTS, Server, type Upload } from '@tus/server';
-import { NodeRequest, sendNodeResponse } from 'srvx/node';
+import { sendNodeResponse } from 'srvx/node';
 import type { FileDescriptor } from '../../../contract/index.ts';
 import { isoIn, nowIso } from '../../clock.ts';
 import { ApiError } from '../../errors.ts';
@@ -15,7 +15,7 @@ import { errorBody, type TusError } from './checks.ts';
 import { asContractError, codeOf, isTusError, toTusError } from './contract-errors.ts';
 import { CachedConfigstore, CheckedFileStore } from './file-store.ts';
 import { UncontendedFastLocker } from './locker.ts';
-import { streamBodiesFromNode } from './node-bodies.ts';
+import { currentBody, TusRequest } from './request-body.ts';
 import type { CheckedS3Store } from './s3-store.ts';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -76,10 +76,10 @@ export class ResumableUploads {
       // Relative `Location`s work behind any proxy; clients resolve them against the creation URL.
       relativeLocation: true,
       maxSize: options.maxSizeBytes,
+      onIncomingRequest: (req, id) => this.limitBody(req, id),
       onUploadCreate: (_req, upload) => this.onCreate(upload),
       onResponseError: (_req, error) => this.mapError(error),
     });
-    streamBodiesFromNode(this.server);
     this.server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
       this.store.uploadTokens
         .deleteUploadTokensOfUpload(id)
@@ -92,8 +92,25 @@ export class ResumableUploads {
    * contract's JSON shape.
    */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const response = await this.server.handleWeb(new NodeRequest({ req, res }));
+    const response = await TusRequest.handle(req, res, (request) => this.server.handleWeb(request));
     await sendNodeResponse(res, response.status >= 400 ? await asContractError(response) : response);
+  }
+
+  /**
+   * A body without Content-Length ends where the upload does (`RequestBody`): @tus/server checks a declared
+   * length itself, before any byte.
+   */
+  private async limitBody(req: Request, id: string): Promise<void> {
+    const body = currentBody();
+    if (!body || body.declaredLength !== undefined) return;
+    if (req.method === 'POST') {
+      const length = req.headers.get('upload-length');
+      body.limitTo(length === null ? this.options.maxSizeBytes : Number(length));
+    } else if (req.method === 'PATCH') {
+      const upload = await this.datastore.getUpload(id);
+      const offset = Number(req.headers.get('upload-offset'));
+      body.limitTo((upload.size ?? this.options.maxSizeBytes) - offset);
+    }
   }
 
   /** `Tus-Extension` as advertised. */

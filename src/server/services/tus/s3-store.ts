@@ -14,9 +14,9 @@ import { addContentMd5ForDeleteObjects } from '../../blobs/s3-blob-store.ts';
 import type { TusUploadState, TusUploadStore } from '../../stores/tus-upload-store.ts';
 import { firstBytes, UploadChecks } from './checks.ts';
 import type { TusLeftover } from './leftovers.ts';
+import { currentBody } from './request-body.ts';
 import { findLeftovers, removeLeftovers, type ExpiryPlace } from './s3-expiry.ts';
 import { isNotFound, S3Objects } from './s3-objects.ts';
-import { declaredLengthOf } from './node-bodies.ts';
 import { isOneWholePart, writeOnePart } from './s3-one-part.ts';
 import { UploadMovedError, writeParts, type PartSink } from './s3-parts.ts';
 import { newFileId, originalKey } from '../upload-service.ts';
@@ -160,7 +160,7 @@ export class CheckedS3Store extends DataStore {
   }
 
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
-    const declaredLength = declaredLengthOf(readable);
+    const declaredLength = currentBody()?.declaredLength;
     return this.checks.write(readable, id, offset, async (checked) => {
       const state = await this.state(id);
       if (state.received !== offset) throw tusError(ERRORS.INVALID_OFFSET);
