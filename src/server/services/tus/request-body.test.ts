@@ -21,11 +21,12 @@ afterEach(async () => {
 /** A server that reads each request's body through `RequestBody` (limited to `limit` when given). */
 async function serve(
   limit?: number,
+  gather = true,
 ): Promise<{ url: string; reads: Promise<Read>[]; received: () => number }> {
   const reads: Promise<Read>[] = [];
   let received = 0;
   server = http.createServer((req, res) => {
-    const body = new RequestBody(req);
+    const body = new RequestBody(req, gather);
     if (limit !== undefined) body.limitTo(limit);
     const read = (async () => {
       const chunks: Buffer[] = [];
@@ -48,7 +49,7 @@ async function serve(
 }
 
 describe('RequestBody', () => {
-  it('reads a body sent at once in chunks of up to BODY_CHUNK_BYTES, byte for byte', async () => {
+  it('gathers a body sent at once into chunks of up to BODY_CHUNK_BYTES, byte for byte', async () => {
     const { url, reads } = await serve();
     const data = randomBytes(8 * BODY_CHUNK_BYTES + 1234);
     await fetch(url, { method: 'PATCH', body: data });
@@ -59,21 +60,24 @@ describe('RequestBody', () => {
     expect(read.chunks.length).toBeLessThan(data.length / (64 * 1024));
   });
 
-  it('hands on what arrived when the client pauses mid-body, before the rest comes', async () => {
-    const { url, reads, received } = await serve();
-    const first = randomBytes(100_000);
-    const request = http.request(url, { method: 'PATCH', headers: { 'Content-Length': 200_000 } });
-    request.write(first);
-    // The first bytes reach the reader while the client still holds back the rest.
-    await expect.poll(() => received(), { timeout: 5_000 }).toBe(100_000);
-    request.end(randomBytes(100_000));
-    const read = await reads[0]!;
-    expect(read.bytes.subarray(0, 100_000).equals(first)).toBe(true);
-    expect(read.bytes.length).toBe(200_000);
-  });
+  it.each([true, false])(
+    'hands on what arrived when the client pauses mid-body (gathering: %s)',
+    async (gather) => {
+      const { url, reads, received } = await serve(undefined, gather);
+      const first = randomBytes(100_000);
+      const request = http.request(url, { method: 'PATCH', headers: { 'Content-Length': 200_000 } });
+      request.write(first);
+      // The first bytes reach the reader while the client still holds back the rest.
+      await expect.poll(() => received(), { timeout: 5_000 }).toBe(100_000);
+      request.end(randomBytes(100_000));
+      const read = await reads[0]!;
+      expect(read.bytes.subarray(0, 100_000).equals(first)).toBe(true);
+      expect(read.bytes.length).toBe(200_000);
+    },
+  );
 
-  it('ends at the limit with the bytes that fit, and says the body ran over', async () => {
-    const { url, reads } = await serve(300_000);
+  it.each([true, false])('ends at the limit with the bytes that fit (gathering: %s)', async (gather) => {
+    const { url, reads } = await serve(300_000, gather);
     const data = randomBytes(1_000_000);
     await fetch(url, { method: 'PATCH', body: data });
     const read = await reads[0]!;
@@ -81,23 +85,26 @@ describe('RequestBody', () => {
     expect(read.bytes.equals(data.subarray(0, 300_000))).toBe(true);
   });
 
-  it('keeps the bytes received when the connection is cut', async () => {
-    const { url, reads } = await serve();
-    const sent = randomBytes(300_000);
-    const request = http.request(url, { method: 'PATCH', headers: { 'Content-Length': 1_000_000 } });
-    request.on('error', () => {});
-    request.write(sent);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    request.destroy();
-    const read = await reads[0]!;
-    expect(read.bytes.equals(sent)).toBe(true);
-    expect(read.overLimit).toBe(false);
-  });
+  it.each([true, false])(
+    'keeps the bytes received when the connection is cut (gathering: %s)',
+    async (gather) => {
+      const { url, reads } = await serve(undefined, gather);
+      const sent = randomBytes(300_000);
+      const request = http.request(url, { method: 'PATCH', headers: { 'Content-Length': 1_000_000 } });
+      request.on('error', () => {});
+      request.write(sent);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      request.destroy();
+      const read = await reads[0]!;
+      expect(read.bytes.equals(sent)).toBe(true);
+      expect(read.overLimit).toBe(false);
+    },
+  );
 
   it('is the body @tus/server reads, and in reach of the stores while the request is handled', async () => {
     let seen: { declared: number | undefined; same: boolean } | undefined;
     server = http.createServer((req, res) => {
-      void TusRequest.handle(req, res, async (request) => {
+      void TusRequest.handle(req, res, true, async (request) => {
         const text = await new Response(request.body).text();
         seen = { declared: currentBody()?.declaredLength, same: currentBody() === request.tusBody };
         res.end(text);

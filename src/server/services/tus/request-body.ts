@@ -3,10 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeRequest } from 'srvx/node';
 
 /**
- * Bytes gathered from the connection into one chunk of the body that @tus/server reads. It reads a body as a web
- * stream and turns it back into a Node stream for the store, at a few promises per chunk; with the socket's
- * 64 KiB chunks that was a third of the CPU time of a fast PATCH (their garbage collection). Half a MiB per chunk
- * makes it an eighth as many (the bytes are copied once, into the chunk).
+ * Bytes gathered from the connection into one chunk of the body that @tus/server reads, when gathering: it reads
+ * a body as a web stream and turns it back into a Node stream for the store, at a few promises per chunk, and
+ * half a MiB per chunk makes an eighth as many as the socket's 64 KiB reads. The bytes are copied once, into the
+ * chunk. On disk that pays (+12-20%, docs/benchmarks.md); on S3, where Swift sets the pace, it only raised the
+ * server's RSS (190 -> 205 MB at 1 GiB), so the S3 store takes the socket's chunks as they come.
  */
 export const BODY_CHUNK_BYTES = 512 * 1024;
 
@@ -34,7 +35,11 @@ export class RequestBody {
   private wake: (() => void) | undefined;
   private stream: ReadableStream<Bytes> | undefined;
 
-  constructor(private readonly request: IncomingMessage) {
+  constructor(
+    private readonly request: IncomingMessage,
+    /** Whether to gather the socket's reads into chunks of `BODY_CHUNK_BYTES`. */
+    private readonly gather: boolean,
+  ) {
     const length = request.headers['content-length'];
     this.declaredLength = length === undefined ? undefined : Number(length);
   }
@@ -68,7 +73,9 @@ export class RequestBody {
           for (;;) {
             // A whole chunk, or the rest of an ended body; or, once a turn of the event loop has passed without
             // more, what arrived (the bytes of a client that pauses mid-body, or whose connection was cut).
-            let chunk = request.read(BODY_CHUNK_BYTES) as Buffer<ArrayBuffer> | null;
+            let chunk = request.read(
+              this.gather ? BODY_CHUNK_BYTES : undefined,
+            ) as Buffer<ArrayBuffer> | null;
             if (!chunk && settled) chunk = request.read() as Buffer<ArrayBuffer> | null;
             settled = false;
             if (chunk) {
@@ -133,9 +140,10 @@ export class TusRequest extends NodeRequest {
   static handle<T>(
     req: IncomingMessage,
     res: ServerResponse,
+    gather: boolean,
     handler: (request: TusRequest) => Promise<T>,
   ): Promise<T> {
-    const body = new RequestBody(req);
+    const body = new RequestBody(req, gather);
     return bodies.run(body, () => handler(new TusRequest({ req, res }, body)));
   }
 }
