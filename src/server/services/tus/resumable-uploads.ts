@@ -48,8 +48,6 @@ export interface ResumableOptions {
 export class ResumableUploads {
   readonly server: Server;
   private readonly datastore: CheckedFileStore | CheckedS3Store;
-  /** Bodies are gathered into bigger chunks for the disk store only (`request-body.ts`). */
-  private readonly gatherBodies: boolean;
 
   constructor(
     private readonly store: MetadataStore,
@@ -58,7 +56,6 @@ export class ResumableUploads {
     private readonly options: ResumableOptions,
     private readonly log: { warn: (obj: object, msg: string) => void },
   ) {
-    this.gatherBodies = !options.s3Store;
     if (options.s3Store) {
       this.datastore = options.s3Store;
     } else {
@@ -95,9 +92,9 @@ export class ResumableUploads {
    * contract's JSON shape.
    */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const response = await TusRequest.handle(req, res, this.gatherBodies, (request) =>
-      this.server.handleWeb(request),
-    );
+    // Bodies are gathered into bigger chunks for the disk store only (`request-body.ts`).
+    const gather = !this.options.s3Store;
+    const response = await TusRequest.handle(req, res, gather, (request) => this.server.handleWeb(request));
     await sendNodeResponse(res, response.status >= 400 ? await asContractError(response) : response);
   }
 
