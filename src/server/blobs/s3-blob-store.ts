@@ -42,7 +42,7 @@ export interface S3BlobStoreOptions {
   keyPrefix?: string;
   /** Size of the parts of multipart uploads (at least 5 MiB, S3's minimum). */
   partSizeBytes?: number;
-  /** Parts of one upload in flight at once: memory per upload is about (queueSize + 1) × partSizeBytes. */
+  /** Parts of one upload in flight at once: memory per upload is about queueSize × partSizeBytes. */
   queueSize?: number;
   /** Sockets to the store at once; each download streamed through the server holds one for its length. */
   maxSockets?: number;
@@ -179,7 +179,7 @@ export class S3BlobStore implements BlobStore {
         key: objectKey,
         partSize,
         queueSize: this.queueSize,
-        buffers: partBuffersOf(partSize, this.queueSize + 1),
+        buffers: partBuffersOf(partSize, this.queueSize),
       },
       body,
     );

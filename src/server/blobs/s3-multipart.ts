@@ -25,11 +25,13 @@ export interface MultipartTarget {
  * part, else a multipart upload with `queueSize` parts in flight and the stream paused meanwhile; on any failure
  * the multipart upload is aborted, so neither an object nor parts stay), but with part buffers reused from
  * `buffers` instead of a fresh one per part (`Buffer.concat` in lib-storage): see `part-buffers.ts` for why
- * that matters. Memory: (queueSize + 1) parts. Answers the number of bytes stored.
+ * that matters. Memory: `queueSize` parts, the one being filled included. Answers the number of bytes stored.
  */
 export async function putStream(target: MultipartTarget, body: Readable): Promise<number> {
   const { client, bucket, key, partSize, buffers } = target;
-  let buffer = buffers.take(partSize);
+  // The part being filled; taken only while fewer than `queueSize` parts are in flight, so an upload holds at most
+  // `queueSize` part buffers, the one being filled included.
+  let buffer: Buffer | undefined;
   let filled = 0;
   let size = 0;
   let uploadId: string | undefined;
@@ -41,10 +43,6 @@ export async function putStream(target: MultipartTarget, body: Readable): Promis
   const send = async (bytes: Buffer) => {
     uploadId ??= (await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))).UploadId;
     if (!uploadId) throw new Error('S3 gave no UploadId');
-    while (inFlight.size >= target.queueSize) await Promise.race(inFlight);
-    // A part failed meanwhile: stop reading, the upload is aborted below.
-    // eslint-disable-next-line @typescript-eslint/only-throw-error
-    if (failure !== undefined) throw failure;
     const PartNumber = nextPart++;
     const sent = client
       .send(
@@ -75,12 +73,19 @@ export async function putStream(target: MultipartTarget, body: Readable): Promis
     for await (const chunk of body as AsyncIterable<Buffer>) {
       size += chunk.length;
       for (let at = 0; at < chunk.length;) {
+        if (!buffer) {
+          while (inFlight.size >= target.queueSize) await Promise.race(inFlight);
+          // A part failed meanwhile: stop reading, the upload is aborted below.
+          // eslint-disable-next-line @typescript-eslint/only-throw-error
+          if (failure !== undefined) throw failure;
+          buffer = buffers.take(partSize);
+        }
         const copied = chunk.copy(buffer, filled, at);
         filled += copied;
         at += copied;
         if (filled === buffer.length) {
           await send(buffer);
-          buffer = buffers.take(partSize);
+          buffer = undefined;
           filled = 0;
         }
       }
@@ -91,15 +96,15 @@ export async function putStream(target: MultipartTarget, body: Readable): Promis
         new PutObjectCommand({
           Bucket: bucket,
           Key: key,
-          Body: buffer.subarray(0, filled),
+          Body: buffer?.subarray(0, filled) ?? Buffer.alloc(0),
           ContentLength: filled,
         }),
       );
-      buffers.give(buffer);
+      if (buffer) buffers.give(buffer);
       return size;
     }
-    if (filled > 0) await send(buffer.subarray(0, filled));
-    else buffers.give(buffer);
+    if (buffer && filled > 0) await send(buffer.subarray(0, filled));
+    else if (buffer) buffers.give(buffer);
     while (inFlight.size > 0) await Promise.all(inFlight);
     // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (failure !== undefined) throw failure;

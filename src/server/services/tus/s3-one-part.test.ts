@@ -1,24 +1,22 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  GetObjectCommand,
   ListPartsCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PartBuffers } from '../../blobs/part-buffers.ts';
-import { s3ClientConfig } from '../../blobs/s3-blob-store.ts';
 import type { TusUploadState } from '../../stores/tus-upload-store.ts';
+import { bodyOf, objectBytes, sha256 as sha, testS3, testS3Client } from '../../testing/s3.ts';
 import { isOneWholePart, writeOnePart } from './s3-one-part.ts';
 import type { PartSink } from './s3-parts.ts';
 
 // Against a real S3 API when one is configured (`npm run test:scaled` sets it), as the blob store suites.
-const env = process.env;
 const MiB = 1024 * 1024;
-const bucket = env.S3_BUCKET || 'smm-test';
+const bucket = testS3.bucket;
 const prefix = `test-one-part-${randomBytes(6).toString('hex')}/`;
 
 function state(size: number, received = 0): TusUploadState {
@@ -49,18 +47,8 @@ describe('isOneWholePart', () => {
   });
 });
 
-describe.skipIf(!env.S3_ENDPOINT)('writeOnePart on S3', () => {
-  const newClient = () =>
-    new S3Client(
-      s3ClientConfig({
-        endpoint: env.S3_ENDPOINT,
-        region: env.S3_REGION || 'us-east-1',
-        ...(env.S3_ACCESS_KEY && {
-          credentials: { accessKeyId: env.S3_ACCESS_KEY, secretAccessKey: env.S3_SECRET_KEY ?? '' },
-        }),
-        forcePathStyle: env.S3_FORCE_PATH_STYLE !== 'false',
-      }),
-    );
+describe.skipIf(!testS3.endpoint)('writeOnePart on S3', () => {
+  const newClient = testS3Client;
   const client = newClient();
   afterAll(() => client.destroy());
 
@@ -104,17 +92,7 @@ describe.skipIf(!env.S3_ENDPOINT)('writeOnePart on S3', () => {
         MultipartUpload: { Parts: parts },
       }),
     );
-    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: written.key }));
-    return Buffer.from(await answer.Body!.transformToByteArray());
-  }
-
-  const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-  /** A body that comes in chunks of 64 KiB, as a request's does. */
-  function bodyOf(bytes: Buffer): Readable {
-    const chunks: Buffer[] = [];
-    for (let at = 0; at < bytes.length; at += 64 * 1024) chunks.push(bytes.subarray(at, at + 64 * 1024));
-    return Readable.from(chunks, { objectMode: false });
+    return objectBytes(client, written.key);
   }
 
   it('stores the part and records it, with the first bytes', async () => {

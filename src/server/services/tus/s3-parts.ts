@@ -55,7 +55,7 @@ export class UploadMovedError extends Error {}
 /**
  * One PATCH's bytes into the upload's multipart upload: the parts have fixed places (part n holds bytes
  * [(n-1) × partSize, n × partSize)), are filled in memory and go up `queueSize` at a time while the body is
- * paused (back-pressure), so memory stays at (queueSize + 1) × partSize whatever the PATCH's length. Progress is
+ * paused (back-pressure), so memory stays at queueSize × partSize whatever the PATCH's length. Progress is
  * recorded as parts complete, in order, so a PATCH cut anywhere (or a killed process) keeps every whole part it
  * sent. A part the PATCH does not fill (the body ended in it) is kept as a pending object and completed by the
  * next PATCH; the pending object the PATCH started from (`pending`) stays until progress past it is recorded,
@@ -70,7 +70,9 @@ export async function writeParts(
   const { partSize, size } = state;
   const start = state.received;
   let partStart = start - (start % partSize);
-  let buffer = sink.buffers.take(Math.min(partSize, size - partStart));
+  // The part being filled; taken only while fewer than `queueSize` parts are in flight, so a PATCH holds at most
+  // `queueSize` part buffers, the one being filled included.
+  let buffer: Buffer | undefined = sink.buffers.take(Math.min(partSize, size - partStart));
   let filled = 0;
   if (pending) filled = pending.copy(buffer, 0, 0, start - partStart);
   let head = state.head;
@@ -126,10 +128,15 @@ export async function writeParts(
   };
 
   await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      head = keepHead(head, chunk);
-      let at = 0;
-      while (at < chunk.length) {
+    // Set while the rest of a chunk waits for a part buffer (every one is in flight): the body is paused.
+    let waiting = false;
+    let ended = false;
+    const fill = (chunk: Buffer, from: number): void => {
+      for (let at = from; at < chunk.length;) {
+        if (!buffer) {
+          if (inFlight.size >= sink.queueSize) return wait(() => fill(chunk, at));
+          buffer = sink.buffers.take(Math.max(0, Math.min(partSize, size - partStart)));
+        }
         // More bytes than the upload's length: the caller's limit stops them first; never write past it.
         if (buffer.length === 0) return done(new Error('More bytes than the upload length'));
         const copied = chunk.copy(buffer, filled, at);
@@ -138,18 +145,26 @@ export async function writeParts(
         if (filled === buffer.length) {
           send(partStart / partSize + 1, buffer);
           partStart += buffer.length;
-          buffer = sink.buffers.take(Math.max(0, Math.min(partSize, size - partStart)));
+          buffer = undefined;
           filled = 0;
         }
       }
-      if (failure !== undefined && inFlight.size === 0) return done(failure);
-      if (inFlight.size >= sink.queueSize || failure !== undefined) {
-        body.pause();
-        void Promise.race(inFlight).then(() => {
-          if (failure !== undefined) done(failure);
-          else body.resume();
-        });
-      }
+      if (failure !== undefined) return inFlight.size === 0 ? done(failure) : wait(() => done(failure));
+      if (ended) done();
+    };
+    const wait = (then: () => void) => {
+      waiting = true;
+      body.pause();
+      void Promise.race(inFlight).then(() => {
+        waiting = false;
+        if (failure !== undefined) return done(failure);
+        body.resume();
+        then();
+      });
+    };
+    const onData = (chunk: Buffer) => {
+      head = keepHead(head, chunk);
+      fill(chunk, 0);
     };
     const done = (error?: unknown) => {
       body.off('data', onData);
@@ -160,7 +175,11 @@ export async function writeParts(
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       else reject(error);
     };
-    const onEnd = () => done();
+    // A paused stream still ends once it holds nothing more: the rest of a waiting chunk is written first.
+    const onEnd = () => {
+      if (waiting) ended = true;
+      else done();
+    };
     const onError = (error: Error) => done(error);
     body.on('data', onData);
     body.once('end', onEnd);
@@ -172,7 +191,7 @@ export async function writeParts(
   // The body is read (or failed): the parts sent are awaited, and their progress recorded, in every case.
   while (inFlight.size > 0) await Promise.all(inFlight);
   await commits;
-  if (failure === undefined && filled > 0) {
+  if (failure === undefined && buffer && filled > 0) {
     if (partStart + filled === size) {
       send(partStart / partSize + 1, buffer);
       while (inFlight.size > 0) await Promise.all(inFlight);
@@ -186,7 +205,7 @@ export async function writeParts(
       }
     }
     await commits;
-  } else {
+  } else if (buffer) {
     // Never sent: nothing else holds it.
     sink.buffers.give(buffer);
   }

@@ -36,7 +36,7 @@ export interface TusS3Options {
   partSizeBytes?: number;
   /** The most parts one upload may have (S3: 10,000; Swift's s3api: 1000 unless raised). */
   maxParts?: number;
-  /** Parts of one PATCH uploaded at once: memory per PATCH is about (queueSize + 1) x part size. */
+  /** Parts of one PATCH uploaded at once: memory per PATCH is about queueSize x part size. */
   queueSize?: number;
 }
 
@@ -91,7 +91,7 @@ export class CheckedS3Store extends DataStore {
     this.maxParts = Math.max(1, options.maxParts ?? 10_000);
     this.queueSize = Math.max(1, options.queueSize ?? 3);
     this.objects = new S3Objects(this.client, this.bucket, this.prefix);
-    this.buffers = partBuffersOf(this.minPartSize, this.queueSize + 1);
+    this.buffers = partBuffersOf(this.minPartSize, this.queueSize);
     this.extensions = ['creation', 'creation-with-upload', 'termination', 'expiration'];
     this.checks = new UploadChecks(
       {
