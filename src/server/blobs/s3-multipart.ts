@@ -103,8 +103,10 @@ export async function putStream(target: MultipartTarget, body: Readable): Promis
       if (buffer) buffers.give(buffer);
       return size;
     }
-    if (buffer && filled > 0) await send(buffer.subarray(0, filled));
-    else if (buffer) buffers.give(buffer);
+    if (buffer) {
+      if (filled > 0) await send(buffer.subarray(0, filled));
+      else buffers.give(buffer);
+    }
     while (inFlight.size > 0) await Promise.all(inFlight);
     // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (failure !== undefined) throw failure;
